@@ -1,0 +1,154 @@
+/*
+ * covengine — coverage of ML model families across tt-xla test
+ * configurations and the EasyDeL model library, with Lua rules.
+ *
+ * This is the only header an embedder needs. Conventions:
+ *  - Every name is prefixed cov_ / COV_.
+ *  - Functions that can fail return 0 on success or a COV_E* code and fill
+ *    the caller-owned cov_error (which may be NULL when the caller does not
+ *    care). There is no global error state.
+ *  - Memory a function returns is owned as its comment says; "free with
+ *    cov_free" means exactly that.
+ *  - An engine is not thread-safe: use one engine per thread (engines share
+ *    nothing, so several threads may each use their own).
+ */
+#ifndef COVENGINE_H
+#define COVENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(COV_BUILDING_LIBRARY) && defined(__GNUC__)
+#define COV_API __attribute__((visibility("default")))
+#else
+#define COV_API
+#endif
+
+#define COV_VERSION_MAJOR 0
+#define COV_VERSION_MINOR 1
+#define COV_VERSION_PATCH 0
+#define COV_VERSION_STRING "0.1.0"
+
+/* Error codes. The CLI maps COV_EGATE to exit status 1 and the rest to 2. */
+enum {
+    COV_OK = 0,
+    COV_EGATE,   /* a rule reported a failed gate (not an error as such) */
+    COV_EUSAGE,  /* bad arguments from the caller */
+    COV_EINPUT,  /* malformed or invalid input file */
+    COV_ELIMIT,  /* an input or a rule exceeded a configured limit */
+    COV_ERULE,   /* a rule script raised an error */
+    COV_EIO,     /* reading or writing a file failed */
+    COV_ENOMEM   /* an allocation failed */
+};
+
+/* Where and what went wrong. Caller-owned; filled by the failing function.
+ * line and column are 1-based, 0 when the problem has no position. */
+typedef struct cov_error {
+    int code;
+    int line, column;
+    char file[1024];
+    char message[1024];
+    char traceback[4096]; /* Lua traceback for COV_ERULE, else "" */
+} cov_error;
+
+/* Writes "FILE:LINE:COL: MESSAGE" (or "MESSAGE" when there is no file) into
+ * buf, truncating to size; returns buf. */
+COV_API const char *cov_error_format(const cov_error *err, char *buf, size_t size);
+
+/* Receives each warning (an unknown field, a duplicate id across files, an
+ * unparsed test id, ...). w is valid only during the call. */
+typedef void (*cov_warn_fn)(void *ud, const cov_error *w);
+
+/* Resource limits. Zero means "no limit" for every field. */
+typedef struct cov_limits {
+    uint64_t max_file_size;       /* bytes per input file; default 1 GiB */
+    uint32_t max_depth;           /* YAML/JSON nesting depth; default 64 */
+    uint32_t max_anchors;         /* YAML anchors per file; default 10000 */
+    uint32_t max_aliases;         /* YAML alias uses per file; default 10000 */
+    uint64_t max_alias_expansion; /* events replayed through aliases; default 1e6 */
+    uint64_t max_scalar;          /* bytes per YAML/JSON scalar; default 1 MiB */
+    uint64_t max_instructions;    /* Lua VM instructions per run; default 0 */
+    uint64_t max_memory;          /* bytes of Lua heap; default 0 */
+} cov_limits;
+
+/* Fills *l with the defaults documented above. */
+COV_API void cov_limits_default(cov_limits *l);
+
+/* Two datasets can be loaded side by side: the current one (head) and one
+ * to compare against (base). */
+typedef enum cov_dataset { COV_HEAD = 0, COV_BASE = 1 } cov_dataset;
+
+typedef struct cov_engine cov_engine;
+
+/* A new engine with default limits and the sandbox on, or NULL on OOM.
+ * Free with cov_engine_free. */
+COV_API cov_engine *cov_engine_new(void);
+COV_API void cov_engine_free(cov_engine *e);
+
+COV_API void cov_engine_set_limits(cov_engine *e, const cov_limits *l);
+COV_API void cov_engine_get_limits(const cov_engine *e, cov_limits *l);
+/* on != 0 runs rule scripts without io/os/debug/bytecode loading. */
+COV_API void cov_engine_set_sandbox(cov_engine *e, int on);
+/* fn == NULL drops warnings (the default). */
+COV_API void cov_engine_set_warning_handler(cov_engine *e, cov_warn_fn fn, void *ud);
+/* A string option rule scripts read as cov.options[name] (value NULL
+ * removes it). Both strings are copied. Returns 0 or COV_ENOMEM. */
+COV_API int cov_engine_set_option(cov_engine *e, const char *name, const char *value);
+
+/* Loaders. Each returns 0 or a COV_E* code with *err filled. A failed load
+ * leaves the dataset as it was before the call. */
+
+/* Every test_config_*.yaml under DIR (a tt-xla checkout or a copy of its
+ * tests/runner/test_config directory). */
+COV_API int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err);
+/* One YAML file; framework is "jax", "torch", "torch_llm" or NULL to infer
+ * it from the file's directory. */
+COV_API int cov_load_config(cov_engine *e, cov_dataset d, const char *path,
+                            const char *framework, cov_error *err);
+/* The same from memory: name is used in messages; buf need not be
+ * NUL-terminated and is not retained. */
+COV_API int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name,
+                                   const char *buf, size_t len, const char *framework,
+                                   cov_error *err);
+/* An EasyDeL manifest (.json) or checkout directory. */
+COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *err);
+COV_API int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name,
+                                    const char *buf, size_t len, cov_error *err);
+/* The built-in snapshot compiled into the library (data/). */
+COV_API int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err);
+
+/* Runs a rule script with args (argv[0..argc)). What it emits becomes the
+ * report. Returns 0, COV_EGATE when a rule failed a gate (err->message says
+ * which), or an error code. */
+COV_API int cov_run_rules(cov_engine *e, const char *path, int argc,
+                          const char *const *argv, cov_error *err);
+COV_API int cov_run_rules_buffer(cov_engine *e, const char *name, const char *buf,
+                                 size_t len, int argc, const char *const *argv,
+                                 cov_error *err);
+
+/* The last run's report, owned by the engine and valid until the next run or
+ * cov_engine_free; *len (if not NULL) receives its length. Never NULL. */
+COV_API const char *cov_report(const cov_engine *e, size_t *len);
+/* Writes the last report to path atomically (temporary file in the same
+ * directory, fsync, rename): on failure the old file is untouched. */
+COV_API int cov_write_report(const cov_engine *e, const char *path, cov_error *err);
+
+/* The dataset as covengine.dump/1 JSON text; free with cov_free. NULL on
+ * OOM (err filled). */
+COV_API char *cov_dump_json(const cov_engine *e, cov_dataset d, cov_error *err);
+
+/* Frees memory returned by this library. */
+COV_API void cov_free(void *p);
+
+/* "MAJOR.MINOR.PATCH" of the library actually linked. */
+COV_API const char *cov_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,33 @@
+/* Errors and warnings as loaders and the bridge report them: the first error
+ * goes into the caller's cov_error, warnings to the engine's handler. */
+#ifndef COV_DIAG_H
+#define COV_DIAG_H
+
+#include "covengine.h"
+
+typedef struct cov_diag {
+    cov_error *err;       /* may be NULL: the caller does not want details */
+    cov_warn_fn warn;     /* may be NULL: warnings are dropped */
+    void *warn_ud;
+    unsigned long warnings;
+} cov_diag;
+
+#if defined(__GNUC__)
+#define COV_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define COV_PRINTF(a, b)
+#endif
+
+/* Records an error (code, position, message) in d->err and returns code so a
+ * caller can write `return cov_fail(...)`. line/col are 1-based, 0 = none. */
+int cov_fail(cov_diag *d, int code, const char *file, int line, int col,
+             const char *fmt, ...) COV_PRINTF(6, 7);
+
+/* Sends a warning to the handler, if any. */
+void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt, ...)
+    COV_PRINTF(5, 6);
+
+/* Resets err to "no error". */
+void cov_error_clear(cov_error *err);
+
+#endif

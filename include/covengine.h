@@ -137,6 +137,9 @@ COV_API const char *cov_report(const cov_engine *e, size_t *len);
  * directory, fsync, rename): on failure the old file is untouched. */
 COV_API int cov_write_report(const cov_engine *e, const char *path, cov_error *err);
 
+/* Writes data[0..len) to path the same atomic way. */
+COV_API int cov_write_file(const char *path, const char *data, size_t len, cov_error *err);
+
 /* The dataset as covengine.dump/1 JSON text; free with cov_free. NULL on
  * OOM (err filled). */
 COV_API char *cov_dump_json(const cov_engine *e, cov_dataset d, cov_error *err);

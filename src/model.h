@@ -134,6 +134,7 @@ typedef struct cov_registration {
 
 typedef struct cov_module {
     cov_sym name;
+    cov_sym type;          /* a manifest's free-text "type", NONE if not given */
     uint32_t first, count; /* registrations in model->registrations */
 } cov_module;
 
@@ -225,8 +226,6 @@ static inline const cov_override *cov_model_overrides(const cov_model *m, const 
 /* Effective status of t: the entry's, UNSPECIFIED when absent. */
 int cov_test_status(const cov_test *t);
 
-#endif
-
 /* A load that fails must leave the model as it was: take a mark before and
  * roll back to it on error. Interned strings and arena memory added since the
  * mark are kept (unreferenced) until the model is freed. */
@@ -242,3 +241,5 @@ void cov_model_mark_take(const cov_model *m, cov_model_mark *mark);
 /* Returns 0, or COV_ENOMEM if the id index could not be rebuilt (the model
  * is then still consistent but later duplicate checks are skipped). */
 int cov_model_rollback(cov_model *m, const cov_model_mark *mark);
+
+#endif

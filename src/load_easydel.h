@@ -1,0 +1,42 @@
+/* The EasyDeL inventory (DESIGN.md 3.3): a manifest JSON read with cJSON, or
+ * an EasyDeL checkout whose easydel/modules/<name>/<file>.py files are scanned
+ * for @register_module decorators. Either fills m->modules and
+ * m->registrations and sets m->has_easydel. */
+#ifndef COV_LOAD_EASYDEL_H
+#define COV_LOAD_EASYDEL_H
+
+#include "covengine.h"
+#include "diag.h"
+#include "model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* path is a manifest (.json file) or an EasyDeL checkout directory (scanned).
+ * Returns COV_OK or a COV_E* code with d->err filled; on failure m is as before
+ * (cov_model_mark_take / cov_model_rollback). Loading a second inventory into a
+ * model that has one (m->has_easydel) is COV_EUSAGE "an EasyDeL inventory is
+ * already loaded (from X)". */
+int cov_load_easydel_path(cov_model *m, const char *path, const cov_limits *lim,
+                          cov_diag *d);
+/* A manifest from memory; name is used in messages and as the source path. buf
+ * need not be NUL-terminated (it is copied to a NUL-terminated buffer for cJSON). */
+int cov_load_easydel_manifest(cov_model *m, const char *name, const char *buf, size_t len,
+                              const cov_limits *lim, cov_diag *d);
+/* Scans a checkout: DIR/easydel/modules/<name>/<file>.py (DIR may also be the easydel/
+ * package dir or the modules/ dir itself). */
+int cov_load_easydel_checkout(cov_model *m, const char *dir, const cov_limits *lim,
+                              cov_diag *d);
+
+/* Internal: shared by load_easydel.c and scan_easydel.c only. */
+
+/* COV_EUSAGE if m already has an inventory (path names the new one). */
+int cov_easydel_check_free(const cov_model *m, const char *path, cov_diag *d);
+
+/* Completes a load whose modules were appended since mark: sorts them by
+ * name, adds the source (path, kind, entries = modules added) and sets the
+ * has_easydel fields. Returns 0 or COV_ENOMEM (the caller rolls back). */
+int cov_easydel_finish(cov_model *m, const cov_model_mark *mark, const char *path, int kind,
+                       cov_sym source_name, cov_sym revision, cov_sym date, cov_diag *d);
+
+#endif

@@ -1,3 +1,389 @@
+/* covengine: the command line (DESIGN.md section 4) over the public API.
+ * main() only parses options into a plan and runs it; every error becomes
+ * one line "covengine: FILE:LINE:COL: message" and exit status 2. */
 #include "covengine.h"
+
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts(cov_version()); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef COV_DATADIR
+#define COV_DATADIR "/usr/local/share/covengine"
+#endif
+
+enum { EXIT_GATE = 1, EXIT_ERROR = 2, MAX_INPUTS = 256, WARNING_CAP = 50 };
+
+typedef struct input {
+    int kind; /* 't' tt-xla dir, 'c' config file, 'e' easydel */
+    cov_dataset dataset;
+    const char *path;
+    const char *framework; /* for 'c' */
+} input;
+
+typedef struct plan {
+    input inputs[MAX_INPUTS];
+    int ninputs;
+    int head_inputs;
+    const char *rules;
+    const char *output;
+    int dump, sandbox, quiet, verbose;
+    int script_argc;
+    char **script_argv;
+    cov_limits limits;
+} plan;
+
+static const char usage[] =
+    "usage: covengine [options] [RULES.lua] [-- script args]\n"
+    "\n"
+    "Inputs (none: the built-in snapshot):\n"
+    "  --tt-xla DIR          load every test_config_*.yaml under DIR\n"
+    "  --config FILE         load one YAML file (repeatable)\n"
+    "  --framework NAME      framework of the --config files that follow\n"
+    "  --easydel PATH        EasyDeL manifest (.json) or checkout directory\n"
+    "  --base-tt-xla DIR, --base-easydel PATH, --baseline REPORT.json\n"
+    "                        a second dataset to compare against\n"
+    "Output:\n"
+    "  --format NAME         report format (rules/reports/NAME.lua)\n"
+    "  -o, --output FILE     write the report atomically instead of to stdout\n"
+    "  --dump                print the loaded model as JSON; run no rules\n"
+    "  --explain NAME        why a family is where it is\n"
+    "Gates (exit 1 when they fail):\n"
+    "  --fail-under PCT, --fail-on-regression\n"
+    "Limits:\n"
+    "  --sandbox             run rules without io/os/debug/bytecode\n"
+    "  --max-instructions N  Lua instruction budget\n"
+    "  --max-memory MB       Lua memory cap\n"
+    "  --max-file-size MB    largest input file (default 1024)\n"
+    "  -q, --quiet           no warnings\n"
+    "  -v, --verbose         every warning (default: the first 50)\n"
+    "  --version, --help\n"
+    "\n"
+    "Exit status: 0 success, 1 a gate failed, 2 bad usage, input, rule or I/O.\n";
+
+static int warnings_seen, warnings_cap = WARNING_CAP, warnings_quiet;
+
+static void print_warning(void *ud, const cov_error *w)
+{
+    (void)ud;
+    warnings_seen++;
+    if (warnings_quiet || (warnings_cap && warnings_seen > warnings_cap))
+        return;
+    /* gcc style: the position first, then "warning:". */
+    char where[1200];
+    cov_error pos = *w;
+    pos.message[0] = '\0';
+    cov_error_format(&pos, where, sizeof where); /* "FILE:L:C: " or "" */
+    fprintf(stderr, "covengine: %swarning: %s\n", where, w->message);
+}
+
+static int report_error(const cov_error *err)
+{
+    char buf[2200];
+    fprintf(stderr, "covengine: %s\n", cov_error_format(err, buf, sizeof buf));
+    if (err->traceback[0])
+        fprintf(stderr, "%s\n", err->traceback);
+    return err->code == COV_EGATE ? EXIT_GATE : EXIT_ERROR;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "covengine: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try --help)\n");
+    va_end(ap);
+    return EXIT_ERROR;
+}
+
+/* Parses a positive integer option value; -1 if it is not one. */
+static long long parse_count(const char *s)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < 0)
+        return -1;
+    return v;
+}
+
+static int add_input(plan *p, int kind, cov_dataset d, const char *path, const char *fw)
+{
+    if (p->ninputs == MAX_INPUTS)
+        return usage_error("more than %d inputs", MAX_INPUTS);
+    p->inputs[p->ninputs++] = (input){kind, d, path, fw};
+    if (d == COV_HEAD)
+        p->head_inputs++;
+    return 0;
+}
+
+/* Options with a value accept "--opt value" and "--opt=value". */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc)
+        return "";
+    return argv[++*i];
+}
+
+static int set_option(cov_engine *e, const char *name, const char *value)
+{
+    if (cov_engine_set_option(e, name, value) != COV_OK) {
+        fprintf(stderr, "covengine: out of memory\n");
+        return EXIT_ERROR;
+    }
+    return 0;
+}
+
+/* Fills p and the engine's options from argv; returns -1 to go on, or an
+ * exit status. */
+static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
+{
+    const char *framework = NULL;
+    static const char *const passthrough[][2] = {
+        {"--format", "format"},           {"--explain", "explain"},
+        {"--baseline", "baseline"},       {"--fail-under", "fail_under"},
+        {"--output", "output"},           {"-o", "output"},
+        {NULL, NULL}};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--") == 0) {
+            p->script_argc = argc - i - 1;
+            p->script_argv = argv + i + 1;
+            break;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("covengine %s\n", cov_version());
+            return 0;
+        }
+        if (strcmp(a, "--dump") == 0) {
+            p->dump = 1;
+            continue;
+        }
+        if (strcmp(a, "--sandbox") == 0) {
+            p->sandbox = 1;
+            continue;
+        }
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            p->quiet = 1;
+            continue;
+        }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            p->verbose = 1;
+            if (set_option(e, "verbose", "true"))
+                return EXIT_ERROR;
+            continue;
+        }
+        if (strcmp(a, "--fail-on-regression") == 0) {
+            if (set_option(e, "fail_on_regression", "true"))
+                return EXIT_ERROR;
+            continue;
+        }
+        int matched = 0;
+        for (int k = 0; passthrough[k][0]; k++) {
+            if ((v = option_value(argc, argv, &i, passthrough[k][0]))) {
+                if (!*v)
+                    return usage_error("%s needs a value", passthrough[k][0]);
+                if (set_option(e, passthrough[k][1], v))
+                    return EXIT_ERROR;
+                if (strcmp(passthrough[k][1], "output") == 0)
+                    p->output = v;
+                matched = 1;
+                break;
+            }
+        }
+        if (matched)
+            continue;
+        struct {
+            const char *name;
+            int kind;
+            cov_dataset d;
+        } inputs[] = {{"--tt-xla", 't', COV_HEAD},      {"--config", 'c', COV_HEAD},
+                      {"--easydel", 'e', COV_HEAD},     {"--base-tt-xla", 't', COV_BASE},
+                      {"--base-easydel", 'e', COV_BASE}, {NULL, 0, COV_HEAD}};
+        for (int k = 0; inputs[k].name; k++) {
+            if ((v = option_value(argc, argv, &i, inputs[k].name))) {
+                if (!*v)
+                    return usage_error("%s needs a value", inputs[k].name);
+                if (add_input(p, inputs[k].kind, inputs[k].d, v, framework))
+                    return EXIT_ERROR;
+                matched = 1;
+                break;
+            }
+        }
+        if (matched)
+            continue;
+        if ((v = option_value(argc, argv, &i, "--framework"))) {
+            if (!*v)
+                return usage_error("%s needs a value", "--framework");
+            framework = v;
+            continue;
+        }
+        struct {
+            const char *name;
+            uint64_t *field;
+            uint64_t scale;
+        } limits[] = {{"--max-instructions", &p->limits.max_instructions, 1},
+                      {"--max-memory", &p->limits.max_memory, 1024 * 1024},
+                      {"--max-file-size", &p->limits.max_file_size, 1024 * 1024},
+                      {NULL, NULL, 0}};
+        for (int k = 0; limits[k].name; k++) {
+            if ((v = option_value(argc, argv, &i, limits[k].name))) {
+                long long n = parse_count(v);
+                if (n < 0 || (unsigned long long)n > UINT64_MAX / limits[k].scale)
+                    return usage_error("%s needs a whole number", limits[k].name);
+                *limits[k].field = (uint64_t)n * limits[k].scale;
+                matched = 1;
+                break;
+            }
+        }
+        if (matched)
+            continue;
+        if (a[0] == '-' && a[1] != '\0')
+            return usage_error("unknown option '%s'", a);
+        if (p->rules)
+            return usage_error("more than one rules script ('%s')", a);
+        p->rules = a;
+    }
+    return -1;
+}
+
+/* No RULES argument: phases.lua from $COVENGINE_PATH, the installed rules,
+ * or (for an uninstalled build) the source tree. */
+static const char *default_rules(char *buf, size_t size)
+{
+    const char *env = getenv("COVENGINE_PATH");
+    while (env && *env) {
+        const char *colon = strchr(env, ':');
+        int len = (int)(colon ? (size_t)(colon - env) : strlen(env));
+        snprintf(buf, size, "%.*s/phases.lua", len, env);
+        if (len && access(buf, R_OK) == 0)
+            return buf;
+        env += len + (colon ? 1 : 0);
+    }
+    snprintf(buf, size, "%s/rules/phases.lua", COV_DATADIR);
+    if (access(buf, R_OK) == 0)
+        return buf;
+#ifdef COV_SOURCE_DIR
+    snprintf(buf, size, "%s/rules/phases.lua", COV_SOURCE_DIR);
+    if (access(buf, R_OK) == 0)
+        return buf;
+#endif
+    return NULL;
+}
+
+static int load_inputs(cov_engine *e, const plan *p)
+{
+    cov_error err;
+    if (!p->head_inputs && cov_load_snapshot(e, COV_HEAD, &err) != COV_OK)
+        return report_error(&err);
+    for (int i = 0; i < p->ninputs; i++) {
+        const input *in = &p->inputs[i];
+        int rc;
+        if (in->kind == 't')
+            rc = cov_load_ttxla(e, in->dataset, in->path, &err);
+        else if (in->kind == 'c')
+            rc = cov_load_config(e, in->dataset, in->path, in->framework, &err);
+        else
+            rc = cov_load_easydel(e, in->dataset, in->path, &err);
+        if (rc != COV_OK)
+            return report_error(&err);
+    }
+    return 0;
+}
+
+/* The report (or dump) goes to -o atomically, or to stdout; a full disk or a
+ * closed stdout is an error like any other. */
+static int write_text(const char *text, size_t len, const char *output)
+{
+    cov_error err;
+    if (output) {
+        if (cov_write_file(output, text, len, &err) != COV_OK)
+            return report_error(&err);
+        return 0;
+    }
+    errno = 0;
+    if ((len && fwrite(text, 1, len, stdout) != len) || fflush(stdout) != 0) {
+        fprintf(stderr, "covengine: <stdout>: cannot write: %s\n", strerror(errno ? errno : EIO));
+        return EXIT_ERROR;
+    }
+    return 0;
+}
+
+static int run(cov_engine *e, plan *p)
+{
+    int rc = load_inputs(e, p);
+    if (rc)
+        return rc;
+    cov_error err;
+    if (p->dump) {
+        char *json = cov_dump_json(e, COV_HEAD, &err);
+        if (!json)
+            return report_error(&err);
+        rc = write_text(json, strlen(json), p->output);
+        cov_free(json);
+        return rc;
+    }
+    char found[4096];
+    const char *rules = p->rules ? p->rules : default_rules(found, sizeof found);
+    if (!rules) {
+        fprintf(stderr, "covengine: no rules script given and no installed rules/phases.lua "
+                        "found (set COVENGINE_PATH)\n");
+        return EXIT_ERROR;
+    }
+    int status = cov_run_rules(e, rules, p->script_argc, (const char *const *)p->script_argv,
+                               &err);
+    if (status != COV_OK && status != COV_EGATE)
+        return report_error(&err);
+    size_t len;
+    const char *text = cov_report(e, &len);
+    rc = write_text(text, len, p->output);
+    if (rc)
+        return rc;
+    return status == COV_EGATE ? report_error(&err) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    cov_engine *e = cov_engine_new();
+    if (!e) {
+        fprintf(stderr, "covengine: out of memory\n");
+        return EXIT_ERROR;
+    }
+    static plan p;
+    cov_engine_get_limits(e, &p.limits);
+    p.limits.max_instructions = 0;
+    p.limits.max_memory = 0;
+    int rc = parse_args(argc, argv, &p, e);
+    if (rc < 0) {
+        warnings_quiet = p.quiet;
+        warnings_cap = p.verbose ? 0 : WARNING_CAP;
+        cov_engine_set_limits(e, &p.limits);
+        /* The CLI trusts the rule file it is given, as lua does; embedders get
+         * the sandbox by default. */
+        cov_engine_set_sandbox(e, p.sandbox);
+        cov_engine_set_warning_handler(e, print_warning, NULL);
+        rc = run(e, &p);
+        if (warnings_cap && warnings_seen > warnings_cap && !warnings_quiet)
+            fprintf(stderr, "covengine: %d more warnings not shown (use -v)\n",
+                    warnings_seen - warnings_cap);
+    }
+    cov_engine_free(e);
+    return rc;
+}

@@ -1,0 +1,82 @@
+--- Validation of the tables users write in rules/: every check raises at a
+-- level that blames the user's own line (like lsyncd), and a key the rule
+-- does not know is an error, so a typo never silently does nothing.
+local check = {}
+
+local function keys_of(spec)
+  local names = {}
+  for k in pairs(spec) do names[#names + 1] = k end
+  table.sort(names)
+  return table.concat(names, ", ")
+end
+
+local kinds = {
+  string = function(v) return type(v) == "string" end,
+  ["string|false"] = function(v) return type(v) == "string" or v == false end,
+  ["string|list"] = function(v)
+    if type(v) == "string" then return true end
+    if type(v) ~= "table" or #v == 0 then return false end
+    for k, x in pairs(v) do
+      if math.type(k) ~= "integer" or type(x) ~= "string" then return false end
+    end
+    return true
+  end,
+  ["function"] = function(v) return type(v) == "function" end,
+  ["list|function"] = function(v) return type(v) == "table" or type(v) == "function" end,
+  table = function(v) return type(v) == "table" end,
+  pattern = function(v) return type(v) == "string" and (pcall(string.find, "", v)) end,
+  patterns = function(v)
+    if type(v) == "string" then v = { v } end
+    if type(v) ~= "table" or #v == 0 then return false end
+    for k, p in pairs(v) do
+      if math.type(k) ~= "integer" or type(p) ~= "string" or not pcall(string.find, "", p) then
+        return false
+      end
+    end
+    return true
+  end,
+  number = function(v) return type(v) == "number" end,
+}
+
+local described = {
+  ["string|false"] = "a string or false",
+  ["string|list"] = "a string or a list of strings",
+  ["list|function"] = "a list or a function",
+  pattern = "a valid Lua pattern",
+  patterns = "a valid Lua pattern or a list of them",
+}
+
+--- Checks table t against spec {key = "kind" or "kind?"} and raises, at
+-- `level` above the caller, "<what>: ..." on an unknown key, a missing
+-- required key or a value of the wrong kind. Returns t.
+function check.fields(t, spec, what, level)
+  level = (level or 1) + 1
+  if type(t) ~= "table" then
+    error(("%s: expected a table, got %s"):format(what, type(t)), level)
+  end
+  for k in pairs(t) do
+    if spec[k] == nil then
+      error(("%s: unknown key '%s' (known: %s)"):format(what, tostring(k), keys_of(spec)), level)
+    end
+  end
+  for k, kind in pairs(spec) do
+    local optional = kind:sub(-1) == "?"
+    kind = optional and kind:sub(1, -2) or kind
+    local v = t[k]
+    if v == nil then
+      if not optional then error(("%s: '%s' is required"):format(what, k), level) end
+    elseif not kinds[kind](v) then
+      error(("%s: '%s' must be %s"):format(what, k, described[kind] or ("a " .. kind)), level)
+    end
+  end
+  return t
+end
+
+--- A string or list of strings as a list.
+function check.list(v)
+  if v == nil then return {} end
+  if type(v) == "string" then return { v } end
+  return v
+end
+
+return check

@@ -1,0 +1,133 @@
+-- The covengine Lua module as stock lua5.4 loads it: datasets, test views,
+-- grouping, loading from Lua, JSON.
+local cov = require "covengine"
+
+local GOOD = "spec/fixtures/cli/good.yaml"
+
+describe("covengine module", function()
+  -- One engine per module instance: reload it for a clean dataset.
+  local function fresh()
+    package.loaded.covengine = nil
+    local m = require "covengine"
+    package.loaded.covengine = nil
+    return m
+  end
+
+  it("starts empty and loads the built-in snapshot", function()
+    local c = fresh()
+    assert.are.equal(0, c.count())
+    assert.is_true(c.load_snapshot())
+    assert.is_true(c.count() > 100)
+    assert.are.equal(53, c.easydel().module_count)
+    assert.are.equal(53, #c.modules())
+  end)
+
+  it("exposes tests as read-only views with computed properties", function()
+    local c = fresh()
+    c.load_config(GOOD)
+    local t = c.test(2)
+    assert.are.equal("opt/jax-125m-single_device-inference", t.id)
+    assert.are.equal("opt", t.family)
+    assert.is_nil(t.task_path)
+    assert.are.equal("125m", t.variant)
+    assert.are.equal("jax", t.model_framework)
+    assert.are.equal("single_device", t.parallelism)
+    assert.are.equal("inference", t.run_mode)
+    assert.are.equal("KNOWN_FAILURE_XFAIL", t.status)
+    assert.are.equal("EXPECTED_PASSING", t:status_on("p150"))
+    assert.are.equal("KNOWN_FAILURE_XFAIL", t:status_on("n150"))
+    assert.are.equal(GOOD, t.file)
+    assert.are.equal(5, t.line)
+    assert.are.equal(t.id, tostring(t))
+    assert.has_error(function() t.status = "X" end)
+    assert.has_error(function() return t.no_such_property end,
+      "test has no property 'no_such_property'")
+    assert.are.equal("UNSPECIFIED", c.test(3).status)
+    assert.is_false(c.test(3).status_given)
+    assert.is_nil(c.test(4))
+  end)
+
+  it("filters tests by family, framework and task path", function()
+    local c = fresh()
+    c.load_snapshot()
+    local n, all = 0, 0
+    for t in c.tests { family = "gpt_neo", framework = "torch" } do
+      assert.are.equal("gpt_neo", t.family)
+      assert.are.equal("torch", t.framework)
+      n = n + 1
+    end
+    for _ in c.tests() do all = all + 1 end
+    assert.are.equal(3, n)
+    assert.are.equal(c.count(), all)
+    for _ in c.tests { family = "never_heard_of_it" } do error("matched nothing") end
+    assert.has_error(function() c.tests { famly = "x" } end)
+  end)
+
+  it("groups tests in C with status counts and per-arch effective statuses", function()
+    local c = fresh()
+    c.load_config(GOOD)
+    local groups = c.group { "family" }
+    assert.are.equal(3, #groups)
+    local opt = groups[2]
+    assert.are.equal("opt", opt.family)
+    assert.are.equal(1, opt.count)
+    assert.are.same({ KNOWN_FAILURE_XFAIL = 1 }, opt.status)
+    assert.are.same({ FAILED_RUNTIME = 1 }, opt.bringup)
+    assert.are.same({ p150 = { EXPECTED_PASSING = 1 } }, opt.arch_status)
+    assert.are.equal(opt.first, c.test(2))
+    local by_fw = c.group { "framework", "run_mode" }
+    assert.are.equal(1, #by_fw)
+    assert.are.equal(3, by_fw[1].count)
+    assert.has_error(function() c.group { "colour" } end)
+  end)
+
+  it("raises load errors as FILE:LINE:COL messages", function()
+    local c = fresh()
+    local ok, msg = pcall(c.load_config, "spec/fixtures/cli/unknown_status.yaml")
+    assert.is_false(ok)
+    assert.truthy(msg:find("^spec/fixtures/cli/unknown_status.yaml:5:13: unknown status"))
+    assert.are.equal(0, c.count()) -- a failed load leaves the dataset as it was
+  end)
+
+  it("loads YAML from a string", function()
+    local c = fresh()
+    c.load_config_string("inline.yaml", "test_config:\n  a/pytorch-v-data_parallel-inference:\n",
+      "torch")
+    assert.are.equal("torch", c.test(1).framework)
+    assert.are.equal("inline.yaml", c.test(1).file)
+  end)
+
+  it("runs rule scripts and returns the report", function()
+    local c = fresh()
+    local report = c.run("rules/phases.lua")
+    assert.truthy(report:find("# EasyDeL model coverage", 1, true))
+  end)
+end)
+
+describe("cov.json", function()
+  it("encodes objects with sorted keys and arrays in order", function()
+    assert.are.equal('{"a":1,"b":[true,false,null],"c":"x"}',
+      cov.json.encode { c = "x", a = 1, b = { true, false, cov.json.null } })
+    assert.are.equal("[]", cov.json.encode(cov.json.array {}))
+    assert.are.equal("{}", cov.json.encode {})
+    assert.are.equal("0.5", cov.json.encode(0.5))
+  end)
+
+  it("round-trips what it decodes", function()
+    local text = '{"list":[1,2,{"x":null}],"n":-3,"s":"\\u00e9"}'
+    local v = cov.json.decode(text)
+    assert.are.equal(cov.json.null, v.list[3].x)
+    assert.are.equal(-3, v.n)
+    assert.are.equal("é", v.s)
+    assert.are.equal(text:gsub("\\u00e9", "é"), cov.json.encode(v))
+  end)
+
+  it("refuses what JSON cannot hold", function()
+    assert.has_error(function() cov.json.encode { f = print } end, "json: cannot encode a function")
+    local cyclic = {}
+    cyclic.self = cyclic
+    assert.has_error(function() cov.json.encode(cyclic) end)
+    assert.has_error(function() cov.json.encode(0 / 0) end)
+    assert.has_error(function() cov.json.decode("{") end)
+  end)
+end)

@@ -1,0 +1,58 @@
+/* The engine behind the public API: two datasets, limits, options and the
+ * last report. Internal to the library. */
+#ifndef COV_ENGINE_H
+#define COV_ENGINE_H
+
+#include "covengine.h"
+#include "diag.h"
+#include "model.h"
+#include "strbuf.h"
+
+/* Tests of a dataset grouped by raw family, built on first use and rebuilt
+ * after a load, so filtering by family does not scan every test. */
+typedef struct cov_family_index {
+    unsigned long generation; /* of the dataset it was built for; 0 = never */
+    uint32_t *order;          /* test indices, grouped by family symbol */
+    uint32_t *start, *count;  /* per family symbol: its run in order */
+    uint32_t nsyms;
+} cov_family_index;
+
+typedef struct cov_option {
+    char *name, *value;
+} cov_option;
+
+struct cov_engine {
+    cov_model models[2];   /* COV_HEAD, COV_BASE */
+    int loaded[2];         /* something was loaded into the dataset */
+    unsigned long generation[2]; /* bumped by every successful load */
+    cov_family_index family_index[2];
+    cov_limits limits;
+    int sandbox;
+    cov_warn_fn warn;
+    void *warn_ud;
+    cov_option *options;
+    size_t n_options;
+    char *report;          /* last run's report, NUL-terminated */
+    size_t report_len;
+    cov_buf emitted;       /* what the running script wrote with cov.write */
+    int gate_failed;       /* a rule called cov.fail_gate */
+    char gate_reason[1024];
+};
+
+/* A diag that reports into err and the engine's warning handler. */
+static inline cov_diag cov_engine_diag(const cov_engine *e, cov_error *err)
+{
+    cov_diag d = {err, e->warn, e->warn_ud, 0};
+    return d;
+}
+
+/* The value of option name, or NULL. */
+const char *cov_engine_option(const cov_engine *e, const char *name);
+
+/* The family index of dataset d, (re)built if stale; NULL on OOM. */
+const cov_family_index *cov_engine_family_index(cov_engine *e, cov_dataset d);
+
+/* Replaces the report with a copy of text[0..len). Returns 0 or COV_ENOMEM. */
+int cov_engine_set_report(cov_engine *e, const char *text, size_t len);
+
+#endif

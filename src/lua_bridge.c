@@ -1,0 +1,515 @@
+/* The covengine module and the rule runner. Like lua.c: the run is one
+ * protected call (pmain) with a message handler that keeps a traceback;
+ * everything it allocates belongs to the Lua state, so any error, including
+ * running out of memory or instructions, unwinds cleanly. */
+#include "lua_bridge.h"
+
+#include "alloc.h"
+#include "embedded.h"
+#include "engine.h"
+#include "fsutil.h"
+#include "lua_json.h"
+#include "lua_model.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef COV_DATADIR
+#define COV_DATADIR "/usr/local/share/covengine"
+#endif
+
+#define TRACEBACK_KEY "covengine.traceback"
+
+/* ---- module functions -------------------------------------------------- */
+
+static cov_engine *engine_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/*** @section The module
+ * `local cov = require "covengine"` inside a rule script (or in stock lua5.4
+ * with the C module). Fields: `cov.version`, `cov.statuses` and
+ * `cov.bringup_statuses` (enum names in order), `cov.options` (string options
+ * from the command line: `format`, `output`, `explain`, `baseline`,
+ * `fail_under`, `fail_on_regression`), `cov.args` (the script's arguments
+ * after `--`, also passed as `...`), `cov.rules_file`, `cov.rule_dirs` (where
+ * `require` looks for rule modules: the script's directory, `$COVENGINE_PATH`,
+ * the installed rules), `cov.head` (the dataset being reported on) and
+ * `cov.base` (the dataset to compare against; nil unless one was loaded).
+ * Every dataset method below is also a module function acting on `cov.head`:
+ * `cov.tests{...}` is `cov.head:tests{...}`.
+ */
+
+/*** cov.write(...)
+ * Appends its arguments (strings or numbers) to the report. A string the
+ * script returns is appended too.
+ */
+static int mod_write(lua_State *L)
+{
+    cov_engine *e = engine_of(L);
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_checklstring(L, i, &len);
+        cov_buf_add(&e->emitted, s, len);
+    }
+    if (e->emitted.oom)
+        return luaL_error(L, "out of memory");
+    return 0;
+}
+
+/* Fills file/line with the position of the Lua code that called us. */
+static void caller_position(lua_State *L, char *file, size_t size, int *line)
+{
+    lua_Debug ar;
+    file[0] = '\0';
+    *line = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            snprintf(file, size, "%s", ar.short_src);
+            *line = ar.currentline;
+            return;
+        }
+    }
+}
+
+/*** cov.warn(message [, where])
+ * Emits a warning (on stderr in the CLI) placed at `where` ("file:line", as
+ * `cov.where` gives) or else at the rule line that issued it.
+ */
+static int mod_warn(lua_State *L)
+{
+    cov_engine *e = engine_of(L);
+    const char *msg = luaL_checkstring(L, 1);
+    const char *where = luaL_optstring(L, 2, NULL);
+    char file[512];
+    int line = 0;
+    const char *colon = where ? strrchr(where, ':') : NULL;
+    if (colon && colon != where && colon[1]) {
+        snprintf(file, sizeof file, "%.*s", (int)(colon - where), where);
+        line = atoi(colon + 1);
+    } else {
+        caller_position(L, file, sizeof file, &line);
+    }
+    cov_diag d = cov_engine_diag(e, NULL);
+    cov_warn(&d, file[0] ? file : NULL, line, 0, "%s", msg);
+    return 0;
+}
+
+/*** cov.where([level]) -> "file:line" | nil
+ * The position of the Lua code `level` calls up (1, the default, is the
+ * caller of `cov.where`), for rules that record where they were defined.
+ */
+static int mod_where(lua_State *L)
+{
+    int level = (int)luaL_optinteger(L, 1, 1);
+    lua_Debug ar;
+    if (level < 0 || !lua_getstack(L, level, &ar)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline <= 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+    return 1;
+}
+
+/*** cov.fail_gate(reason)
+ * Marks a gate as failed: the run completes and writes its report, then
+ * exits with status 1 printing `reason` (the first one given).
+ */
+static int mod_fail_gate(lua_State *L)
+{
+    cov_engine *e = engine_of(L);
+    const char *reason = luaL_checkstring(L, 1);
+    if (!e->gate_failed) {
+        e->gate_failed = 1;
+        snprintf(e->gate_reason, sizeof e->gate_reason, "%s", reason);
+    }
+    return 0;
+}
+
+/*** cov.dataset(name) -> dataset
+ * The dataset `"head"` or `"base"`, whether or not anything was loaded into it.
+ */
+static int mod_dataset(lua_State *L)
+{
+    static const char *const names[] = {"head", "base", NULL};
+    int d = luaL_checkoption(L, 1, "head", names);
+    lua_pushvalue(L, lua_upvalueindex(d == 0 ? 2 : 3));
+    return 1;
+}
+
+/* A method of the head dataset as a module function: cov.tests{...} is
+ * cov.head:tests{...}. Upvalue 1 is the dataset, 2 the method. */
+static int head_shortcut(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 2);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void push_names(lua_State *L, const char *(*name)(int), int count)
+{
+    lua_createtable(L, count - 1, 0);
+    for (int i = 1; i < count; i++) {
+        lua_pushstring(L, name(i));
+        lua_rawseti(L, -2, i);
+    }
+}
+
+int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
+{
+    if (owner_index)
+        owner_index = lua_absindex(L, owner_index);
+    cov_lua_model_init(L);
+    lua_newtable(L);
+    int mod = lua_gettop(L);
+
+    lua_pushliteral(L, COV_VERSION_STRING);
+    lua_setfield(L, mod, "version");
+    push_names(L, cov_status_name, COV_STATUS_COUNT);
+    lua_setfield(L, mod, "statuses");
+    push_names(L, cov_bringup_name, COV_BRINGUP_COUNT);
+    lua_setfield(L, mod, "bringup_statuses");
+
+    cov_lua_push_dataset(L, e, COV_HEAD, owner_index);
+    int head = lua_gettop(L);
+    cov_lua_push_dataset(L, e, COV_BASE, owner_index);
+    int base = lua_gettop(L);
+    lua_pushvalue(L, head);
+    lua_setfield(L, mod, "head");
+    if (e->loaded[COV_BASE]) {
+        lua_pushvalue(L, base);
+        lua_setfield(L, mod, "base");
+    }
+    lua_pushlightuserdata(L, e);
+    lua_pushvalue(L, head);
+    lua_pushvalue(L, base);
+    lua_pushcclosure(L, mod_dataset, 3);
+    lua_setfield(L, mod, "dataset");
+
+    static const char *const shortcuts[] = {
+        "count", "test", "tests", "group", "placeholders", "modules", "easydel", "sources",
+        "dump", "load_tt_xla", "load_config", "load_config_string", "load_easydel",
+        "load_easydel_string", "load_snapshot", NULL};
+    for (const char *const *s = shortcuts; *s; s++) {
+        lua_pushvalue(L, head);
+        lua_getfield(L, head, *s);
+        lua_pushcclosure(L, head_shortcut, 2);
+        lua_setfield(L, mod, *s);
+    }
+
+    lua_settop(L, mod);
+    static const luaL_Reg engine_fns[] = {
+        {"write", mod_write},         {"warn", mod_warn},
+        {"fail_gate", mod_fail_gate}, {"where", mod_where}, {NULL, NULL}};
+    lua_pushlightuserdata(L, e);
+    luaL_setfuncs(L, engine_fns, 1);
+
+    cov_lua_json_open(L);
+    lua_setfield(L, mod, "json");
+
+    lua_createtable(L, 0, (int)e->n_options);
+    for (size_t i = 0; i < e->n_options; i++) {
+        lua_pushstring(L, e->options[i].value);
+        lua_setfield(L, -2, e->options[i].name);
+    }
+    lua_setfield(L, mod, "options");
+
+    lua_settop(L, mod);
+    return 1;
+}
+
+/* ---- module search ----------------------------------------------------- */
+
+/* Searcher for the engine's own Lua modules compiled into the library:
+ * "covengine.alias" is lua/covengine/alias.lua. */
+static int search_embedded(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    char path[256];
+    if (strncmp(name, "covengine.", 10) != 0) {
+        lua_pushfstring(L, "\n\tno embedded module '%s'", name);
+        return 1;
+    }
+    snprintf(path, sizeof path, "lua/covengine/%s.lua", name + 10);
+    for (char *p = path + 14; *p; p++)
+        if (*p == '.' && strcmp(p, ".lua") != 0)
+            *p = '/';
+    const cov_embedded_file *f = cov_embedded_find(cov_embedded_lua, path);
+    if (!f) {
+        lua_pushfstring(L, "\n\tno embedded module '%s'", path);
+        return 1;
+    }
+    lua_pushfstring(L, "@%s", path);
+    if (luaL_loadbufferx(L, (const char *)f->data, f->size, lua_tostring(L, -1), "t") != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, path);
+    return 2;
+}
+
+/* Searcher over the rule directories (upvalue 1: array of directories), text
+ * chunks only: "reports.markdown" is <dir>/reports/markdown.lua. */
+static int search_rules(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    luaL_Buffer tried;
+    luaL_buffinit(L, &tried);
+    lua_Integer n = luaL_len(L, lua_upvalueindex(1));
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, lua_upvalueindex(1), i);
+        const char *dir = lua_tostring(L, -1);
+        const char *rel = luaL_gsub(L, name, ".", "/");
+        const char *path = lua_pushfstring(L, "%s/%s.lua", dir, rel);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            fclose(f);
+            if (luaL_loadfilex(L, path, "t") != LUA_OK)
+                return lua_error(L);
+            lua_pushstring(L, path);
+            return 2;
+        }
+        lua_pop(L, 3);
+        luaL_addstring(&tried, "\n\tno file '");
+        lua_pushfstring(L, "%s/%s.lua", dir, name);
+        luaL_addvalue(&tried);
+        luaL_addstring(&tried, "'");
+    }
+    luaL_pushresult(&tried);
+    return 1;
+}
+
+/* The rule directories in search order: the script's own directory, then
+ * each directory of $COVENGINE_PATH (':'-separated), then the installed
+ * rules. Pushes them as an array. */
+static void push_rule_dirs(lua_State *L, const char *script)
+{
+    lua_newtable(L);
+    lua_Integer n = 0;
+    const char *slash = script ? strrchr(script, '/') : NULL;
+    if (slash)
+        lua_pushlstring(L, script, (size_t)(slash - script) + (slash == script));
+    else
+        lua_pushliteral(L, ".");
+    lua_rawseti(L, -2, ++n);
+    const char *env = getenv("COVENGINE_PATH");
+    while (env && *env) {
+        const char *colon = strchr(env, ':');
+        size_t len = colon ? (size_t)(colon - env) : strlen(env);
+        if (len) {
+            lua_pushlstring(L, env, len);
+            lua_rawseti(L, -2, ++n);
+        }
+        env += len + (colon ? 1 : 0);
+    }
+    lua_pushliteral(L, COV_DATADIR "/rules");
+    lua_rawseti(L, -2, ++n);
+}
+
+/* package.searchers becomes: preload, embedded, rule directories; without
+ * the sandbox the standard Lua and C searchers follow. */
+static void install_searchers(lua_State *L, const char *script, int sandbox)
+{
+    lua_getglobal(L, LUA_LOADLIBNAME);
+    int pkg = lua_gettop(L);
+    lua_getfield(L, pkg, "searchers");
+    int old = lua_gettop(L);
+    lua_newtable(L);
+    int fresh = lua_gettop(L);
+    lua_Integer n = 0;
+    lua_rawgeti(L, old, 1); /* preload */
+    lua_rawseti(L, fresh, ++n);
+    lua_pushcfunction(L, search_embedded);
+    lua_rawseti(L, fresh, ++n);
+    push_rule_dirs(L, script);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, pkg, "rule_dirs");
+    lua_pushcclosure(L, search_rules, 1);
+    lua_rawseti(L, fresh, ++n);
+    if (!sandbox) {
+        lua_Integer m = luaL_len(L, old);
+        for (lua_Integer i = 2; i <= m; i++) {
+            lua_rawgeti(L, old, i);
+            lua_rawseti(L, fresh, ++n);
+        }
+    }
+    lua_setfield(L, pkg, "searchers");
+    lua_settop(L, pkg - 1);
+}
+
+/* ---- running a script -------------------------------------------------- */
+
+/* Message handler: keeps the traceback aside (in the registry) and returns
+ * the message itself, so the caller reports them separately. */
+static int msghandler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
+        else
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, NULL, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+    lua_pushstring(L, msg);
+    return 1;
+}
+
+typedef struct run_args {
+    cov_engine *e;
+    const char *name;
+    const char *buf; /* NULL: read the file `name` */
+    size_t len;
+    int argc;
+    const char *const *argv;
+    cov_lua_budget *budget;
+} run_args;
+
+static int pmain(lua_State *L)
+{
+    run_args *a = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    cov_lua_openlibs(L, a->budget, a->e->sandbox);
+    install_searchers(L, a->buf ? NULL : a->name, a->e->sandbox);
+
+    /* require "covengine" returns the module. */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    cov_bridge_push_module(L, a->e, 0);
+    int mod = lua_gettop(L);
+    lua_createtable(L, a->argc, 0);
+    for (int i = 0; i < a->argc; i++) {
+        lua_pushstring(L, a->argv[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, mod, "args");
+    lua_pushstring(L, a->name);
+    lua_setfield(L, mod, "rules_file");
+    lua_getglobal(L, LUA_LOADLIBNAME);
+    lua_getfield(L, -1, "rule_dirs");
+    lua_setfield(L, mod, "rule_dirs");
+    lua_pop(L, 1);
+    lua_pushvalue(L, mod);
+    lua_setfield(L, -3, "covengine");
+    lua_settop(L, 0);
+
+    lua_pushcfunction(L, msghandler);
+    int status;
+    if (a->buf) {
+        lua_pushfstring(L, "=%s", a->name);
+        status = luaL_loadbufferx(L, a->buf, a->len, lua_tostring(L, -1), "t");
+        lua_remove(L, -2);
+    } else {
+        status = luaL_loadfilex(L, a->name, "t");
+    }
+    if (status != LUA_OK)
+        return lua_error(L);
+    for (int i = 0; i < a->argc; i++)
+        lua_pushstring(L, a->argv[i]);
+    int base = 2;
+    status = lua_pcall(L, a->argc, LUA_MULTRET, 1);
+    if (status != LUA_OK)
+        return lua_error(L);
+    /* A string the script returns is the (rest of the) report. */
+    for (int i = base; i <= lua_gettop(L); i++) {
+        if (lua_type(L, i) == LUA_TSTRING) {
+            size_t len;
+            const char *s = lua_tolstring(L, i, &len);
+            cov_buf_add(&a->e->emitted, s, len);
+        } else if (!lua_isnil(L, i)) {
+            return luaL_error(L, "%s returned a %s; return the report as a string or write "
+                                 "it with cov.write",
+                              a->name, luaL_typename(L, i));
+        }
+    }
+    if (a->e->emitted.oom)
+        return luaL_error(L, "out of memory");
+    return 0;
+}
+
+/* Turns a failed run into *err: the Lua message as is (it already starts
+ * with "file:line:" for rule errors) and the traceback. */
+static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_error *err)
+{
+    int code = COV_ERULE;
+    if (cov_lua_budget_exhausted(b))
+        code = COV_ELIMIT;
+    else if (status == LUA_ERRMEM)
+        code = b->max_memory ? COV_ELIMIT : COV_ENOMEM;
+    if (!err)
+        return code;
+    cov_error_clear(err);
+    err->code = code;
+    const char *msg = lua_tostring(L, -1);
+    if (status == LUA_ERRMEM && b->max_memory)
+        snprintf(err->message, sizeof err->message, "memory limit of %llu bytes exceeded",
+                 (unsigned long long)b->max_memory);
+    else
+        snprintf(err->message, sizeof err->message, "%s", msg ? msg : "unknown error");
+    for (char *p = err->message; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) == LUA_TSTRING)
+        snprintf(err->traceback, sizeof err->traceback, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return code;
+}
+
+int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len, int argc,
+                   const char *const *argv, cov_error *err)
+{
+    cov_buf_free(&e->emitted);
+    e->gate_failed = 0;
+    e->gate_reason[0] = '\0';
+    if (!buf) {
+        /* Say which file is missing the way every input error does. */
+        FILE *f = fopen(name, "r");
+        if (!f) {
+            cov_diag d = {err, NULL, NULL, 0};
+            return cov_fail(&d, COV_EIO, name, 1, 1, "cannot open: %s", strerror(errno));
+        }
+        fclose(f);
+    }
+    cov_lua_budget budget = {0};
+    budget.max_instructions = e->limits.max_instructions;
+    budget.max_memory = (size_t)e->limits.max_memory;
+    lua_State *L = cov_lua_newstate(&budget);
+    if (!L) {
+        cov_diag d = {err, NULL, NULL, 0};
+        return cov_fail(&d, COV_ENOMEM, NULL, 0, 0, "out of memory creating the Lua state");
+    }
+    run_args a = {e, name, buf, len, argc, argv, &budget};
+    lua_pushcfunction(L, pmain);
+    lua_pushlightuserdata(L, &a);
+    int status = lua_pcall(L, 1, 0, 0);
+    int rc = COV_OK;
+    if (status != LUA_OK)
+        rc = run_error(L, status, &budget, err);
+    lua_close(L);
+    if (rc == COV_OK) {
+        if (e->emitted.oom || cov_engine_set_report(e, e->emitted.data ? e->emitted.data : "",
+                                                    e->emitted.len) != COV_OK) {
+            cov_diag d = {err, NULL, NULL, 0};
+            rc = cov_fail(&d, COV_ENOMEM, NULL, 0, 0, "out of memory keeping the report");
+        } else if (e->gate_failed) {
+            cov_diag d = {err, NULL, NULL, 0};
+            rc = cov_fail(&d, COV_EGATE, NULL, 0, 0, "%s", e->gate_reason);
+        }
+    }
+    cov_buf_free(&e->emitted);
+    return rc;
+}

@@ -1,0 +1,307 @@
+/* ds:group{keys...}: tests aggregated by any combination of their
+ * properties, in one pass in C. Rules and reports work on these groups
+ * (hundreds or thousands) instead of on tests (up to millions). */
+#include "alloc.h"
+#include "engine.h"
+#include "lua_model.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+int cov_lua_group(lua_State *L);
+
+enum key_kind {
+    K_FRAMEWORK, K_FAMILY, K_TASK_PATH, K_VARIANT, K_MODEL_FRAMEWORK, K_LLM_PHASE,
+    K_STRATEGY, K_PARALLELISM, K_MESH, K_EXEC, K_RUN_MODE, K_SEQ, K_BATCH, K_STATUS,
+    K_BRINGUP, K_FILE, K_PARSED, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+    "framework", "family", "task_path", "variant", "model_framework", "llm_phase",
+    "strategy", "parallelism", "mesh", "exec", "run_mode", "seq", "batch", "status",
+    "bringup_status", "file", "parsed"};
+
+enum { MAX_KEYS = 8 };
+
+typedef struct group {
+    uint32_t key[MAX_KEYS];
+    uint32_t count, first;
+    uint32_t status[COV_STATUS_COUNT];
+    uint32_t bringup[COV_BRINGUP_COUNT];
+    uint32_t arch_head; /* 1-based index into deltas, 0 = none */
+} group;
+
+/* How overrides for one arch change a group's status counts. */
+typedef struct arch_delta {
+    cov_sym arch;
+    uint32_t next;
+    int32_t delta[COV_STATUS_COUNT];
+} arch_delta;
+
+/* Scratch memory owned by a userdata so a Lua error frees it (__gc). */
+typedef struct scratch {
+    group *groups;
+    uint32_t ngroups, capgroups;
+    uint32_t *slots, mask;
+    arch_delta *deltas;
+    uint32_t ndeltas, capdeltas;
+} scratch;
+
+static int scratch_gc(lua_State *L)
+{
+    scratch *s = lua_touserdata(L, 1);
+    cov_free(s->groups);
+    cov_free(s->slots);
+    cov_free(s->deltas);
+    memset(s, 0, sizeof *s);
+    return 0;
+}
+
+static uint32_t key_value(const cov_model *m, const cov_test *t, int kind)
+{
+    const cov_suffix *sx = t->parsed ? cov_model_suffix(m, t->suffix) : NULL;
+    switch (kind) {
+    case K_FRAMEWORK: return t->framework;
+    case K_FAMILY: return t->family;
+    case K_TASK_PATH: return t->task_path;
+    case K_VARIANT: return t->parsed ? t->variant : 0;
+    case K_MODEL_FRAMEWORK: return t->model_fw;
+    case K_LLM_PHASE: return sx ? sx->llm_phase : 0;
+    case K_STRATEGY: return sx ? sx->strategy : 0;
+    case K_PARALLELISM: return sx ? sx->parallelism : 0;
+    case K_MESH: return sx ? sx->mesh : 0;
+    case K_EXEC: return sx ? sx->exec : 0;
+    case K_RUN_MODE: return sx ? sx->run_mode : 0;
+    case K_SEQ: return sx ? (uint32_t)(sx->seq + 1) : 0;
+    case K_BATCH: return sx ? (uint32_t)(sx->batch + 1) : 0;
+    case K_STATUS: return (uint32_t)cov_test_status(t);
+    case K_BRINGUP: return t->f.bringup;
+    case K_FILE: return t->source + 1;
+    case K_PARSED: return t->parsed;
+    default: return 0;
+    }
+}
+
+static void push_key(lua_State *L, const cov_model *m, int kind, uint32_t v)
+{
+    switch (kind) {
+    case K_MODEL_FRAMEWORK:
+        if (v)
+            lua_pushstring(L, cov_model_framework_name((int)v));
+        else
+            lua_pushnil(L);
+        return;
+    case K_SEQ:
+    case K_BATCH:
+        if (v)
+            lua_pushinteger(L, (lua_Integer)v - 1);
+        else
+            lua_pushnil(L);
+        return;
+    case K_STATUS: lua_pushstring(L, cov_status_name((int)v)); return;
+    case K_BRINGUP:
+        if (v)
+            lua_pushstring(L, cov_bringup_name((int)v));
+        else
+            lua_pushnil(L);
+        return;
+    case K_FILE: lua_pushstring(L, cov_model_source(m, v - 1)->path); return;
+    case K_PARSED: lua_pushboolean(L, v != 0); return;
+    default:
+        if (v)
+            lua_pushlstring(L, cov_model_str(m, v), cov_sym_len(&m->strs, v));
+        else
+            lua_pushnil(L);
+        return;
+    }
+}
+
+static uint32_t hash_key(const uint32_t *key, int nkeys)
+{
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < nkeys; i++)
+        h = (h ^ key[i]) * 16777619u + (h >> 15);
+    return h * 0x9E3779B1u;
+}
+
+static int grow_table(scratch *s)
+{
+    uint32_t size = s->slots ? (s->mask + 1) * 2 : 1024;
+    uint32_t *slots = cov_calloc(size, sizeof *slots);
+    if (!slots)
+        return -1;
+    cov_free(s->slots);
+    s->slots = slots;
+    s->mask = size - 1;
+    return 0;
+}
+
+static group *find_group(scratch *s, const uint32_t *key, int nkeys, int *fresh)
+{
+    *fresh = 0;
+    if (!s->slots || (s->ngroups + 1) * 2 > s->mask + 1) {
+        if (grow_table(s) < 0)
+            return NULL;
+        for (uint32_t g = 0; g < s->ngroups; g++) {
+            uint32_t j = hash_key(s->groups[g].key, nkeys) & s->mask;
+            while (s->slots[j])
+                j = (j + 1) & s->mask;
+            s->slots[j] = g + 1;
+        }
+    }
+    size_t keybytes = (size_t)nkeys * sizeof *key;
+    uint32_t j = hash_key(key, nkeys) & s->mask;
+    for (; s->slots[j]; j = (j + 1) & s->mask) {
+        group *g = &s->groups[s->slots[j] - 1];
+        if (memcmp(g->key, key, keybytes) == 0)
+            return g;
+    }
+    if (s->ngroups == s->capgroups) {
+        uint32_t cap = s->capgroups ? s->capgroups * 2 : 256;
+        group *more = cov_realloc(s->groups, cap * sizeof *more);
+        if (!more)
+            return NULL;
+        s->groups = more;
+        s->capgroups = cap;
+    }
+    group *g = &s->groups[s->ngroups];
+    memset(g, 0, sizeof *g);
+    memcpy(g->key, key, keybytes);
+    s->slots[j] = ++s->ngroups;
+    *fresh = 1;
+    return g;
+}
+
+static arch_delta *find_delta(scratch *s, group *g, cov_sym arch)
+{
+    for (uint32_t k = g->arch_head; k; k = s->deltas[k - 1].next)
+        if (s->deltas[k - 1].arch == arch)
+            return &s->deltas[k - 1];
+    if (s->ndeltas == s->capdeltas) {
+        uint32_t cap = s->capdeltas ? s->capdeltas * 2 : 64;
+        arch_delta *more = cov_realloc(s->deltas, cap * sizeof *more);
+        if (!more)
+            return NULL;
+        s->deltas = more;
+        s->capdeltas = cap;
+    }
+    arch_delta *d = &s->deltas[s->ndeltas++];
+    memset(d, 0, sizeof *d);
+    d->arch = arch;
+    d->next = g->arch_head;
+    g->arch_head = s->ndeltas;
+    return d;
+}
+
+static void push_counts(lua_State *L, const uint32_t *counts, int n,
+                        const char *(*name)(int))
+{
+    lua_createtable(L, 0, 4);
+    for (int i = 1; i < n; i++) {
+        if (!counts[i])
+            continue;
+        lua_pushinteger(L, counts[i]);
+        lua_setfield(L, -2, name(i));
+    }
+}
+
+/*** ds:group(keys) -> array of groups
+ * Aggregates the tests by up to 8 of their properties in one pass in C; rules
+ * work on these groups (hundreds) rather than on tests (up to millions). Keys:
+ * framework, family, task_path, variant, model_framework, llm_phase, strategy,
+ * parallelism, mesh, exec, run_mode, seq, batch, status, bringup_status,
+ * file, parsed. Each group, in order of first appearance, is
+ * `{<key> = value, ..., count = n, status = {NAME = n}, bringup = {NAME = n},
+ * arch_status = {arch = {NAME = n}}, first = <test view>}`; `arch_status`
+ * gives, for each arch that some test of the group overrides, the effective
+ * status counts on that arch (override over entry).
+ */
+int cov_lua_group(lua_State *L)
+{
+    const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    const cov_model *m = &ds->e->models[ds->d];
+    int kinds[MAX_KEYS], nkeys = (int)luaL_len(L, 2);
+    if (nkeys < 1 || nkeys > MAX_KEYS)
+        return luaL_error(L, "group: give 1 to %d keys", MAX_KEYS);
+    for (int k = 0; k < nkeys; k++) {
+        lua_rawgeti(L, 2, k + 1);
+        const char *name = luaL_checkstring(L, -1);
+        kinds[k] = -1;
+        for (int i = 0; i < K_COUNT; i++)
+            if (strcmp(name, key_names[i]) == 0)
+                kinds[k] = i;
+        if (kinds[k] < 0)
+            return luaL_error(L, "group: unknown key '%s'", name);
+        lua_pop(L, 1);
+    }
+    scratch *s = lua_newuserdatauv(L, sizeof *s, 0);
+    memset(s, 0, sizeof *s);
+    if (luaL_newmetatable(L, "covengine.group.scratch")) {
+        lua_pushcfunction(L, scratch_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+
+    uint32_t key[MAX_KEYS];
+    for (uint32_t i = 0; i < m->tests.count; i++) {
+        const cov_test *t = cov_model_test(m, i);
+        for (int k = 0; k < nkeys; k++)
+            key[k] = key_value(m, t, kinds[k]);
+        int fresh;
+        group *g = find_group(s, key, nkeys, &fresh);
+        if (!g)
+            return luaL_error(L, "out of memory");
+        if (fresh)
+            g->first = i;
+        int st = cov_test_status(t);
+        g->count++;
+        g->status[st]++;
+        g->bringup[t->f.bringup]++;
+        const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+        for (uint32_t k = 0; k < t->n_overrides; k++) {
+            arch_delta *dl = find_delta(s, g, o[k].arch);
+            if (!dl)
+                return luaL_error(L, "out of memory");
+            if (o[k].f.status && o[k].f.status != st) {
+                dl->delta[st]--;
+                dl->delta[o[k].f.status]++;
+            }
+        }
+    }
+
+    lua_getfield(L, 1, "test"); /* method used to make the `first` view */
+    int test_fn = lua_gettop(L);
+    lua_createtable(L, (int)s->ngroups, 0);
+    for (uint32_t gi = 0; gi < s->ngroups; gi++) {
+        const group *g = &s->groups[gi];
+        lua_createtable(L, 0, nkeys + 5);
+        for (int k = 0; k < nkeys; k++) {
+            push_key(L, m, kinds[k], g->key[k]);
+            lua_setfield(L, -2, key_names[kinds[k]]);
+        }
+        lua_pushinteger(L, g->count);
+        lua_setfield(L, -2, "count");
+        push_counts(L, g->status, COV_STATUS_COUNT, cov_status_name);
+        lua_setfield(L, -2, "status");
+        push_counts(L, g->bringup, COV_BRINGUP_COUNT, cov_bringup_name);
+        lua_setfield(L, -2, "bringup");
+        lua_newtable(L);
+        for (uint32_t k = g->arch_head; k; k = s->deltas[k - 1].next) {
+            const arch_delta *dl = &s->deltas[k - 1];
+            uint32_t eff[COV_STATUS_COUNT];
+            for (int st = 0; st < COV_STATUS_COUNT; st++)
+                eff[st] = (uint32_t)((int64_t)g->status[st] + dl->delta[st]);
+            push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
+            lua_setfield(L, -2, cov_model_str(m, dl->arch));
+        }
+        lua_setfield(L, -2, "arch_status");
+        lua_pushvalue(L, test_fn);
+        lua_pushvalue(L, 1);
+        lua_pushinteger(L, (lua_Integer)g->first + 1);
+        lua_call(L, 2, 1);
+        lua_setfield(L, -2, "first");
+        lua_rawseti(L, -2, (lua_Integer)gi + 1);
+    }
+    return 1;
+}

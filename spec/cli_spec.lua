@@ -99,3 +99,43 @@ describe("covengine CLI", function()
     os.remove(target)
   end)
 end)
+
+describe("covengine --explain", function()
+  local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
+    "spec/fixtures/rules/tiny/easydel.json", "-q" }
+  local function run(name)
+    local args = { table.unpack(TINY) }
+    args[#args + 1] = "--explain"
+    args[#args + 1] = name
+    args[#args + 1] = "rules/phases.lua"
+    return h.run(args)
+  end
+
+  it("explains a raw family that splits, with rules, module, tests and phase", function()
+    local code, out, err = run("qwen_3")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("## qwen3\n", 1, true))
+    assert.truthy(out:find("## qwen3_moe\n", 1, true))
+    assert.truthy(out:find("- Alias for `qwen_3`: rules/aliases.lua:%d+ %(Qwen3 '%-A3B' variants"))
+    assert.truthy(out:find("- EasyDeL module: qwen3_moe; TaskTypes: CAUSAL_LM", 1, true))
+    assert.truthy(out:find("`qwen_3/causal_lm/pytorch-30B_A3b-single_device-inference` "
+      .. "spec/fixtures/rules/tiny/torch/test_config_inference_single_device.yaml:4 "
+      .. "KNOWN_FAILURE_XFAIL", 1, true))
+    assert.truthy(out:find("- Phase 2, Medium%-priority integration: .- %(rule at rules/phases.lua:%d+%)"))
+  end)
+
+  it("explains a canonical family and a family EasyDeL lacks", function()
+    local code, out = run("gpt_neo")
+    assert.are.equal(0, code)
+    assert.truthy(out:find("EasyDeL module: none (an alias rule says EasyDeL has no implementation)",
+      1, true))
+    assert.truthy(out:find("- Phase: none", 1, true))
+  end)
+
+  it("rejects an unknown name with exit 2 and no traceback", function()
+    local code, out, err = run("nosuch")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: --explain: no family 'nosuch' in the loaded data\n", err)
+  end)
+end)

@@ -24,6 +24,7 @@
 #endif
 
 #define TRACEBACK_KEY "covengine.traceback"
+#define ABORT_MT "covengine.abort"
 
 /* ---- module functions -------------------------------------------------- */
 
@@ -139,6 +140,21 @@ static int mod_fail_gate(lua_State *L)
     return 0;
 }
 
+/*** cov.abort(message)
+ * Stops the run with `message` as a one-line error (exit status 2) and no
+ * traceback: for problems in the user's input or options (an unknown family
+ * to explain, an unknown format), not for bugs in the rules.
+ */
+static int mod_abort(lua_State *L)
+{
+    const char *msg = luaL_checkstring(L, 1);
+    lua_newtable(L);
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "message");
+    luaL_setmetatable(L, ABORT_MT);
+    return lua_error(L);
+}
+
 /*** cov.dataset(name) -> dataset
  * The dataset `"head"` or `"base"`, whether or not anything was loaded into it.
  */
@@ -176,6 +192,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     if (owner_index)
         owner_index = lua_absindex(L, owner_index);
     cov_lua_model_init(L);
+    luaL_newmetatable(L, ABORT_MT);
+    lua_pop(L, 1);
     lua_newtable(L);
     int mod = lua_gettop(L);
 
@@ -216,7 +234,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     lua_settop(L, mod);
     static const luaL_Reg engine_fns[] = {
         {"write", mod_write},         {"warn", mod_warn},
-        {"fail_gate", mod_fail_gate}, {"where", mod_where}, {NULL, NULL}};
+        {"fail_gate", mod_fail_gate}, {"where", mod_where},
+        {"abort", mod_abort},         {NULL, NULL}};
     lua_pushlightuserdata(L, e);
     luaL_setfuncs(L, engine_fns, 1);
 
@@ -357,6 +376,16 @@ static void install_searchers(lua_State *L, const char *script, int sandbox)
  * the message itself, so the caller reports them separately. */
 static int msghandler(lua_State *L)
 {
+    if (lua_istable(L, 1) && lua_getmetatable(L, 1)) {
+        luaL_getmetatable(L, ABORT_MT);
+        int aborted = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+        if (aborted) {
+            /* cov.abort: the message alone, no traceback. */
+            lua_getfield(L, 1, "message");
+            return 1;
+        }
+    }
     const char *msg = lua_tostring(L, 1);
     if (!msg) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)

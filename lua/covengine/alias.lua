@@ -1,0 +1,293 @@
+--- Family aliasing: which canonical family and EasyDeL module a raw tt-xla
+-- family (optionally narrowed by task path and variant) stands for.
+--
+-- Rules are plain tables made with `alias.rule{...}` so each one knows the
+-- line it was written on; `alias.set{...}` collects them with the adapter
+-- suffixes and, optionally, a custom name normalisation. Resolution order
+-- for one (family, task path, variant):
+--   1. the most specific matching rule for the raw family;
+--   2. the same for the family without an adapter suffix (gemma_lora: gemma);
+--   3. the normalised name equal to a normalised EasyDeL module name or
+--      model_type (qwen_3 -> qwen3, mpt -> mosaic_mpt);
+--   4. otherwise unmatched, with "did you mean" suggestions, never applied.
+-- Specificity: an exact family beats a family pattern; then a variant
+-- narrowing (exact over pattern), then a task narrowing; then the longer
+-- pattern; then the earlier rule. No prefix matching: gpt_neo is not gpt_neox.
+local check = require "covengine.check"
+local cov = require "covengine"
+
+local alias = {}
+
+local RULE_SPEC = {
+  family = "string|list?", family_pattern = "patterns?",
+  task = "string|list?", task_pattern = "patterns?",
+  variant = "string|list?", variant_pattern = "patterns?",
+  canonical = "string?", module = "string|false?", reason = "string",
+}
+
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+--- alias.rule{family|family_pattern, [task|task_pattern], [variant|variant_pattern],
+--  module = "name"|false, [canonical], reason} -> rule
+function alias.rule(t)
+  check.fields(t, RULE_SPEC, "alias rule", 2)
+  if (t.family == nil) == (t.family_pattern == nil) then
+    error("alias rule: give exactly one of 'family' and 'family_pattern'", 2)
+  end
+  if t.task and t.task_pattern then
+    error("alias rule: give at most one of 'task' and 'task_pattern'", 2)
+  end
+  if t.variant and t.variant_pattern then
+    error("alias rule: give at most one of 'variant' and 'variant_pattern'", 2)
+  end
+  if t.module == nil and t.canonical == nil then
+    error("alias rule: give 'module' (a module name, or false for none) or 'canonical'", 2)
+  end
+  if t.reason == "" or t.reason:find("\n") then
+    error("alias rule: 'reason' must be one non-empty line", 2)
+  end
+  local r = {
+    where = cov.where(2) or "?",
+    families = t.family and set_of(check.list(t.family)),
+    family_pattern = t.family_pattern and check.list(t.family_pattern),
+    tasks = t.task and set_of(check.list(t.task)),
+    task_pattern = t.task_pattern and check.list(t.task_pattern),
+    variants = t.variant and set_of(check.list(t.variant)),
+    variant_pattern = t.variant_pattern and check.list(t.variant_pattern),
+    module = t.module,
+    canonical = t.canonical,
+    reason = t.reason,
+    hits = 0,
+    spec = t,
+  }
+  r.rank = {
+    r.families and 1 or 0,
+    r.variants and 2 or r.variant_pattern and 1 or 0,
+    r.tasks and 2 or r.task_pattern and 1 or 0,
+    r.family_pattern and #table.concat(r.family_pattern) or 0,
+  }
+  return r
+end
+
+--- The default normalisation: lower case, '-', '.' and spaces to '_', and
+-- no '_' between a letter and a digit (qwen_2_5 -> qwen2_5, grok-1 -> grok1).
+function alias.normalize(name)
+  name = name:lower():gsub("[%-%.%s]", "_")
+  return (name:gsub("(%a)_(%d)", "%1%2"))
+end
+
+-- Whether s matches any of the patterns.
+local function any_find(s, patterns)
+  for _, p in ipairs(patterns) do
+    if s:find(p) then return true end
+  end
+  return false
+end
+
+local function narrowed_ok(r, task, variant)
+  if r.tasks and not (task and r.tasks[task]) then return false end
+  if r.task_pattern and not (task and any_find(task, r.task_pattern)) then return false end
+  if r.variants and not (variant and r.variants[variant]) then return false end
+  if r.variant_pattern and not (variant and any_find(variant, r.variant_pattern)) then
+    return false
+  end
+  return true
+end
+
+local function more_specific(a, b)
+  for i = 1, #a.rank do
+    if a.rank[i] ~= b.rank[i] then return a.rank[i] > b.rank[i] end
+  end
+  return a.index < b.index
+end
+
+local Set = {}
+Set.__index = Set
+
+local SET_SPEC = { adapters = "string|list?", normalize = "function?" }
+
+--- alias.set{[adapters = {...}], [normalize = function], rule, rule, ...} -> set
+function alias.set(t)
+  local top = {}
+  for k, v in pairs(t) do
+    if math.type(k) ~= "integer" then top[k] = v end
+  end
+  check.fields(top, SET_SPEC, "alias set", 2)
+  local s = setmetatable({
+    rules = {}, exact = {}, patterns = {},
+    adapters = check.list(t.adapters),
+    normalize = t.normalize or alias.normalize,
+    where = cov.where(2) or "?",
+  }, Set)
+  for i, r in ipairs(t) do
+    if type(r) ~= "table" or not r.rank then
+      error(("alias set: item %d is not an alias.rule{...}"):format(i), 2)
+    end
+    r.index = i
+    s.rules[#s.rules + 1] = r
+    if r.families then
+      for name in pairs(r.families) do
+        s.exact[name] = s.exact[name] or {}
+        table.insert(s.exact[name], r)
+      end
+    else
+      s.patterns[#s.patterns + 1] = r
+    end
+  end
+  return s
+end
+
+--- The most specific rule for raw family name (nil if none).
+function Set:best(name, task, variant)
+  local best
+  for _, r in ipairs(self.exact[name] or {}) do
+    if narrowed_ok(r, task, variant) and (not best or more_specific(r, best)) then best = r end
+  end
+  for _, r in ipairs(self.patterns) do
+    if any_find(name, r.family_pattern) and narrowed_ok(r, task, variant)
+      and (not best or more_specific(r, best)) then
+      best = r
+    end
+  end
+  return best
+end
+
+--- Binds the set to an EasyDeL inventory (cov.modules()) before resolving.
+function Set:bind(modules)
+  self.by_name, self.module_names = {}, {}
+  for _, m in ipairs(modules) do
+    self.module_names[m.name] = m
+    local key = self.normalize(m.name)
+    self.by_name[key] = self.by_name[key] or { module = m.name, via = "module directory" }
+    for _, reg in ipairs(m.registrations) do
+      if reg.model_type then
+        key = self.normalize(reg.model_type)
+        self.by_name[key] = self.by_name[key]
+          or { module = m.name, via = ("model_type '%s'"):format(reg.model_type) }
+      end
+    end
+  end
+  return self
+end
+
+--- Strips a known adapter suffix: "gemma_lora" -> "gemma", "_lora".
+function Set:strip_adapter(name)
+  for _, suffix in ipairs(self.adapters) do
+    if #name > #suffix and name:sub(-#suffix) == suffix then
+      return name:sub(1, -#suffix - 1), suffix
+    end
+  end
+  return name, nil
+end
+
+local function from_rule(self, r, name, adapter)
+  local m = {
+    rule = r, where = r.where, reason = r.reason, adapter = adapter, how = "rule",
+    module = r.module or nil, no_module = r.module == false,
+  }
+  m.canonical = r.canonical or r.module or name
+  if r.module == nil then
+    -- The rule only names the family; its name may still find a module.
+    local hit = self.by_name[self.normalize(m.canonical)]
+    m.module = hit and hit.module
+  end
+  if m.module and not self.module_names[m.module] then
+    m.missing_module = m.module -- the rule names a module this inventory lacks
+    m.module = nil
+  end
+  return m
+end
+
+--- Resolves one raw family (with its task path and variant, which may be
+-- nil) to {canonical, module, no_module, rule, where, reason, how, adapter}.
+-- Counts a hit on the rule used (weight: number of tests, default 1).
+function Set:resolve(raw, task, variant, weight)
+  assert(self.by_name, "alias set: call :bind(modules) before :resolve()")
+  local r = self:best(raw, task, variant)
+  local base, adapter = raw, nil
+  if not r then
+    base, adapter = self:strip_adapter(raw)
+    if adapter then r = self:best(base, task, variant) end
+  end
+  if r then
+    r.hits = r.hits + (weight or 1)
+    return from_rule(self, r, base, adapter)
+  end
+  local key = self.normalize(base)
+  local hit = self.by_name[key]
+  if hit then
+    return {
+      canonical = hit.module, module = hit.module, how = "name", adapter = adapter,
+      reason = ("'%s' normalises to '%s', EasyDeL's %s"):format(base, key, hit.via),
+    }
+  end
+  return { canonical = base, how = "unmatched", adapter = adapter,
+    reason = ("no alias rule and no EasyDeL name matches '%s'"):format(key) }
+end
+
+local function distance(a, b, limit)
+  if math.abs(#a - #b) > limit then return limit + 1 end
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur, best = { [0] = i }, i
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if cur[j] < best then best = cur[j] end
+    end
+    if best > limit then return limit + 1 end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+--- EasyDeL modules whose (normalised) name or model_type is close to raw:
+-- within a small edit distance, or one extends the other at a '_' or a
+-- digit (exaone_3_5 ~ exaone, roberta_prelayernorm ~ roberta), or one ends
+-- with the other after a '_' (xlm_roberta ~ roberta). Sorted.
+function Set:suggest(raw)
+  local key = self.normalize((self:strip_adapter(raw)))
+  local found = {}
+  for name, hit in pairs(self.by_name) do
+    local short, long = name, key
+    if #short > #long then short, long = long, short end
+    local extends = #short >= 3 and (long:sub(1, #short) == short
+      and long:sub(#short + 1, #short + 1):find("[_%d]") ~= nil
+      or long:sub(-#short - 1) == "_" .. short)
+    local limit = #key >= 8 and 2 or 1
+    if extends or distance(key, name, limit) <= limit then found[hit.module] = true end
+  end
+  local list = {}
+  for m in pairs(found) do list[#list + 1] = m end
+  table.sort(list)
+  return list
+end
+
+--- Rules that matched nothing since the set was made.
+function Set:unused()
+  local list = {}
+  for _, r in ipairs(self.rules) do
+    if r.hits == 0 then list[#list + 1] = r end
+  end
+  return list
+end
+
+--- A one-line description of what a rule matches, for messages.
+function alias.describe(r)
+  local s = r.spec
+  local function pats(v) return "'" .. table.concat(check.list(v), "' or '") .. "'" end
+  local parts = { s.family and ("family " .. table.concat(check.list(s.family), "|"))
+    or ("family pattern " .. pats(s.family_pattern)) }
+  if s.task then parts[#parts + 1] = "task " .. table.concat(check.list(s.task), "|") end
+  if s.task_pattern then parts[#parts + 1] = "task pattern " .. pats(s.task_pattern) end
+  if s.variant then parts[#parts + 1] = "variant " .. table.concat(check.list(s.variant), "|") end
+  if s.variant_pattern then parts[#parts + 1] = "variant pattern " .. pats(s.variant_pattern) end
+  return table.concat(parts, ", ")
+end
+
+return alias

@@ -1,0 +1,65 @@
+--- Prioritisation phases: named, ordered, each with a predicate over family
+-- facts. A family goes to the first phase whose `when` holds, and remembers
+-- which rule (file:line) put it there.
+local check = require "covengine.check"
+local cov = require "covengine"
+
+local phase = {}
+
+local SPEC = { name = "string", summary = "string", when = "function" }
+
+--- phase.define{name, summary, when = function(family) -> bool} -> phase
+function phase.define(t)
+  check.fields(t, SPEC, "phase", 2)
+  return { name = t.name, summary = t.summary, when = t.when, where = cov.where(2) or "?" }
+end
+
+--- Checks a list of phases (from phase.define), numbering them 1..n.
+function phase.list(t)
+  if type(t) ~= "table" or #t == 0 then error("phases: expected a list of phase.define{...}", 2) end
+  for i, p in ipairs(t) do
+    if type(p) ~= "table" or not p.when or not p.where then
+      error(("phases: item %d is not a phase.define{...}"):format(i), 2)
+    end
+    p.number = i
+  end
+  return t
+end
+
+--- Tags: name -> list of canonical family names, or a predicate. Sets
+-- family.tags[name] = true where it applies.
+function phase.tag(families, tags)
+  for name, spec in pairs(tags or {}) do
+    if type(spec) == "function" then
+      for _, f in ipairs(families) do
+        if spec(f) then f.tags[name] = true end
+      end
+    else
+      local wanted = {}
+      for _, n in ipairs(spec) do wanted[n] = true end
+      for _, f in ipairs(families) do
+        if wanted[f.name] or (f.module and wanted[f.module]) then f.tags[name] = true end
+      end
+    end
+  end
+end
+
+--- Puts each family in its first matching phase: family.phase =
+-- {number, name, summary, rule}. Returns per phase the list of families.
+function phase.assign(families, phases)
+  local members = {}
+  for i = 1, #phases do members[i] = {} end
+  for _, f in ipairs(families) do
+    f.phase = nil
+    for i, p in ipairs(phases) do
+      if p.when(f) then
+        f.phase = { number = i, name = p.name, summary = p.summary, rule = p.where }
+        table.insert(members[i], f)
+        break
+      end
+    end
+  end
+  return members
+end
+
+return phase

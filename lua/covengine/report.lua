@@ -1,0 +1,221 @@
+--- The report: every figure and list the formats show, computed once from
+-- family facts and phases, in the shape of covengine.report/1 (DESIGN.md
+-- section 5). Formats (rules/reports/*.lua) only lay this table out, so
+-- Markdown, JSON, CSV and HTML always agree.
+local cov = require "covengine"
+local facts_mod = require "covengine.facts"
+
+local report = {}
+
+local json_null = cov.json.null
+local array = cov.json.array
+
+local function or_null(v)
+  if v == nil then return json_null end
+  return v
+end
+
+local function names(list)
+  local out = array {}
+  for _, f in ipairs(list) do out[#out + 1] = f.name end
+  return out
+end
+
+local PYTORCH = { torch = true, torch_llm = true }
+
+-- The per-test lines of one family in one framework (JSON wants them).
+local function test_lines(ds, f, fwname, canonical_of)
+  local out = array {}
+  for _, raw in ipairs(f.raw_names) do
+    for t in ds:tests { family = raw, framework = fwname } do
+      if canonical_of(t.family, t.task_path, t.variant) == f.name then
+        out[#out + 1] = {
+          id = t.id, raw_family = t.family, variant = or_null(t.variant),
+          task_path = or_null(t.task_path), status = t.status,
+          bringup_status = or_null(t.bringup_status), file = t.file, line = t.line,
+        }
+      end
+    end
+  end
+  return out
+end
+
+-- Distinct variant names, prefixed with the raw family where the family
+-- gathers several ("qwen_2_5_coder 7B").
+local function framework_entry(f, fw)
+  local variants = {}
+  local prefix = #f.raw_names > 1 or f.raw_names[1] ~= f.name
+  for _, v in ipairs(fw.variants) do
+    local name = v.name or "(no variant)"
+    variants[#variants + 1] = prefix and (v.raw_family .. " " .. name) or name
+  end
+  table.sort(variants)
+  local seen, distinct = {}, array {}
+  for _, v in ipairs(variants) do
+    if not seen[v] then
+      seen[v] = true
+      distinct[#distinct + 1] = v
+    end
+  end
+  return {
+    tested = fw.tested, count = fw.count, status_counts = fw.status,
+    bringup_counts = fw.bringup, arch_status = fw.arch_status,
+    run_modes = array(facts_mod.sorted(fw.run_modes)),
+    parallelisms = array(facts_mod.sorted(fw.parallelisms)),
+    task_paths = array(facts_mod.sorted(fw.task_paths)),
+    variant_names = distinct,
+  }
+end
+
+--- report.build(ds, facts, phases, members, opts) -> report table.
+-- opts: policy (text), types (TaskType -> label), tests (include per-test
+-- variant lines), canonical_of (function(raw, task, variant) -> name).
+function report.build(ds, fx, phases, members, opts)
+  local r = {
+    schema = "covengine.report/1",
+    policy = opts.policy,
+    frameworks = array(fx.frameworks),
+  }
+  local easydel = ds:easydel()
+  r.easydel = easydel and {
+    revision = or_null(easydel.revision), date = or_null(easydel.date), source = easydel.source,
+  } or json_null
+  r.inputs = array {}
+  for _, s in ipairs(ds:sources()) do
+    r.inputs[#r.inputs + 1] = { path = s.path, kind = s.kind, framework = or_null(s.framework),
+      entries = s.entries }
+  end
+
+  -- Suggestions belong to the family the unmatched raw name became.
+  local suggestions = {}
+  for _, u in ipairs(fx.unmatched) do suggestions[u.canonical] = u.suggestions end
+  local families, with, untested = array {}, array {}, array {}
+  local without = { jax_only = array {}, pytorch_only = array {}, both = array {} }
+  local by_fw = {}
+  for _, fw in ipairs(fx.frameworks) do by_fw[fw] = array {} end
+  for _, f in ipairs(fx.list) do
+    local e = {
+      name = f.name, raw_names = array(f.raw_names), easydel = or_null(f.module),
+      easydel_type = or_null(f.easydel_type),
+      alias_rule = or_null(f.alias and f.alias.where),
+      alias_reason = or_null(f.alias and f.alias.reason),
+      aliases = array {},
+      easydel_tasks = array(f.easydel_tasks), test_tasks = array(f.test_tasks),
+      missing_tasks = array(f.missing_tasks), task_paths = array(f.task_paths),
+      frameworks = {}, tested_in = array {}, tags = array(facts_mod.sorted(f.tags)),
+      phase = f.phase and { number = f.phase.number, name = f.phase.name, rule = f.phase.rule }
+        or json_null,
+      suggestions = array {},
+    }
+    for _, sg in ipairs(suggestions[f.name] or {}) do e.suggestions[#e.suggestions + 1] = sg end
+    for _, mp in ipairs(f.mappings) do
+      e.aliases[#e.aliases + 1] = { raw = mp.raw, rule = or_null(mp.where), reason = mp.reason,
+        how = mp.how, missing_module = or_null(mp.missing_module) }
+    end
+    for _, fwname in ipairs(fx.frameworks) do
+      local fw = f.frameworks[fwname]
+      if fw then
+        local fe = framework_entry(f, fw)
+        if opts.tests then fe.variants = test_lines(ds, f, fwname, opts.canonical_of) end
+        e.frameworks[fwname] = fe
+        if fw.tested then
+          e.tested_in[#e.tested_in + 1] = fwname
+          table.insert(by_fw[fwname], f.name)
+        end
+      end
+    end
+    families[#families + 1] = e
+    if f.tested_anywhere then
+      if f.module then
+        with[#with + 1] = f.name
+      else
+        local jax, pt = f.tested.jax, false
+        for fwname in pairs(f.tested) do pt = pt or PYTORCH[fwname] or false end
+        local bucket = jax and pt and "both" or jax and "jax_only" or "pytorch_only"
+        table.insert(without[bucket], f.name)
+      end
+    end
+  end
+  r.families = families
+  r.families_tested = by_fw
+  r.with_easydel = with
+  r.without_easydel = without
+
+  -- Modules no tested family maps to.
+  local covered = {}
+  for _, f in ipairs(fx.list) do
+    if f.tested_anywhere and f.module then covered[f.module] = true end
+  end
+  for _, name in ipairs(facts_mod.sorted(fx.modules)) do
+    if not covered[name] then
+      local m = fx.modules[name]
+      untested[#untested + 1] = { module = name, type = or_null(report.module_type(m, opts.types)) }
+    end
+  end
+  r.easydel_untested = untested
+
+  r.unmatched = array {}
+  for _, u in ipairs(fx.unmatched) do
+    r.unmatched[#r.unmatched + 1] = { name = u.name, suggestions = array(u.suggestions) }
+  end
+  r.unparsed = array {}
+  for t in ds:tests { parsed = false } do
+    r.unparsed[#r.unparsed + 1] = { id = t.id, file = t.file, line = t.line }
+  end
+
+  r.phases = array {}
+  for i, p in ipairs(phases) do
+    r.phases[#r.phases + 1] = { number = i, name = p.name, summary = p.summary, rule = p.where,
+      families = names(members[i]) }
+  end
+
+  local per_fw = {}
+  for _, fwname in ipairs(facts_mod.FRAMEWORKS) do per_fw[fwname] = 0 end
+  for fwname, list in pairs(by_fw) do per_fw[fwname] = #list end
+  r.summary = {
+    tests = ds:count(),
+    families = #families,
+    families_by_framework = per_fw,
+    easydel_modules = easydel and easydel.module_count or 0,
+    with_easydel = #with,
+    without_easydel = #without.jax_only + #without.pytorch_only + #without.both,
+    easydel_untested = #untested,
+    unmatched = #r.unmatched,
+    unparsed_ids = #r.unparsed,
+  }
+  return r
+end
+
+--- What kind of model an EasyDeL module is: the manifest's own "type", or
+-- the label (from the rules' types table) of its most telling TaskType.
+function report.module_type(m, types)
+  if m.type then return m.type end
+  local best, rank
+  for _, reg in ipairs(m.registrations) do
+    local t = types and types[reg.task]
+    if t and (not rank or t.rank < rank) then best, rank = t.label, t.rank end
+  end
+  return best
+end
+
+--- Loads a report format from rules/reports/<name>.lua (searched in the
+-- rule directories) and returns its render function.
+function report.format(name)
+  if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
+    cov.abort(("unknown report format '%s'"):format(tostring(name)))
+  end
+  local ok, mod = pcall(require, "reports." .. name)
+  if not ok then
+    if tostring(mod):find("module 'reports." .. name .. "' not found", 1, true) then
+      local dirs = table.concat(cov.rule_dirs or {}, ", ")
+      cov.abort(("unknown report format '%s': no reports/%s.lua in %s"):format(name, name, dirs))
+    end
+    error(mod, 0)
+  end
+  if type(mod) ~= "table" or type(mod.render) ~= "function" then
+    error(("reports/%s.lua must return a table with a render(report) function"):format(name), 0)
+  end
+  return mod
+end
+
+return report

@@ -1,0 +1,108 @@
+-- Users edit rules/ and see the effect on the next run, no rebuild: a copy
+-- of the default rules is changed and run with the same binary.
+local h = require "helpers"
+local cov = require "covengine"
+
+local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
+  "spec/fixtures/rules/tiny/easydel.json" }
+
+local copies = {}
+
+-- A fresh copy of the default rules for each case.
+local function copy_rules()
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute(("mkdir -p %s && cp -R rules/. %s/"):format(dir, dir)))
+  copies[#copies + 1] = dir
+  return dir
+end
+
+-- The line of path that contains text (plain).
+local function line_of(path, text)
+  local n = 0
+  for line in io.lines(path) do
+    n = n + 1
+    if line:find(text, 1, true) then return n end
+  end
+  error(text .. " not in " .. path)
+end
+
+local function edit(path, from, to)
+  local f = assert(io.open(path))
+  local text = f:read("a")
+  f:close()
+  local new, n = text:gsub(from, to)
+  assert(n == 1, "edit did not apply to " .. path)
+  f = assert(io.open(path, "w"))
+  f:write(new)
+  f:close()
+end
+
+local function report(rules, extra)
+  local args = {}
+  for _, a in ipairs(TINY) do args[#args + 1] = a end
+  for _, a in ipairs(extra or {}) do args[#args + 1] = a end
+  for _, a in ipairs { "-q", "--format", "json", rules .. "/phases.lua" } do args[#args + 1] = a end
+  local code, out, err = h.run(args)
+  assert.are.equal(0, code, err)
+  local r = cov.json.decode(out)
+  local by = {}
+  for _, f in ipairs(r.families) do by[f.name] = f end
+  return r, by
+end
+
+describe("editing the rules", function()
+  teardown(function()
+    for _, dir in ipairs(copies) do os.execute("rm -rf " .. dir) end
+  end)
+
+  it("an added alias takes effect", function()
+    local dir = copy_rules()
+    local _, before = report(dir)
+    assert.truthy(before.xlm_roberta)
+    edit(dir .. "/aliases.lua", "adapters = { \"_lora\" },",
+      "adapters = { \"_lora\" },\n  rule { family = \"xlm_roberta\", module = \"roberta\", "
+      .. "reason = \"XLM-R is RoBERTa trained on 100 languages\" },")
+    local _, after = report(dir)
+    assert.is_nil(after.xlm_roberta)
+    assert.are.same({ "xlm_roberta" }, { table.unpack(after.roberta.raw_names) })
+    assert.are.equal(("%s/aliases.lua:%d"):format(dir, line_of(dir .. "/aliases.lua",
+      "family = \"xlm_roberta\"")), after.roberta.alias_rule)
+  end)
+
+  it("a changed phase predicate takes effect", function()
+    local dir = copy_rules()
+    local _, before = report(dir)
+    assert.are.equal(4, before.rwkv.phase.number)
+    edit(dir .. "/phases.lua", "\"llava\", \"qwen2_vl\" }", "\"llava\", \"qwen2_vl\", \"rwkv\" }")
+    local _, after = report(dir)
+    assert.are.equal(3, after.rwkv.phase.number)
+  end)
+
+  it("a report format dropped into reports/ is found by --format", function()
+    local dir = copy_rules()
+    local r = report(dir)
+    local f = assert(io.open(dir .. "/reports/oneline.lua", "w"))
+    f:write("return { render = function(r) return r.summary.with_easydel .. ' with EasyDeL\\n' end }\n")
+    f:close()
+    local args = {}
+    for _, a in ipairs(TINY) do args[#args + 1] = a end
+    for _, a in ipairs { "-q", "--format", "oneline", dir .. "/phases.lua" } do args[#args + 1] = a end
+    local code, out = h.run(args)
+    assert.are.equal(0, code)
+    assert.are.equal(r.summary.with_easydel .. " with EasyDeL\n", out)
+  end)
+
+  it("a rule error names the user's file and line", function()
+    local dir = copy_rules()
+    edit(dir .. "/aliases.lua", "family = \"phi4\", module", "family = \"phi4\", modul")
+    local args = {}
+    for _, a in ipairs(TINY) do args[#args + 1] = a end
+    args[#args + 1] = dir .. "/phases.lua"
+    local code, _, err = h.run(args)
+    assert.are.equal(2, code)
+    local line = line_of(dir .. "/aliases.lua", "family = \"phi4\", modul")
+    assert.truthy(err:find(("^covengine: %s:%d: alias rule: unknown key 'modul'")
+      :format((dir .. "/aliases.lua"):gsub("%p", "%%%0"), line)), err)
+  end)
+end)

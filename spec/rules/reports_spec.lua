@@ -1,0 +1,141 @@
+-- The four report formats of rules/reports/ over the same inputs: each
+-- renders, and they agree with each other and with their own summaries.
+local h = require "helpers"
+local cov = require "covengine"
+local validate = require "jsonschema"
+
+local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
+  "spec/fixtures/rules/tiny/easydel.json" }
+
+local function render(inputs, format, extra)
+  local args = {}
+  for _, a in ipairs(inputs) do args[#args + 1] = a end
+  for _, a in ipairs(extra or {}) do args[#args + 1] = a end
+  for _, a in ipairs { "-q", "--format", format, "rules/phases.lua" } do args[#args + 1] = a end
+  local code, out, err = h.run(args)
+  assert.are.equal(0, code, err)
+  return out
+end
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local SCHEMA = cov.json.decode(read("docs/schemas/covengine.report-1.schema.json"))
+
+-- Every input set the specs render: the snapshot, the tiny tree, and the
+-- two real snapshots when they are present.
+local INPUTS = { snapshot = {}, tiny = TINY }
+if h.have_shared("tt-xla/tt-xla-2026-08-21") then
+  INPUTS.real_2026 = { "--tt-xla", h.shared .. "/tt-xla/tt-xla-2026-08-21",
+    "--easydel", h.shared .. "/easydel/easydel-2026-04-22.json" }
+  INPUTS.real_2025 = { "--tt-xla", h.shared .. "/tt-xla/tt-xla-2025-10-31",
+    "--easydel", h.shared .. "/easydel/easydel-2025-09-15.json" }
+end
+
+local function count_lines(text, pattern)
+  local n = 0
+  for _ in text:gmatch(pattern) do n = n + 1 end
+  return n
+end
+
+-- The rows of a Markdown section: lines starting "| **" up to the next heading.
+local function section(md, heading)
+  local start = md:find(heading, 1, true)
+  assert.truthy(start, "no section " .. heading)
+  local stop = md:find("\n## ", start + 1, true) or #md
+  return md:sub(start, stop)
+end
+
+for name, inputs in pairs(INPUTS) do
+  describe("reports on " .. name, function()
+    local json = render(inputs, "json")
+    local r = cov.json.decode(json)
+
+    it("writes JSON that validates against covengine.report/1", function()
+      assert.are.same({}, validate(SCHEMA, r))
+      local tampered = cov.json.decode(json) -- the validator does reject
+      tampered.summary.families = "many"
+      tampered.families[1].frameworks = nil
+      assert.are.equal(2, #validate(SCHEMA, tampered))
+      assert.are.equal("covengine.report/1", r.schema)
+      assert.are.equal(#r.families, r.summary.families)
+    end)
+
+    it("writes Markdown whose numbers are the report's", function()
+      local md = render(inputs, "markdown")
+      local s = r.summary
+      assert.truthy(md:find(("**Tested families EasyDeL implements**: %d\n"):format(s.with_easydel),
+        1, true))
+      local with = section(md, ("## Families with EasyDeL implementations (%d)"):format(s.with_easydel))
+      assert.are.equal(s.with_easydel, count_lines(with, "\n| %*%*"))
+      local untested = section(md, ("## EasyDeL families no config tests (%d)"):format(
+        s.easydel_untested))
+      assert.are.equal(s.easydel_untested, count_lines(untested, "\n| %*%*"))
+      local without = section(md, ("## Families tested without an EasyDeL implementation (%d)")
+        :format(s.without_easydel))
+      assert.are.equal(s.without_easydel, count_lines(without, "\n%- %*%*"))
+      for _, p in ipairs(r.phases) do
+        assert.truthy(md:find(("### Phase %d: %s (%d)"):format(p.number, p.name, #p.families), 1,
+          true))
+      end
+      assert.truthy(md:find(("## Unmatched families (%d)"):format(s.unmatched), 1, true))
+      for _, u in ipairs(r.unmatched) do
+        assert.truthy(md:find(u.name, 1, true))
+        if #u.suggestions > 0 then
+          assert.truthy(md:find(("**%s**: did you mean %s?"):format(u.name,
+            table.concat(u.suggestions, ", ")), 1, true))
+        end
+      end
+    end)
+
+    it("writes one CSV row per family and framework", function()
+      local csv = render(inputs, "csv")
+      local rows = {}
+      for line in csv:gmatch("(.-)\r\n") do rows[#rows + 1] = line end
+      local want = 1 -- header
+      for _, f in ipairs(r.families) do
+        local n = 0
+        for _ in pairs(f.frameworks) do n = n + 1 end
+        want = want + math.max(n, 1)
+      end
+      assert.are.equal(want, #rows)
+      assert.truthy(rows[1]:find("^family,framework,tested,tests,variants,"))
+      for _, u in ipairs(r.unmatched) do
+        if #u.suggestions > 0 then
+          assert.truthy(csv:find(table.concat(u.suggestions, " "), 1, true))
+        end
+      end
+    end)
+
+    it("writes a self-contained HTML page with the tables and a chart", function()
+      local html = render(inputs, "html")
+      assert.truthy(html:find("^<!DOCTYPE html>"))
+      assert.truthy(html:find('<svg id="coverage-chart"', 1, true))
+      assert.truthy(html:find('<table id="families-with-easydel">', 1, true))
+      local body = html:match('<table id="families%-with%-easydel">.-<tbody>(.-)</tbody>')
+      assert.are.equal(r.summary.with_easydel, count_lines(body, "<tr>"))
+      -- nothing fetched from elsewhere: the only URL is the SVG namespace
+      local _, urls = html:gsub("https?://", "")
+      assert.are.equal(1, urls)
+      assert.is_nil(html:find("<script", 1, true))
+    end)
+  end)
+end
+
+describe("report formats", function()
+  it("rejects an unknown format naming where it looked", function()
+    local code, out, err = h.run { "--format", "nope", "rules/phases.lua" }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.truthy(err:find("^covengine: unknown report format 'nope': no reports/nope.lua in rules, "))
+  end)
+
+  it("matches the golden Markdown and JSON of the built-in snapshot", function()
+    assert.are.equal(read("spec/golden/snapshot.md"), render({}, "markdown"))
+    assert.are.equal(read("spec/golden/snapshot.json"), render({}, "json"))
+  end)
+end)

@@ -122,6 +122,12 @@ for name, inputs in pairs(INPUTS) do
       local _, urls = html:gsub("https?://", "")
       assert.are.equal(1, urls)
       assert.is_nil(html:find("<script", 1, true))
+      for _, u in ipairs(r.unmatched) do
+        assert.truthy(html:find("<li>" .. u.name, 1, true))
+        if #u.suggestions > 0 then
+          assert.truthy(html:find(" did you mean " .. table.concat(u.suggestions, ", "), 1, true))
+        end
+      end
     end)
   end)
 end

@@ -9,8 +9,9 @@
  *    care). There is no global error state.
  *  - Memory a function returns is owned as its comment says; "free with
  *    cov_free" means exactly that.
- *  - An engine is not thread-safe: use one engine per thread (engines share
- *    nothing, so several threads may each use their own).
+ *  - Threads: an engine is not thread-safe, but engines share nothing, so
+ *    any number of threads may each use their own engine at the same time.
+ *    Functions not taking an engine are thread-safe.
  */
 #ifndef COVENGINE_H
 #define COVENGINE_H
@@ -56,7 +57,8 @@ typedef struct cov_error {
 } cov_error;
 
 /* Writes "FILE:LINE:COL: MESSAGE" (or "MESSAGE" when there is no file) into
- * buf, truncating to size; returns buf. */
+ * the caller's buf, truncating to size; returns buf (the caller owns it).
+ * Thread-safe. */
 COV_API const char *cov_error_format(const cov_error *err, char *buf, size_t size);
 
 /* Receives each warning (an unknown field, a duplicate id across files, an
@@ -75,32 +77,47 @@ typedef struct cov_limits {
     uint64_t max_memory;          /* bytes of Lua heap; default 0 */
 } cov_limits;
 
-/* Fills *l with the defaults documented above. */
+/* In the sandbox, max_instructions and max_memory of 0 mean these. */
+#define COV_SANDBOX_INSTRUCTIONS 250000000ull
+#define COV_SANDBOX_MEMORY (1024ull * 1024 * 1024)
+
+/* Fills the caller's *l with the defaults documented above. Thread-safe. */
 COV_API void cov_limits_default(cov_limits *l);
 
 /* Two datasets can be loaded side by side: the current one (head) and one
  * to compare against (base). */
 typedef enum cov_dataset { COV_HEAD = 0, COV_BASE = 1 } cov_dataset;
 
+/* An engine: two datasets, limits, options, the last report. Opaque. */
 typedef struct cov_engine cov_engine;
 
-/* A new engine with default limits and the sandbox on, or NULL on OOM.
- * Free with cov_engine_free. */
+/* A new engine with default limits and the sandbox on (embedders run rules
+ * they did not write), or NULL on OOM. The caller owns it and frees it with
+ * cov_engine_free. Thread-safe; the engine itself is not (see above). */
 COV_API cov_engine *cov_engine_new(void);
+/* Frees e and everything it owns (datasets, report, options); every pointer
+ * obtained from it becomes invalid. e may be NULL. */
 COV_API void cov_engine_free(cov_engine *e);
 
+/* Sets the limits (copied from *l; nothing retained). */
 COV_API void cov_engine_set_limits(cov_engine *e, const cov_limits *l);
+/* Copies the current limits into the caller's *l. */
 COV_API void cov_engine_get_limits(const cov_engine *e, cov_limits *l);
-/* on != 0 runs rule scripts without io/os/debug/bytecode loading. */
+/* on != 0 runs rule scripts without io/os/debug/bytecode loading, with the
+ * instruction and memory limits defaulting to COV_SANDBOX_*. */
 COV_API void cov_engine_set_sandbox(cov_engine *e, int on);
-/* fn == NULL drops warnings (the default). */
+/* Warnings go to fn(ud, w), called on the thread using the engine; w and its
+ * strings are valid only during the call. fn == NULL drops them (the
+ * default). ud is not owned. */
 COV_API void cov_engine_set_warning_handler(cov_engine *e, cov_warn_fn fn, void *ud);
 /* A string option rule scripts read as cov.options[name] (value NULL
- * removes it). Both strings are copied. Returns 0 or COV_ENOMEM. */
+ * removes it). Both strings are copied; nothing is retained. Returns 0 or
+ * COV_ENOMEM. */
 COV_API int cov_engine_set_option(cov_engine *e, const char *name, const char *value);
 
-/* Loaders. Each returns 0 or a COV_E* code with *err filled. A failed load
- * leaves the dataset as it was before the call. */
+/* Loaders. Each returns 0 or a COV_E* code with the caller's *err filled,
+ * copies what it needs (no argument is retained), and on failure leaves the
+ * dataset as it was before the call. */
 
 /* Every test_config_*.yaml under DIR (a tt-xla checkout or a copy of its
  * tests/runner/test_config directory). */
@@ -109,23 +126,28 @@ COV_API int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_er
  * it from the file's directory. */
 COV_API int cov_load_config(cov_engine *e, cov_dataset d, const char *path,
                             const char *framework, cov_error *err);
-/* The same from memory: name is used in messages; buf need not be
- * NUL-terminated and is not retained. */
+/* The same from memory: name stands for the file in messages; buf need not
+ * be NUL-terminated and is not retained. */
 COV_API int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name,
                                    const char *buf, size_t len, const char *framework,
                                    cov_error *err);
 /* An EasyDeL manifest (.json) or checkout directory. */
 COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *err);
+/* A manifest from memory (buf not retained, need not be NUL-terminated). */
 COV_API int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name,
                                     const char *buf, size_t len, cov_error *err);
 /* The built-in snapshot compiled into the library (data/). */
 COV_API int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err);
 
-/* Runs a rule script with args (argv[0..argc)). What it emits becomes the
- * report. Returns 0, COV_EGATE when a rule failed a gate (err->message says
- * which), or an error code. */
+/* Runs the rule script at path with arguments argv[0..argc) (copied; not
+ * retained), in a fresh Lua state with the engine's limits and sandbox. What
+ * the script emits becomes the engine's report. Returns 0, COV_EGATE when a
+ * rule failed a gate (err->message says which; the report is still set), or
+ * an error code (a rule error fills err->traceback too). */
 COV_API int cov_run_rules(cov_engine *e, const char *path, int argc,
                           const char *const *argv, cov_error *err);
+/* The same with the script in buf[0..len) (not retained); name stands for
+ * it in messages. */
 COV_API int cov_run_rules_buffer(cov_engine *e, const char *name, const char *buf,
                                  size_t len, int argc, const char *const *argv,
                                  cov_error *err);
@@ -134,20 +156,36 @@ COV_API int cov_run_rules_buffer(cov_engine *e, const char *name, const char *bu
  * cov_engine_free; *len (if not NULL) receives its length. Never NULL. */
 COV_API const char *cov_report(const cov_engine *e, size_t *len);
 /* Writes the last report to path atomically (temporary file in the same
- * directory, fsync, rename): on failure the old file is untouched. */
+ * directory, fsync, rename): on failure the old file is untouched and no
+ * temporary file is left. A device or FIFO is written in place. */
 COV_API int cov_write_report(const cov_engine *e, const char *path, cov_error *err);
 
-/* Writes data[0..len) to path the same atomic way. */
+/* Writes data[0..len) (not retained) to path the same atomic way.
+ * Thread-safe. */
 COV_API int cov_write_file(const char *path, const char *data, size_t len, cov_error *err);
 
-/* The dataset as covengine.dump/1 JSON text; free with cov_free. NULL on
- * OOM (err filled). */
+/* The dataset as covengine.dump/1 JSON text; the caller owns it and frees
+ * it with cov_free. NULL on OOM (err filled). */
 COV_API char *cov_dump_json(const cov_engine *e, cov_dataset d, cov_error *err);
 
-/* Frees memory returned by this library. */
+/* The directory of covengine's installed files (rules/, lua/), found next
+ * to the program or library at run time. Static storage owned by the
+ * library, never NULL; thread-safe. */
+COV_API const char *cov_data_dir(void);
+
+/* Writes into the caller's buf (size bytes, NUL-terminated, truncated if
+ * need be) the rule script to run when none is named: phases.lua in the
+ * first $COVENGINE_PATH directory that has one, else the installed
+ * rules/phases.lua. Returns 0, or COV_EIO when that file does not exist (buf
+ * then holds the path tried). Thread-safe. */
+COV_API int cov_default_rules(char *buf, size_t size);
+
+/* Frees memory this library returned to the caller (cov_dump_json). NULL is
+ * fine. Thread-safe. */
 COV_API void cov_free(void *p);
 
-/* "MAJOR.MINOR.PATCH" of the library actually linked. */
+/* "MAJOR.MINOR.PATCH" of the library actually linked; static storage,
+ * thread-safe. */
 COV_API const char *cov_version(void);
 
 #ifdef __cplusplus

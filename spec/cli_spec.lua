@@ -14,7 +14,7 @@ describe("covengine CLI", function()
     assert.are.equal(2, code)
     assert.are.equal("", out)
     assert.are.equal("covengine: spec/fixtures/cli/malformed.yaml:4:4: invalid YAML: did not find "
-      .. "expected key while parsing a block mapping\n", err)
+      .. "expected key while parsing a block mapping (started at line 2, column 3)\n", err)
   end)
 
   it("names the allowed values of an unknown status", function()

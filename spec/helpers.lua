@@ -9,10 +9,13 @@ local function quote(s)
   return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
+-- Words put before the binary (valgrind in the COV_VALGRIND build).
+local wrapper = os.getenv("COVENGINE_WRAPPER") or ""
+
 --- Runs covengine with args (a list); returns exit status, stdout, stderr.
 function helpers.run(args)
   local out, err = os.tmpname(), os.tmpname()
-  local cmd = { quote(helpers.covengine) }
+  local cmd = { wrapper, quote(helpers.covengine) }
   for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
   local ok, _, code = os.execute(table.concat(cmd, " ") .. " >" .. out .. " 2>" .. err)
   local function slurp(path)

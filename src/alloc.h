@@ -22,8 +22,10 @@ void cov_alloc_hook_cjson(void);
 /* Fault injection, compiled in only with COV_FAULT_INJECTION: after
  * cov_fault_arm(n) the n-th following allocation fails (n >= 1); 0 disarms.
  * cov_fault_count() is the number of allocations since the last arm. A
- * shrinking realloc never fails: callers rely on that the way Lua does. */
+ * shrinking realloc never fails: callers rely on that the way Lua does.
+ * cov_fault_arm_from(n) makes the n-th and every later allocation fail. */
 void cov_fault_arm(long n);
+void cov_fault_arm_from(long n);
 long cov_fault_count(void);
 int cov_fault_should_fail(void);
 

@@ -4,15 +4,11 @@
 #include "covengine.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#ifndef COV_DATADIR
-#define COV_DATADIR "/usr/local/share/covengine"
-#endif
 
 enum { EXIT_GATE = 1, EXIT_ERROR = 2, MAX_INPUTS = 256, WARNING_CAP = 50 };
 
@@ -264,30 +260,6 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
     return -1;
 }
 
-/* No RULES argument: phases.lua from $COVENGINE_PATH, the installed rules,
- * or (for an uninstalled build) the source tree. */
-static const char *default_rules(char *buf, size_t size)
-{
-    const char *env = getenv("COVENGINE_PATH");
-    while (env && *env) {
-        const char *colon = strchr(env, ':');
-        int len = (int)(colon ? (size_t)(colon - env) : strlen(env));
-        snprintf(buf, size, "%.*s/phases.lua", len, env);
-        if (len && access(buf, R_OK) == 0)
-            return buf;
-        env += len + (colon ? 1 : 0);
-    }
-    snprintf(buf, size, "%s/rules/phases.lua", COV_DATADIR);
-    if (access(buf, R_OK) == 0)
-        return buf;
-#ifdef COV_SOURCE_DIR
-    snprintf(buf, size, "%s/rules/phases.lua", COV_SOURCE_DIR);
-    if (access(buf, R_OK) == 0)
-        return buf;
-#endif
-    return NULL;
-}
-
 static int load_inputs(cov_engine *e, const plan *p)
 {
     cov_error err;
@@ -341,11 +313,14 @@ static int run(cov_engine *e, plan *p)
         return rc;
     }
     char found[4096];
-    const char *rules = p->rules ? p->rules : default_rules(found, sizeof found);
+    const char *rules = p->rules;
     if (!rules) {
-        fprintf(stderr, "covengine: no rules script given and no installed rules/phases.lua "
-                        "found (set COVENGINE_PATH)\n");
-        return EXIT_ERROR;
+        if (cov_default_rules(found, sizeof found) != COV_OK) {
+            fprintf(stderr, "covengine: %s:1:1: cannot open: no rules script given and no "
+                            "installed rules (set COVENGINE_PATH)\n", found);
+            return EXIT_ERROR;
+        }
+        rules = found;
     }
     int status = cov_run_rules(e, rules, p->script_argc, (const char *const *)p->script_argv,
                                &err);
@@ -361,6 +336,9 @@ static int run(cov_engine *e, plan *p)
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit (ulimit -f) must be a write error like a full disk,
+     * not a signal that kills us with a half-written temporary file. */
+    signal(SIGXFSZ, SIG_IGN);
     cov_engine *e = cov_engine_new();
     if (!e) {
         fprintf(stderr, "covengine: out of memory\n");

@@ -97,8 +97,31 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* A device, FIFO or socket cannot be replaced by rename (and as root that
+ * would replace /dev/full with a file): write it in place. */
+static int write_in_place(const char *path, const char *data, size_t len, cov_diag *d)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC);
+    if (fd < 0)
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+    if (write_all(fd, data, len) < 0) {
+        int e = errno;
+        close(fd);
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+    }
+    if (close(fd) < 0)
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+    return COV_OK;
+}
+
 int cov_write_atomic(const char *path, const char *data, size_t len, cov_diag *d)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return cov_fail(d, COV_EIO, path, 0, 0, "cannot write: %s", strerror(EISDIR));
+        return write_in_place(path, data, len, d);
+    }
     /* The temporary file must be in the target's directory for rename to be
      * atomic; a leading dot keeps it out of globs while it exists. */
     const char *slash = strrchr(path, '/');

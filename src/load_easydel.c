@@ -398,6 +398,18 @@ static int jlex_run(jlex *x)
     }
 }
 
+int cov_json_check(const char *text, size_t len)
+{
+    jlex x = {0};
+    x.t = text;
+    x.len = len;
+    x.max_depth = CJSON_NESTING_LIMIT;
+    int rc = jlex_run(&x) < 0 ? x.code : COV_OK;
+    cov_free(x.pos);
+    cov_free(x.open);
+    return rc;
+}
+
 /* ---- the cJSON tree, with positions ---- */
 
 typedef struct jdoc {

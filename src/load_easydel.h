@@ -28,6 +28,19 @@ int cov_load_easydel_manifest(cov_model *m, const char *name, const char *buf, s
 int cov_load_easydel_checkout(cov_model *m, const char *dir, const cov_limits *lim,
                               cov_diag *d);
 
+/* Internal: one module file's text scanned as a checkout scan scans each file
+ * (the same code path), for the fuzzer and tests: a one-module inventory
+ * MODULE whose registrations name MODULE/FILE. text need not be NUL-terminated.
+ * Same contract as cov_load_easydel_checkout (rolls back on failure). */
+int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
+                          const char *text, size_t len, cov_diag *d);
+
+/* Internal: whether text[0..len) (NUL-terminated at len) is JSON that cJSON
+ * parses, by the lexer the manifest loader runs first (it accepts no more
+ * than cJSON): COV_OK, COV_EINPUT or COV_ELIMIT (nesting deeper than cJSON
+ * allows) for bad text, COV_ENOMEM. For telling cJSON's failures apart. */
+int cov_json_check(const char *text, size_t len);
+
 /* Internal: shared by load_easydel.c and scan_easydel.c only. */
 
 /* COV_EUSAGE if m already has an inventory (path names the new one). */

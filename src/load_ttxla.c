@@ -1371,9 +1371,10 @@ static int walk_entry(const char *dir, const char *rel, const char *name, strvec
     char *abs = child ? join(dir, child) : NULL;
     struct stat st;
     int rc = 0;
-    if (!abs)
+    if (!abs) {
+        cov_free(child);
         rc = -1;
-    else if (lstat(abs, &st) != 0)
+    } else if (lstat(abs, &st) != 0)
         ; /* vanished meanwhile */
     else if (S_ISDIR(st.st_mode))
         rc = strvec_push(todo, child); /* takes child, even on failure */
@@ -1391,7 +1392,9 @@ static int walk_entry(const char *dir, const char *rel, const char *name, strvec
 static int walk(const char *dir, strvec *files, uint64_t *total, cov_diag *d)
 {
     strvec todo = {0};
-    int rc = strvec_push(&todo, cov_strndup("", 0)) < 0 ? COV_ENOMEM : COV_OK;
+    int rc = strvec_push(&todo, cov_strndup("", 0)) < 0
+                 ? cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory")
+                 : COV_OK;
     while (!rc && todo.n) {
         char *rel = todo.v[--todo.n];
         char *abs = join(dir, rel);

@@ -19,11 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef COV_DATADIR
-#define COV_DATADIR "/usr/local/share/covengine"
-#endif
-
-#define TRACEBACK_KEY "covengine.traceback"
+/* The registry key of the last traceback: an address, so that reading it
+ * back after a failed run (unprotected) needs no string, hence no memory. */
+static const char TRACEBACK_KEY = 't';
 #define ABORT_MT "covengine.abort"
 
 /* ---- module functions -------------------------------------------------- */
@@ -61,7 +59,7 @@ static int mod_write(lua_State *L)
         cov_buf_add(&e->emitted, s, len);
     }
     if (e->emitted.oom)
-        return luaL_error(L, "out of memory");
+        return cov_lua_nomem(L);
     return 0;
 }
 
@@ -262,7 +260,7 @@ static int search_embedded(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     char path[256];
     if (strncmp(name, "covengine.", 10) != 0) {
-        lua_pushfstring(L, "\n\tno embedded module '%s'", name);
+        lua_pushliteral(L, ""); /* not ours: nothing to add to the message */
         return 1;
     }
     snprintf(path, sizeof path, "lua/covengine/%s.lua", name + 10);
@@ -271,7 +269,7 @@ static int search_embedded(lua_State *L)
             *p = '/';
     const cov_embedded_file *f = cov_embedded_find(cov_embedded_lua, path);
     if (!f) {
-        lua_pushfstring(L, "\n\tno embedded module '%s'", path);
+        lua_pushfstring(L, "no embedded module '%s'", path);
         return 1;
     }
     lua_pushfstring(L, "@%s", path);
@@ -279,6 +277,22 @@ static int search_embedded(lua_State *L)
         return lua_error(L);
     lua_pushstring(L, path);
     return 2;
+}
+
+void cov_lua_add_embedded_searcher(lua_State *L)
+{
+    lua_getglobal(L, LUA_LOADLIBNAME);
+    if (lua_getfield(L, -1, "searchers") == LUA_TTABLE) {
+        /* shift searchers 2.. up by one and put ours second */
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = n; i >= 2; i--) {
+            lua_rawgeti(L, -1, i);
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_pushcfunction(L, search_embedded);
+        lua_rawseti(L, -2, 2);
+    }
+    lua_pop(L, 2);
 }
 
 /* Searcher over the rule directories (upvalue 1: array of directories), text
@@ -303,7 +317,9 @@ static int search_rules(lua_State *L)
             return 2;
         }
         lua_pop(L, 3);
-        luaL_addstring(&tried, "\n\tno file '");
+        if (i > 1)
+            luaL_addstring(&tried, "\n\t");
+        luaL_addstring(&tried, "no file '");
         lua_pushfstring(L, "%s/%s.lua", dir, name);
         luaL_addvalue(&tried);
         luaL_addstring(&tried, "'");
@@ -312,19 +328,13 @@ static int search_rules(lua_State *L)
     return 1;
 }
 
-/* The rule directories in search order: the script's own directory, then
- * each directory of $COVENGINE_PATH (':'-separated), then the installed
- * rules. Pushes them as an array. */
+/* The rule directories in search order: each directory of $COVENGINE_PATH
+ * (':'-separated), so users can override any rule module or format, then the
+ * script's own directory, then the installed rules. Pushes them as an array. */
 static void push_rule_dirs(lua_State *L, const char *script)
 {
     lua_newtable(L);
     lua_Integer n = 0;
-    const char *slash = script ? strrchr(script, '/') : NULL;
-    if (slash)
-        lua_pushlstring(L, script, (size_t)(slash - script) + (slash == script));
-    else
-        lua_pushliteral(L, ".");
-    lua_rawseti(L, -2, ++n);
     const char *env = getenv("COVENGINE_PATH");
     while (env && *env) {
         const char *colon = strchr(env, ':');
@@ -335,7 +345,13 @@ static void push_rule_dirs(lua_State *L, const char *script)
         }
         env += len + (colon ? 1 : 0);
     }
-    lua_pushliteral(L, COV_DATADIR "/rules");
+    const char *slash = script ? strrchr(script, '/') : NULL;
+    if (slash)
+        lua_pushlstring(L, script, (size_t)(slash - script) + (slash == script));
+    else
+        lua_pushliteral(L, ".");
+    lua_rawseti(L, -2, ++n);
+    lua_pushfstring(L, "%s/rules", cov_data_dir());
     lua_rawseti(L, -2, ++n);
 }
 
@@ -394,7 +410,7 @@ static int msghandler(lua_State *L)
             msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
     luaL_traceback(L, L, NULL, 1);
-    lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &TRACEBACK_KEY);
     lua_pushstring(L, msg);
     return 1;
 }
@@ -466,7 +482,7 @@ static int pmain(lua_State *L)
         }
     }
     if (a->e->emitted.oom)
-        return luaL_error(L, "out of memory");
+        return cov_lua_nomem(L);
     return 0;
 }
 
@@ -478,21 +494,31 @@ static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_erro
     if (cov_lua_budget_exhausted(b))
         code = COV_ELIMIT;
     else if (status == LUA_ERRMEM)
-        code = b->max_memory ? COV_ELIMIT : COV_ENOMEM;
+        code = b->over_limit ? COV_ELIMIT : COV_ENOMEM;
     if (!err)
         return code;
     cov_error_clear(err);
     err->code = code;
     const char *msg = lua_tostring(L, -1);
-    if (status == LUA_ERRMEM && b->max_memory)
-        snprintf(err->message, sizeof err->message, "memory limit of %llu bytes exceeded",
+    if (status == LUA_ERRMEM && b->over_limit && b->max_memory % (1024 * 1024) == 0)
+        snprintf(err->message, sizeof err->message, "Lua memory limit of %llu MiB exceeded",
+                 (unsigned long long)(b->max_memory / (1024 * 1024)));
+    else if (status == LUA_ERRMEM && b->over_limit)
+        snprintf(err->message, sizeof err->message, "Lua memory limit of %llu bytes exceeded",
                  (unsigned long long)b->max_memory);
     else
         snprintf(err->message, sizeof err->message, "%s", msg ? msg : "unknown error");
-    for (char *p = err->message; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
-    if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) == LUA_TSTRING)
+    /* One line: newlines and tabs (require's list of places) become single
+     * spaces. */
+    char *w = err->message;
+    for (const char *r = err->message; *r; r++) {
+        char c = (*r == '\n' || *r == '\t') ? ' ' : *r;
+        if (c == ' ' && w > err->message && w[-1] == ' ')
+            continue;
+        *w++ = c;
+    }
+    *w = '\0';
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &TRACEBACK_KEY) == LUA_TSTRING)
         snprintf(err->traceback, sizeof err->traceback, "%s", lua_tostring(L, -1));
     lua_pop(L, 1);
     return code;
@@ -516,6 +542,10 @@ int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len,
     cov_lua_budget budget = {0};
     budget.max_instructions = e->limits.max_instructions;
     budget.max_memory = (size_t)e->limits.max_memory;
+    if (e->sandbox && !budget.max_instructions)
+        budget.max_instructions = COV_SANDBOX_INSTRUCTIONS;
+    if (e->sandbox && !budget.max_memory)
+        budget.max_memory = (size_t)COV_SANDBOX_MEMORY;
     lua_State *L = cov_lua_newstate(&budget);
     if (!L) {
         cov_diag d = {err, NULL, NULL, 0};

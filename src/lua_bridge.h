@@ -21,6 +21,20 @@ int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len,
  * reference to it. Returns 1 (values pushed). */
 int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index);
 
+/* Adds the searcher for the engine's embedded Lua modules
+ * (require "covengine.alias") to package.searchers, after preload. */
+void cov_lua_add_embedded_searcher(lua_State *L);
+
+/* Raises Lua's own memory error for an allocation outside Lua that failed.
+ * lua_error turns Lua's "not enough memory" message into a LUA_ERRMEM, so
+ * the run ends in COV_ENOMEM as when Lua's allocator fails, not in a rule
+ * error; the string is preallocated, so raising it allocates nothing. */
+static inline int cov_lua_nomem(lua_State *L)
+{
+    lua_pushliteral(L, "not enough memory");
+    return lua_error(L);
+}
+
 /* The report buffer of a running script; NULL outside cov_bridge_run. */
 typedef struct cov_run cov_run;
 

@@ -3,6 +3,8 @@
  * (hundreds or thousands) instead of on tests (up to millions). */
 #include "alloc.h"
 #include "engine.h"
+#include "lua_bridge.h"
+#include "lua_filter.h"
 #include "lua_model.h"
 
 #include <lauxlib.h>
@@ -23,6 +25,14 @@ static const char *const key_names[K_COUNT] = {
 
 enum { MAX_KEYS = 8 };
 
+static int key_kind(const char *name)
+{
+    for (int i = 0; i < K_COUNT; i++)
+        if (strcmp(name, key_names[i]) == 0)
+            return i;
+    return -1;
+}
+
 typedef struct group {
     uint32_t key[MAX_KEYS];
     uint32_t count, first;
@@ -38,6 +48,15 @@ typedef struct arch_delta {
     int32_t delta[COV_STATUS_COUNT];
 } arch_delta;
 
+enum { MAX_COLLECT = 4, MAX_LIMIT = 64 };
+
+/* Distinct values of a collected key within one group: how many, and the
+ * first `limit` of them in sorted order. */
+typedef struct collected {
+    uint32_t distinct, n;
+    uint32_t *top; /* limit values, sorted; allocated on the first value */
+} collected;
+
 /* Scratch memory owned by a userdata so a Lua error frees it (__gc). */
 typedef struct scratch {
     group *groups;
@@ -45,6 +64,12 @@ typedef struct scratch {
     uint32_t *slots, mask;
     arch_delta *deltas;
     uint32_t ndeltas, capdeltas;
+    /* collect: per group and collected key; the set of (group, key, value)
+     * already seen, so each value counts once */
+    collected *coll;      /* ngroups * ncollect, grown with groups */
+    uint32_t ncollect, capcoll;
+    uint64_t *seen;       /* open addressing, entries + 1; 0 = empty */
+    uint64_t seen_mask, nseen;
 } scratch;
 
 static int scratch_gc(lua_State *L)
@@ -53,6 +78,10 @@ static int scratch_gc(lua_State *L)
     cov_free(s->groups);
     cov_free(s->slots);
     cov_free(s->deltas);
+    for (uint32_t i = 0; s->coll && i < s->capcoll; i++)
+        cov_free(s->coll[i].top);
+    cov_free(s->coll);
+    cov_free(s->seen);
     memset(s, 0, sizeof *s);
     return 0;
 }
@@ -193,6 +222,90 @@ static arch_delta *find_delta(scratch *s, group *g, cov_sym arch)
     return d;
 }
 
+static int grow_collect(scratch *s)
+{
+    uint32_t want = s->capgroups * s->ncollect;
+    if (!s->ncollect || s->capcoll >= want)
+        return 0;
+    collected *more = cov_realloc(s->coll, (size_t)want * sizeof *more);
+    if (!more)
+        return -1;
+    memset(more + s->capcoll, 0, (size_t)(want - s->capcoll) * sizeof *more);
+    s->coll = more;
+    s->capcoll = want;
+    return 0;
+}
+
+/* Records (group, key, value); 1 if it is new, 0 if seen, -1 on OOM. */
+static int seen_add(scratch *s, uint32_t g, uint32_t c, uint32_t v)
+{
+    if (!s->seen || (s->nseen + 1) * 2 > s->seen_mask + 1) {
+        uint64_t size = s->seen ? (s->seen_mask + 1) * 2 : 1024;
+        uint64_t *fresh = cov_calloc((size_t)size, sizeof *fresh);
+        if (!fresh)
+            return -1;
+        for (uint64_t i = 0; s->seen && i <= s->seen_mask; i++) {
+            uint64_t k = s->seen[i];
+            if (!k)
+                continue;
+            uint64_t j = (k * 0x9E3779B97F4A7C15ull >> 20) & (size - 1);
+            while (fresh[j])
+                j = (j + 1) & (size - 1);
+            fresh[j] = k;
+        }
+        cov_free(s->seen);
+        s->seen = fresh;
+        s->seen_mask = size - 1;
+    }
+    uint64_t key = (((uint64_t)g << 34) | ((uint64_t)c << 32) | v) + 1;
+    uint64_t j = (key * 0x9E3779B97F4A7C15ull >> 20) & s->seen_mask;
+    for (; s->seen[j]; j = (j + 1) & s->seen_mask)
+        if (s->seen[j] == key)
+            return 0;
+    s->seen[j] = key;
+    s->nseen++;
+    return 1;
+}
+
+/* Orders values of a key as they read: names by text, numbers by value. */
+static int value_cmp(const cov_model *m, int kind, uint32_t a, uint32_t b)
+{
+    switch (kind) {
+    case K_SEQ:
+    case K_BATCH:
+    case K_STATUS:
+    case K_BRINGUP:
+    case K_MODEL_FRAMEWORK: return a < b ? -1 : a > b;
+    case K_FILE: return strcmp(cov_model_source(m, a - 1)->path, cov_model_source(m, b - 1)->path);
+    default: return strcmp(cov_model_str(m, a), cov_model_str(m, b));
+    }
+}
+
+/* Counts v as a value of collected key c in group gi and keeps it if it is
+ * among the `limit` smallest. Absent values (0) are not counted. */
+static int collect(scratch *s, const cov_model *m, uint32_t gi, uint32_t c, int kind,
+                   uint32_t v, uint32_t limit)
+{
+    if (!v)
+        return 0;
+    int fresh = seen_add(s, gi, c, v);
+    if (fresh <= 0)
+        return fresh;
+    collected *cl = &s->coll[(size_t)gi * s->ncollect + c];
+    cl->distinct++;
+    if (!cl->top && !(cl->top = cov_malloc(limit * sizeof *cl->top)))
+        return -1;
+    if (cl->n == limit && value_cmp(m, kind, v, cl->top[cl->n - 1]) >= 0)
+        return 0;
+    uint32_t at = cl->n < limit ? cl->n++ : limit - 1;
+    while (at > 0 && value_cmp(m, kind, v, cl->top[at - 1]) < 0) {
+        cl->top[at] = cl->top[at - 1];
+        at--;
+    }
+    cl->top[at] = v;
+    return 0;
+}
+
 static void push_counts(lua_State *L, const uint32_t *counts, int n,
                         const char *(*name)(int))
 {
@@ -205,7 +318,7 @@ static void push_counts(lua_State *L, const uint32_t *counts, int n,
     }
 }
 
-/*** ds:group(keys) -> array of groups
+/*** ds:group(keys [, options]) -> array of groups
  * Aggregates the tests by up to 8 of their properties in one pass in C; rules
  * work on these groups (hundreds) rather than on tests (up to millions). Keys:
  * framework, family, task_path, variant, model_framework, llm_phase, strategy,
@@ -214,7 +327,11 @@ static void push_counts(lua_State *L, const uint32_t *counts, int n,
  * `{<key> = value, ..., count = n, status = {NAME = n}, bringup = {NAME = n},
  * arch_status = {arch = {NAME = n}}, first = <test view>}`; `arch_status`
  * gives, for each arch that some test of the group overrides, the effective
- * status counts on that arch (override over entry).
+ * status counts on that arch (override over entry). Options:
+ * `filter = {...}` (as for `ds:tests`) groups only matching tests;
+ * `collect = {key, ...}` (up to 4) adds `distinct = {key = n}`, the number of
+ * distinct values of each key in the group, and `values = {key = {...}}`, the
+ * first `limit` (default 16, at most 64) of them in sorted order.
  */
 int cov_lua_group(lua_State *L)
 {
@@ -227,14 +344,53 @@ int cov_lua_group(lua_State *L)
     for (int k = 0; k < nkeys; k++) {
         lua_rawgeti(L, 2, k + 1);
         const char *name = luaL_checkstring(L, -1);
-        kinds[k] = -1;
-        for (int i = 0; i < K_COUNT; i++)
-            if (strcmp(name, key_names[i]) == 0)
-                kinds[k] = i;
+        kinds[k] = key_kind(name);
         if (kinds[k] < 0)
             return luaL_error(L, "group: unknown key '%s'", name);
         lua_pop(L, 1);
     }
+    /* Options: {filter = {...}, collect = {keys}, limit = n}. */
+    cov_lua_filter f;
+    int collect_kinds[MAX_COLLECT];
+    uint32_t ncollect = 0, limit = 16;
+    memset(&f, 0, sizeof f);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            lua_pop(L, 1);
+            const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+            if (strcmp(k, "filter") && strcmp(k, "collect") && strcmp(k, "limit"))
+                return luaL_error(L, "group: unknown option '%s' (known: collect, filter, limit)",
+                                  luaL_tolstring(L, -1, NULL));
+        }
+        lua_getfield(L, 3, "filter");
+        cov_lua_filter_read(L, m, -1, &f, "group");
+        lua_pop(L, 1);
+        if (lua_getfield(L, 3, "limit") != LUA_TNIL) {
+            lua_Integer n = luaL_checkinteger(L, -1);
+            if (n < 1 || n > MAX_LIMIT)
+                return luaL_error(L, "group: 'limit' must be 1 to %d", MAX_LIMIT);
+            limit = (uint32_t)n;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 3, "collect") != LUA_TNIL) {
+            luaL_checktype(L, -1, LUA_TTABLE);
+            lua_Integer n = luaL_len(L, -1);
+            if (n > MAX_COLLECT)
+                return luaL_error(L, "group: collect at most %d keys", MAX_COLLECT);
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, -1, i);
+                int kind = key_kind(luaL_checkstring(L, -1));
+                if (kind < 0 || kind == K_PARSED)
+                    return luaL_error(L, "group: cannot collect '%s'", lua_tostring(L, -1));
+                collect_kinds[ncollect++] = kind;
+                lua_pop(L, 1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+
     scratch *s = lua_newuserdatauv(L, sizeof *s, 0);
     memset(s, 0, sizeof *s);
     if (luaL_newmetatable(L, "covengine.group.scratch")) {
@@ -243,17 +399,31 @@ int cov_lua_group(lua_State *L)
     }
     lua_setmetatable(L, -2);
 
+    s->ncollect = ncollect;
+    const uint32_t *order;
+    uint32_t pos, end;
+    cov_lua_filter_range(L, ds->e, ds->d, &f, &order, &pos, &end);
     uint32_t key[MAX_KEYS];
-    for (uint32_t i = 0; i < m->tests.count; i++) {
+    for (; pos < end; pos++) {
+        uint32_t i = order ? order[pos] : pos;
         const cov_test *t = cov_model_test(m, i);
+        if (!cov_lua_filter_match(&f, t))
+            continue;
         for (int k = 0; k < nkeys; k++)
             key[k] = key_value(m, t, kinds[k]);
         int fresh;
         group *g = find_group(s, key, nkeys, &fresh);
         if (!g)
-            return luaL_error(L, "out of memory");
-        if (fresh)
+            return cov_lua_nomem(L);
+        if (fresh) {
             g->first = i;
+            if (grow_collect(s) < 0)
+                return cov_lua_nomem(L);
+        }
+        for (uint32_t c = 0; c < ncollect; c++)
+            if (collect(s, m, (uint32_t)(g - s->groups), c, collect_kinds[c],
+                        key_value(m, t, collect_kinds[c]), limit) < 0)
+                return cov_lua_nomem(L);
         int st = cov_test_status(t);
         g->count++;
         g->status[st]++;
@@ -262,7 +432,7 @@ int cov_lua_group(lua_State *L)
         for (uint32_t k = 0; k < t->n_overrides; k++) {
             arch_delta *dl = find_delta(s, g, o[k].arch);
             if (!dl)
-                return luaL_error(L, "out of memory");
+                return cov_lua_nomem(L);
             if (o[k].f.status && o[k].f.status != st) {
                 dl->delta[st]--;
                 dl->delta[o[k].f.status]++;
@@ -296,6 +466,24 @@ int cov_lua_group(lua_State *L)
             lua_setfield(L, -2, cov_model_str(m, dl->arch));
         }
         lua_setfield(L, -2, "arch_status");
+        if (ncollect) {
+            lua_createtable(L, 0, (int)ncollect); /* distinct */
+            lua_createtable(L, 0, (int)ncollect); /* values */
+            for (uint32_t c = 0; c < ncollect; c++) {
+                const collected *cl = &s->coll[(size_t)gi * ncollect + c];
+                const char *name = key_names[collect_kinds[c]];
+                lua_pushinteger(L, cl->distinct);
+                lua_setfield(L, -3, name);
+                lua_createtable(L, (int)cl->n, 0);
+                for (uint32_t k = 0; k < cl->n; k++) {
+                    push_key(L, m, collect_kinds[c], cl->top[k]);
+                    lua_rawseti(L, -2, (lua_Integer)k + 1);
+                }
+                lua_setfield(L, -2, name);
+            }
+            lua_setfield(L, -3, "values");
+            lua_setfield(L, -2, "distinct");
+        }
         lua_pushvalue(L, test_fn);
         lua_pushvalue(L, 1);
         lua_pushinteger(L, (lua_Integer)g->first + 1);

@@ -8,6 +8,8 @@
 #include "lua_json.h"
 
 #include "alloc.h"
+#include "load_easydel.h"
+#include "lua_bridge.h"
 
 #include <cjson/cJSON.h>
 #include <lauxlib.h>
@@ -67,7 +69,7 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
 static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key, cJSON **root)
 {
     if (!node)
-        luaL_error(L, "out of memory");
+        cov_lua_nomem(L);
     int ok = 1;
     if (!parent)
         *root = node;
@@ -77,7 +79,7 @@ static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key, 
         ok = cJSON_AddItemToArray(parent, node);
     if (!ok) {
         cJSON_Delete(node);
-        luaL_error(L, "out of memory");
+        cov_lua_nomem(L);
     }
     return node;
 }
@@ -176,10 +178,12 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
  * arrays, other tables objects with sorted keys, so output is reproducible.
  * Functions, NaN, infinities and cycles are errors.
  */
-/* The partial cJSON tree hangs off a userdata with __gc, so a Lua error
- * half-way through frees it. */
+/* The partial cJSON tree, and the printed text, hang off a userdata with
+ * __gc, so a Lua error half-way through (running out of memory included)
+ * frees them. */
 typedef struct holder {
     cJSON *root;
+    char *text;
 } holder;
 
 static int holder_gc(lua_State *L)
@@ -187,6 +191,8 @@ static int holder_gc(lua_State *L)
     holder *h = lua_touserdata(L, 1);
     cJSON_Delete(h->root);
     h->root = NULL;
+    cJSON_free(h->text);
+    h->text = NULL;
     return 0;
 }
 
@@ -203,19 +209,21 @@ static int json_encode(lua_State *L)
     cov_alloc_hook_cjson();
     holder *h = lua_newuserdatauv(L, sizeof *h, 0);
     h->root = NULL;
+    h->text = NULL;
     if (luaL_newmetatable(L, "covengine.json.holder")) {
         lua_pushcfunction(L, holder_gc);
         lua_setfield(L, -2, "__gc");
     }
     lua_setmetatable(L, -2);
     encode_into(L, 1, 0, NULL, NULL, &h->root);
-    char *text = indent ? cJSON_Print(h->root) : cJSON_PrintUnformatted(h->root);
+    h->text = indent ? cJSON_Print(h->root) : cJSON_PrintUnformatted(h->root);
     cJSON_Delete(h->root);
     h->root = NULL;
-    if (!text)
-        return luaL_error(L, "out of memory");
-    lua_pushstring(L, text);
-    cJSON_free(text);
+    if (!h->text)
+        return cov_lua_nomem(L);
+    lua_pushstring(L, h->text);
+    cJSON_free(h->text);
+    h->text = NULL;
     return 1;
 }
 
@@ -262,15 +270,23 @@ static int json_decode(lua_State *L)
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
     cov_alloc_hook_cjson();
+    /* The holder first: creating it after parsing could fail and leak the tree. */
+    holder *h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->root = NULL;
+    h->text = NULL;
+    luaL_setmetatable(L, "covengine.json.holder");
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    cJSON *root = h->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
+        /* cJSON says NULL for bad text and for a failed allocation alike;
+         * the manifest loader's lexer, which accepts no more than cJSON
+         * does, tells them apart. */
+        int why = cov_json_check(text, len);
+        if (why == COV_OK || why == COV_ENOMEM)
+            return cov_lua_nomem(L);
         size_t at = end ? (size_t)(end - text) : 0;
         return luaL_error(L, "json: invalid JSON near byte %d", (int)at + 1);
     }
-    holder *h = lua_newuserdatauv(L, sizeof *h, 0);
-    h->root = root;
-    luaL_setmetatable(L, "covengine.json.holder");
     decode_value(L, root, 0);
     cJSON_Delete(h->root);
     h->root = NULL;

@@ -7,6 +7,8 @@
 #include "alloc.h"
 #include "dump.h"
 #include "engine.h"
+#include "lua_bridge.h"
+#include "lua_filter.h"
 #include "lua_json.h"
 #include "yaml_scalar.h"
 
@@ -504,71 +506,9 @@ static int ds_test(lua_State *L)
     return 1;
 }
 
-/* The filter of ds:tests{...}: symbols that must match, looked up once. A
- * name the model never saw matches nothing. */
-typedef struct filter {
-    int has_family, has_framework, has_task, has_variant, has_parsed, parsed;
-    cov_sym family, framework, task, variant;
-    int impossible;
-} filter;
-
-static void filter_sym(lua_State *L, const cov_model *m, int t, const char *key, int *has,
-                       cov_sym *sym, int *impossible)
-{
-    if (lua_getfield(L, t, key) != LUA_TNIL) {
-        size_t len;
-        const char *s = luaL_checklstring(L, -1, &len);
-        *has = 1;
-        *sym = cov_intern_find(&m->strs, s, len);
-        if (!*sym)
-            *impossible = 1;
-    }
-    lua_pop(L, 1);
-}
-
-static const char *const filter_keys[] = {"family", "framework", "task_path", "variant",
-                                          "parsed", NULL};
-
-static void read_filter(lua_State *L, const cov_model *m, int t, filter *f)
-{
-    memset(f, 0, sizeof *f);
-    if (lua_isnoneornil(L, t))
-        return;
-    luaL_checktype(L, t, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, t)) {
-        lua_pop(L, 1);
-        int known = 0;
-        for (const char *const *k = filter_keys; *k; k++)
-            known |= lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), *k) == 0;
-        if (!known)
-            luaL_error(L, "tests{}: unknown filter key '%s' (known: family, framework, "
-                          "task_path, variant, parsed)",
-                       luaL_tolstring(L, -1, NULL));
-    }
-    filter_sym(L, m, t, "family", &f->has_family, &f->family, &f->impossible);
-    filter_sym(L, m, t, "framework", &f->has_framework, &f->framework, &f->impossible);
-    filter_sym(L, m, t, "task_path", &f->has_task, &f->task, &f->impossible);
-    filter_sym(L, m, t, "variant", &f->has_variant, &f->variant, &f->impossible);
-    if (lua_getfield(L, t, "parsed") != LUA_TNIL) {
-        f->has_parsed = 1;
-        f->parsed = lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
-}
-
-static int matches(const filter *f, const cov_test *t)
-{
-    return (!f->has_family || t->family == f->family) &&
-           (!f->has_framework || t->framework == f->framework) &&
-           (!f->has_task || t->task_path == f->task) &&
-           (!f->has_variant || (t->parsed && t->variant == f->variant)) &&
-           (!f->has_parsed || t->parsed == f->parsed);
-}
-
 /* Iterator state: upvalue 1 the dataset, 2 a userdata {filter, position}. */
 typedef struct iter {
-    filter f;
+    cov_lua_filter f;
     uint32_t pos;              /* next position in order[] or tests */
     uint32_t end;
     const uint32_t *order;     /* family index run, or NULL to scan all */
@@ -585,7 +525,7 @@ static int tests_next(lua_State *L)
     while (it->pos < it->end) {
         uint32_t i = it->order ? it->order[it->pos] : it->pos;
         it->pos++;
-        if (matches(&it->f, cov_model_test(m, i))) {
+        if (cov_lua_filter_match(&it->f, cov_model_test(m, i))) {
             push_test(L, lua_upvalueindex(1), i);
             return 1;
         }
@@ -605,17 +545,9 @@ static int ds_tests(lua_State *L)
     lua_settop(L, 2); /* the filter, or nil */
     iter *it = lua_newuserdatauv(L, sizeof *it, 0);
     memset(it, 0, sizeof *it);
-    read_filter(L, m, 2, &it->f);
+    cov_lua_filter_read(L, m, 2, &it->f, "tests{}");
     it->generation = ds->e->generation[ds->d];
-    it->end = m->tests.count;
-    if (it->f.has_family && !it->f.impossible) {
-        const cov_family_index *x = cov_engine_family_index(ds->e, ds->d);
-        if (!x)
-            return luaL_error(L, "out of memory");
-        it->order = x->order;
-        it->pos = x->start[it->f.family];
-        it->end = it->pos + x->count[it->f.family];
-    }
+    cov_lua_filter_range(L, ds->e, ds->d, &it->f, &it->order, &it->pos, &it->end);
     lua_pushvalue(L, 1);
     lua_insert(L, -2);
     lua_pushcclosure(L, tests_next, 2);
@@ -743,6 +675,13 @@ static int ds_sources(lua_State *L)
     return 1;
 }
 
+/* Pushes the C string given as a light userdata. */
+static int push_text(lua_State *L)
+{
+    lua_pushstring(L, lua_touserdata(L, 1));
+    return 1;
+}
+
 /*** ds:dump() -> string
  * The dataset as `covengine.dump/1` JSON, as `covengine --dump` prints it.
  */
@@ -752,19 +691,26 @@ static int ds_dump(lua_State *L)
     cov_error err;
     char *text = cov_dump_json(ds->e, ds->d, &err);
     if (!text)
-        return luaL_error(L, "%s", err.message);
-    lua_pushstring(L, text);
+        return err.code == COV_ENOMEM ? cov_lua_nomem(L) : luaL_error(L, "%s", err.message);
+    /* Copied in a protected call: if the copy runs out of memory, text is
+     * still freed before the error goes on. */
+    lua_pushcfunction(L, push_text);
+    lua_pushlightuserdata(L, text);
+    int status = lua_pcall(L, 1, 1, 0);
     cov_free(text);
-    return 1;
+    return status == LUA_OK ? 1 : lua_error(L);
 }
 
-/* Loads raise "FILE:LINE:COL: message" as a Lua error at the caller. */
+/* Loads raise "FILE:LINE:COL: message" as a Lua error at the caller; running
+ * out of memory raises Lua's memory error. */
 static int load_result(lua_State *L, int rc, const cov_error *err)
 {
     if (rc == COV_OK) {
         lua_pushboolean(L, 1);
         return 1;
     }
+    if (rc == COV_ENOMEM)
+        return cov_lua_nomem(L);
     char buf[2200];
     cov_error_format(err, buf, sizeof buf);
     lua_pushstring(L, buf);
@@ -887,6 +833,8 @@ void cov_lua_model_init(lua_State *L)
         lua_setfield(L, -2, "__tostring");
         lua_pushliteral(L, "covengine.dataset");
         lua_setfield(L, -2, "__name");
+        lua_pushboolean(L, 0); /* getmetatable() must not hand out the methods */
+        lua_setfield(L, -2, "__metatable");
     }
     lua_pop(L, 1);
     if (luaL_newmetatable(L, TEST_MT)) {
@@ -909,6 +857,8 @@ void cov_lua_model_init(lua_State *L)
         lua_setfield(L, -2, "__tostring");
         lua_pushcfunction(L, test_eq);
         lua_setfield(L, -2, "__eq");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
     }
     lua_pop(L, 1);
 }

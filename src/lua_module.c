@@ -90,6 +90,22 @@ static int mod_set_sandbox(lua_State *L)
     return 0;
 }
 
+/*** cov.default_rules() -> path | nil
+ * The rule script the CLI runs when given none (first `phases.lua` in
+ * `$COVENGINE_PATH`, else the installed one), or nil and the path tried.
+ */
+static int mod_default_rules(lua_State *L)
+{
+    char buf[4096];
+    if (cov_default_rules(buf, sizeof buf) != COV_OK) {
+        lua_pushnil(L);
+        lua_pushstring(L, buf);
+        return 2;
+    }
+    lua_pushstring(L, buf);
+    return 1;
+}
+
 __attribute__((visibility("default"))) int luaopen_covengine(lua_State *L);
 
 int luaopen_covengine(lua_State *L)
@@ -110,9 +126,12 @@ int luaopen_covengine(lua_State *L)
     static const luaL_Reg fns[] = {{"run", mod_run},
                                    {"set_option", mod_set_option},
                                    {"set_sandbox", mod_set_sandbox},
+                                   {"default_rules", mod_default_rules},
                                    {NULL, NULL}};
     lua_pushvalue(L, owner);
     luaL_setfuncs(L, fns, 1);
+    /* require "covengine.alias" etc. find the engine's own Lua files. */
+    cov_lua_add_embedded_searcher(L);
     /* The module table keeps the engine alive as long as it is reachable. */
     lua_pushvalue(L, owner);
     lua_setfield(L, -2, "_engine");

@@ -14,6 +14,7 @@ typedef struct cov_lua_budget {
     size_t max_memory;         /* bytes, 0 = unlimited */
     size_t memory;             /* bytes in use */
     int exhausted;             /* the instruction budget ran out */
+    int over_limit;            /* the last growth failed on max_memory, not on the system */
 } cov_lua_budget;
 
 /* A new state whose allocator accounts into b (which must outlive it), or

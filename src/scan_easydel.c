@@ -747,20 +747,16 @@ static int scan_text(scan *sc)
     return COV_OK;
 }
 
-/* Reads and scans one .py file. */
-static int scan_file(scan *sc, const char *path, const char *rel, const cov_limits *lim)
+/* Scans one file's text (NUL-terminated at len): path names it in messages,
+ * rel in its registrations. The checkout scan and cov_easydel_scan_text both
+ * come through here, so the fuzzer sees what a checkout scan does per file. */
+static int scan_file_text(scan *sc, const char *path, const char *rel, const char *text,
+                          size_t len)
 {
-    char *text;
-    size_t len;
-    int rc = cov_read_file(path, lim ? lim->max_file_size : 0, &text, &len, sc->d);
-    if (rc)
-        return rc;
     sc->path = path;
     sc->file = cov_model_intern(sc->m, rel, strlen(rel));
-    if (sc->file == COV_SYM_OOM) {
-        cov_free(text);
+    if (sc->file == COV_SYM_OOM)
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
-    }
     fctx *stk = sc->lx.stk;
     size_t scap = sc->lx.scap;
     memset(&sc->lx, 0, sizeof sc->lx);
@@ -771,11 +767,22 @@ static int scan_file(scan *sc, const char *path, const char *rel, const cov_limi
     sc->lx.line = 1;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         sc->lx.i = sc->lx.lpos = sc->lx.lstart = 3; /* a BOM is not code */
-    rc = scan_text(sc);
-    cov_free(text);
-    if (rc)
+    if (scan_text(sc))
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
     return COV_OK;
+}
+
+/* Reads and scans one .py file. */
+static int scan_file(scan *sc, const char *path, const char *rel, const cov_limits *lim)
+{
+    char *text;
+    size_t len;
+    int rc = cov_read_file(path, lim ? lim->max_file_size : 0, &text, &len, sc->d);
+    if (rc)
+        return rc;
+    rc = scan_file_text(sc, path, rel, text, len);
+    cov_free(text);
+    return rc;
 }
 
 static int ends_with_py(const char *name)
@@ -873,5 +880,51 @@ int cov_load_easydel_checkout(cov_model *m, const char *dir, const cov_limits *l
     rc = scan_checkout(m, dir, lim, &mark, d);
     if (rc)
         cov_model_rollback(m, &mark);
+    return rc;
+}
+
+int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
+                          const char *text, size_t len, cov_diag *d)
+{
+    char *rel = join(module, file);
+    if (!rel)
+        return cov_fail(d, COV_ENOMEM, file, 0, 0, "out of memory");
+    int rc = cov_easydel_check_free(m, rel, d);
+    if (rc) {
+        cov_free(rel);
+        return rc;
+    }
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    char *copy = cov_strndup(text, len); /* the lexer relies on a NUL at len */
+    cov_sym sym = cov_model_intern(m, module, strlen(module));
+    uint32_t first = m->registrations.count;
+    scan sc = {0};
+    sc.m = m;
+    sc.d = d;
+    if (!copy || sym == COV_SYM_OOM)
+        rc = cov_fail(d, COV_ENOMEM, rel, 0, 0, "out of memory");
+    else
+        rc = scan_file_text(&sc, rel, rel, copy, len);
+    if (!rc) {
+        cov_module *mod = cov_vec_push(&m->modules, sizeof *mod);
+        if (!mod) {
+            rc = cov_fail(d, COV_ENOMEM, rel, 0, 0, "out of memory");
+        } else {
+            mod->name = sym;
+            mod->first = first;
+            mod->count = m->registrations.count - first;
+        }
+    }
+    cov_free(sc.lx.stk);
+    cov_free(sc.cols);
+    cov_free(sc.buf);
+    cov_free(copy);
+    if (!rc)
+        rc = cov_easydel_finish(m, &mark, rel, COV_SOURCE_EASYDEL_CHECKOUT, COV_SYM_NONE,
+                                COV_SYM_NONE, COV_SYM_NONE, d);
+    if (rc)
+        cov_model_rollback(m, &mark);
+    cov_free(rel);
     return rc;
 }

@@ -139,6 +139,10 @@ int cov_testid_parse(const char *id, size_t len_in, cov_testid *out)
     }
     if (path_end == 0)
         return fail(out, "empty family");
+    /* "a//jax-..." ends the path with an empty component the loop above
+     * cannot see (the '/' before FW is not part of the path). */
+    if (id[path_end - 1] == '/')
+        return fail(out, "empty component in the path");
     if (comps > 3)
         return fail(out, "more than two task path components");
     out->family = (cov_span){0, comps == 1 ? path_end : first_slash};

@@ -243,6 +243,14 @@ static int parse_error(cov_yev_src *s, const cov_yerr *p)
         }
         return fail(s, COV_EINPUT, line, col, "invalid YAML: %s", problem);
     default:
+        /* Say where the construct that failed began: an unterminated quote
+         * is only found at the end of the file. */
+        if (p->context && (p->context_mark.line != p->problem_mark.line ||
+                           p->context_mark.column != p->problem_mark.column))
+            return fail(s, COV_EINPUT, line, col,
+                        "invalid YAML: %s %s (started at line %u, column %u)", problem,
+                        p->context, clamp32(p->context_mark.line + 1),
+                        clamp32(p->context_mark.column + 1));
         if (p->context)
             return fail(s, COV_EINPUT, line, col, "invalid YAML: %s %s", problem,
                         p->context);

@@ -92,6 +92,7 @@ void cov_yerr_from_parser(const yaml_parser_t *p, cov_yerr *e)
     e->context = p->context;
     e->offset = p->problem_offset;
     e->problem_mark = p->problem_mark;
+    e->context_mark = p->context_mark;
     e->mark = p->mark;
 }
 

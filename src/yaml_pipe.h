@@ -29,7 +29,7 @@ typedef struct cov_yerr {
     yaml_error_type_t error;
     const char *problem, *context; /* libyaml's static strings */
     size_t offset;                 /* reader errors: byte offset */
-    yaml_mark_t problem_mark, mark;
+    yaml_mark_t problem_mark, context_mark, mark;
     int read_errno; /* reader errors: the read(2) failure, or 0 */
 } cov_yerr;
 

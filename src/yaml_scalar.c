@@ -120,7 +120,7 @@ static int resolve_float(const char *s, size_t len, cov_yaml_value *out)
     static const char *const nans[] = {".nan", ".NaN", ".NAN", 0};
     if (equals_any(s, len, nans)) {
         out->kind = COV_YAML_FLOAT;
-        out->number = NAN;
+        out->number = (double)NAN;
         return 1;
     }
     const char *p = s;
@@ -133,7 +133,7 @@ static int resolve_float(const char *s, size_t len, cov_yaml_value *out)
     }
     if (equals_any(p, n, infs)) {
         out->kind = COV_YAML_FLOAT;
-        out->number = neg ? -INFINITY : INFINITY;
+        out->number = neg ? -(double)INFINITY : (double)INFINITY;
         return 1;
     }
     if (!memchr(p, '.', n))

@@ -545,7 +545,8 @@ static void test_syntax_and_reader_errors(void)
     ctx_init(&c);
     int rc = cov_load_ttxla_file(&c.m, FIX "jax/test_config_syntax.yaml", NULL, NULL, &c.d);
     check_error(&c, rc, COV_EINPUT, 4, 4,
-                "invalid YAML: did not find expected key while parsing a block mapping");
+                "invalid YAML: did not find expected key while parsing a block mapping "
+                "(started at line 2, column 3)");
 
     /* Invalid UTF-8: libyaml reports a byte offset, we report line:column. */
     rc = cov_load_ttxla_file(&c.m, FIX "jax/test_config_bad_utf8.yaml", NULL, NULL, &c.d);
@@ -903,7 +904,8 @@ static void test_large_input_errors(void)
     put(&t, "   bad: indent\n");
     rc = load_text(&c, "syntax.yaml", t.p, NULL);
     check_error(&c, rc, COV_EINPUT, (int)lines + 1, 4,
-                "invalid YAML: did not find expected key while parsing a block mapping");
+                "invalid YAML: did not find expected key while parsing a block mapping "
+                "(started at line 4, column 3)");
     check_empty(&c);
     t.n = good;
     t.p[good] = '\0';

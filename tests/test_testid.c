@@ -119,6 +119,8 @@ static void test_rejects(void)
         "a/b/c/d/jax-v-single_device-inference",     /* three task components */
         "x/jax--single_device-inference",            /* empty variant */
         "x/jax-v-mesh_2x-single_device-inference-",
+        "a//jax-v-single_device-inference",          /* found by fuzzing: */
+        "a/b//pytorch-v-single_device-inference",    /* an empty last component */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cov_testid p;

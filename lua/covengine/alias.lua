@@ -156,6 +156,29 @@ function Set:best(name, task, variant)
   return best
 end
 
+--- Whether resolving raw may depend on the variant: some rule that could
+-- apply to it (or to it without an adapter suffix) is narrowed by variant.
+-- Families for which this is false are resolved once per task path.
+function Set:variant_sensitive(raw)
+  local cached = self.sensitive_cache and self.sensitive_cache[raw]
+  if cached ~= nil then return cached end
+  local names = { raw }
+  local base = self:strip_adapter(raw)
+  if base ~= raw then names[2] = base end
+  local found = false
+  for _, name in ipairs(names) do
+    for _, r in ipairs(self.exact[name] or {}) do
+      found = found or r.variants ~= nil or r.variant_pattern ~= nil
+    end
+    for _, r in ipairs(self.patterns) do
+      if (r.variants or r.variant_pattern) and any_find(name, r.family_pattern) then found = true end
+    end
+  end
+  self.sensitive_cache = self.sensitive_cache or {}
+  self.sensitive_cache[raw] = found
+  return found
+end
+
 --- Binds the set to an EasyDeL inventory (cov.modules()) before resolving.
 function Set:bind(modules)
   self.by_name, self.module_names = {}, {}

@@ -41,7 +41,7 @@ end
 local function new_framework()
   return {
     count = 0, status = {}, bringup = {}, run_modes = {}, parallelisms = {},
-    task_paths = {}, variants = {}, variant_index = {}, arch_groups = {},
+    task_paths = {}, variant_count = 0, variant_samples = {}, arch_groups = {},
   }
 end
 
@@ -56,9 +56,16 @@ local function task_type(tasks, path)
 end
 facts.task_type = task_type
 
+-- Variant names kept per family and framework (the count is exact).
+local VARIANT_SAMPLE = 64
+
 --- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
 --     modules = {name -> module}, frameworks = ordered list}
+--
+-- Tests are aggregated in C per (framework, raw family, task path); only a
+-- raw family whose alias rules look at variants is also split by variant.
+-- So the Lua work follows the number of families, not of tests or variants.
 function facts.build(ds, opts)
   local set = opts.aliases:bind(ds:modules())
   local tasks = opts.tasks or {}
@@ -67,12 +74,12 @@ function facts.build(ds, opts)
 
   local families, unmatched, present = {}, {}, {}
   local cache = {}
-  local keys = { "framework", "family", "task_path", "variant", "run_mode", "parallelism" }
-  for _, g in ipairs(ds:group(keys)) do
-    local ck = table.concat({ g.family, g.task_path or "", g.variant or "" }, "\0")
+
+  local function add_group(g, variant)
+    local ck = table.concat({ g.family, g.task_path or "", variant or "" }, "\0")
     local m = cache[ck]
     if not m then
-      m = set:resolve(g.family, g.task_path, g.variant, 0)
+      m = set:resolve(g.family, g.task_path, variant, 0)
       cache[ck] = m
     end
     if m.rule then m.rule.hits = m.rule.hits + g.count end
@@ -101,24 +108,40 @@ function facts.build(ds, opts)
     fw.count = fw.count + g.count
     add_counts(fw.status, g.status)
     add_counts(fw.bringup, g.bringup)
-    if g.run_mode then fw.run_modes[g.run_mode] = true end
-    if g.parallelism then fw.parallelisms[g.parallelism] = true end
+    for _, v in ipairs(g.values.run_mode) do fw.run_modes[v] = true end
+    for _, v in ipairs(g.values.parallelism) do fw.parallelisms[v] = true end
     if g.task_path then
       fw.task_paths[g.task_path] = true
       f.task_paths[g.task_path] = true
     end
     fw.arch_groups[#fw.arch_groups + 1] = g
-    local vk = table.concat({ g.family, g.task_path or "", g.variant or "" }, "\0")
-    local v = fw.variant_index[vk]
-    if not v then
-      v = { name = g.variant, raw_family = g.family, task_path = g.task_path, count = 0,
-        status = {}, bringup = {}, first = g.first }
-      fw.variant_index[vk] = v
-      fw.variants[#fw.variants + 1] = v
+    local names = variant and { variant } or g.values.variant
+    fw.variant_count = fw.variant_count + (variant and 1 or g.distinct.variant)
+    if not variant and g.distinct.variant > #names then fw.variants_truncated = true end
+    for _, name in ipairs(names) do
+      fw.variant_samples[#fw.variant_samples + 1] = { raw_family = g.family, name = name }
     end
-    v.count = v.count + g.count
-    add_counts(v.status, g.status)
-    add_counts(v.bringup, g.bringup)
+  end
+
+  local split = {}
+  for _, g in ipairs(ds:group({ "framework", "family", "task_path" },
+    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE })) do
+    -- An id outside the grammar with no path ("not-an-id") has no family to
+    -- count under; the report lists it with the other unparsed ids.
+    if g.family ~= nil then
+      if set:variant_sensitive(g.family) then
+        split[g.family] = true
+      else
+        add_group(g, nil)
+      end
+    end
+  end
+  for _, raw in ipairs(sorted(split)) do
+    for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant" },
+      { filter = { family = raw }, collect = { "run_mode", "parallelism" } })) do
+      g.values.variant, g.distinct.variant = {}, 0
+      add_group(g, g.variant)
+    end
   end
 
   -- Per-arch effective statuses: on an arch some test overrides, every
@@ -135,7 +158,25 @@ function facts.build(ds, opts)
         for _, g in ipairs(fw.arch_groups) do add_counts(counts, g.arch_status[arch] or g.status) end
         fw.arch_status[arch] = counts
       end
-      fw.arch_groups, fw.variant_index = nil, nil
+      fw.arch_groups = nil
+      table.sort(fw.variant_samples, function(x, y)
+        if x.raw_family ~= y.raw_family then return x.raw_family < y.raw_family end
+        return x.name < y.name
+      end)
+      -- With every group's names at hand, count each (raw family, name)
+      -- once even when several task paths test it; otherwise the sum of the
+      -- per-group counts stands.
+      if not fw.variants_truncated then
+        local seen, n = {}, 0
+        for _, v in ipairs(fw.variant_samples) do
+          local k = v.raw_family .. "\0" .. v.name
+          if not seen[k] then
+            seen[k] = true
+            n = n + 1
+          end
+        end
+        fw.variant_count = n
+      end
       fw.tested = opts.tested(fw) and true or false
     end
   end

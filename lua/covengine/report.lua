@@ -40,21 +40,16 @@ local function test_lines(ds, f, fwname, canonical_of)
   return out
 end
 
--- Distinct variant names, prefixed with the raw family where the family
--- gathers several ("qwen_2_5_coder 7B").
+-- Variant names (a sorted sample; variant_count is exact), prefixed with the
+-- raw family where the family gathers several ("qwen_2_5_coder 7B").
 local function framework_entry(f, fw)
-  local variants = {}
   local prefix = #f.raw_names > 1 or f.raw_names[1] ~= f.name
-  for _, v in ipairs(fw.variants) do
-    local name = v.name or "(no variant)"
-    variants[#variants + 1] = prefix and (v.raw_family .. " " .. name) or name
-  end
-  table.sort(variants)
-  local seen, distinct = {}, array {}
-  for _, v in ipairs(variants) do
-    if not seen[v] then
-      seen[v] = true
-      distinct[#distinct + 1] = v
+  local list, seen = array {}, {}
+  for _, v in ipairs(fw.variant_samples) do
+    local name = prefix and (v.raw_family .. " " .. v.name) or v.name
+    if not seen[name] then
+      seen[name] = true
+      list[#list + 1] = name
     end
   end
   return {
@@ -63,7 +58,8 @@ local function framework_entry(f, fw)
     run_modes = array(facts_mod.sorted(fw.run_modes)),
     parallelisms = array(facts_mod.sorted(fw.parallelisms)),
     task_paths = array(facts_mod.sorted(fw.task_paths)),
-    variant_names = distinct,
+    variant_count = fw.variant_count,
+    variant_names = list,
   }
 end
 

@@ -35,7 +35,7 @@ return {
         table.concat(f.raw_names, " "), f.alias_rule, table.concat(f.suggestions, " ") }
       local function emit(fw, fe)
         local values = { f.name, fw, fe and fe.tested and "yes" or "no", fe and fe.count or 0,
-          fe and #fe.variant_names or 0 }
+          fe and fe.variant_count or 0 }
         for _, s in ipairs(cov.statuses) do
           values[#values + 1] = fe and fe.status_counts[s] or 0
         end

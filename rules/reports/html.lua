@@ -97,7 +97,9 @@ return {
       for _, fw in ipairs(r.frameworks) do
         local fe = f.frameworks[fw]
         if fe and fe.tested then
-          add('<td class="yes">%s</td>', esc(table.concat(fe.variant_names, ", ")))
+          local rest = fe.variant_count - #fe.variant_names
+          add('<td class="yes">%s%s</td>', esc(table.concat(fe.variant_names, ", ")),
+            rest > 0 and (" … (+%d more)"):format(rest) or "")
         else
           add('<td class="no">%s</td>', fe and "excluded" or "–")
         end

@@ -13,12 +13,14 @@ local function cell(s) return (tostring(s):gsub("|", "\\|"):gsub("\n", " ")) end
 
 local function label(fw) return LABEL[fw] or fw end
 
+-- The first few variant names and how many more there are.
 local function variants(fe)
   local names = fe.variant_names
   local shown = {}
   for i = 1, math.min(#names, MAX_VARIANTS) do shown[i] = names[i] end
-  local more = #names > MAX_VARIANTS and (", +%d more"):format(#names - MAX_VARIANTS) or ""
-  return table.concat(shown, ", ") .. more
+  local rest = math.max(fe.variant_count - #shown, 0)
+  if #shown == 0 then return ("%d tests"):format(fe.count) end
+  return table.concat(shown, ", ") .. (rest > 0 and (", +%d more"):format(rest) or "")
 end
 
 local function statuses(counts)

@@ -115,7 +115,8 @@ def main():
         print(f"skip: {a.tree} is absent (third-party data in ../shared/data)")
         return 77
 
-    dump = json.loads(subprocess.run([a.covengine, "--tt-xla", a.tree, "--dump", "-q"],
+    wrapper = os.environ.get("COVENGINE_WRAPPER", "").split()
+    dump = json.loads(subprocess.run(wrapper + [a.covengine, "--tt-xla", a.tree, "--dump", "-q"],
                                      check=True, capture_output=True).stdout)
     problems = []
     by_file = {}

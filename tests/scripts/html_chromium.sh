@@ -15,7 +15,8 @@ if [ -z "$browser" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin" -q --format html "$@" rules/phases.lua > "$work/report.html"
+# COVENGINE_WRAPPER (valgrind in that build) is split into words on purpose.
+${COVENGINE_WRAPPER:-} "$bin" -q --format html "$@" rules/phases.lua > "$work/report.html"
 
 rows=$(sed -n '/<table id="families-with-easydel">/,/<\/table>/p' "$work/report.html" | grep -c '^<tr>')
 bars=$(grep -c '<rect class="bar"' "$work/report.html")

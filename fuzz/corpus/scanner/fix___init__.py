@@ -1,0 +1,1 @@
+# covengine test fixture: a tiny, made-up EasyDeL-shaped package.

@@ -1,0 +1,2 @@
+# Not a module: files directly in modules/ are not scanned.
+from .llama import LlamaModel  # noqa

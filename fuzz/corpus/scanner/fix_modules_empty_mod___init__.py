@@ -1,0 +1,1 @@
+"""A module directory with no registrations is still a module."""

@@ -1,0 +1,33 @@
+-- The bad-input suite (tests/bad/cases.tsv): malformed YAML, JSON, EasyDeL
+-- trees, rule scripts and options, each with the exact one-line message it
+-- must produce, exit status 2 and nothing on stdout.
+local h = require "helpers"
+
+local datadir = os.getenv("COV_DATADIR") or "/usr/local/share/covengine"
+
+local cases = {}
+for line in io.lines("tests/bad/cases.tsv") do
+  if not line:find("^#") and line ~= "" then
+    local name, args, expected = line:match("^([^\t]+)\t([^\t]*)\t([^\t]+)$")
+    assert(name, "malformed line in tests/bad/cases.tsv: " .. line)
+    local argv = { "-q" }
+    for a in args:gmatch("%S+") do argv[#argv + 1] = a end
+    cases[#cases + 1] = { name = name, argv = argv,
+      expected = (expected:gsub("{DATADIR}", function() return datadir end)) }
+  end
+end
+
+describe("bad inputs", function()
+  it("has at least 30 cases", function()
+    assert.is_true(#cases >= 30)
+  end)
+
+  for _, c in ipairs(cases) do
+    it(c.name, function()
+      local code, out, err = h.run(c.argv)
+      assert.are.equal(2, code)
+      assert.are.equal("", out)
+      assert.are.equal(c.expected, err:match("^[^\n]*"))
+    end)
+  end
+end)

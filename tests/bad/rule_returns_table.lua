@@ -1,0 +1,1 @@
+return { report = "not a string" }

@@ -1,0 +1,3 @@
+local cov = require "covengine"
+local counts = nil
+return tostring(#counts)

@@ -1,0 +1,2 @@
+local cov = require "covengine"
+local x = = 1

@@ -1,0 +1,24 @@
+#!/bin/sh
+# The whole test suite, as CI runs it (README's test command calls this):
+#  1. ASan+UBSan build, warnings as errors: every C test, spec, lint, the
+#     allocation-failure sweep, Chromium and install tests;
+#  2. the same tests with their code under valgrind (without the "slow"
+#     label and the allocation sweep, which ASan already covers; see
+#     tools/valgrind-suite.sh for all of them);
+#  3. the fuzz harnesses (clang, libFuzzer, ASan+UBSan): corpus replay and
+#     a short run each.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=${COV_JOBS:-2}
+
+cmake -S . -B build-check -DCOV_WERROR=ON -DCOV_SANITIZE=address,undefined
+cmake --build build-check -j"$jobs"
+ctest --test-dir build-check --output-on-failure -j"$jobs"
+
+cmake -S . -B build-valgrind -DCOV_WERROR=ON -DCOV_VALGRIND=ON
+cmake --build build-valgrind -j"$jobs"
+ctest --test-dir build-valgrind --output-on-failure -j"$jobs" -LE slow -E 'alloc_fail'
+
+CC=clang cmake -S . -B build-fuzz -DCOV_FUZZ=ON -DCOV_BUILD_TESTS=OFF -DCOV_WERROR=ON
+cmake --build build-fuzz -j"$jobs"
+ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$jobs"

@@ -1,5 +1,6 @@
 -- A one-line CI summary from stock lua5.4 with the covengine C module:
---   lua5.4 -e 'package.cpath="<prefix>/lib/lua/5.4/?.so;"..package.cpath' ci-summary.lua [TT_XLA_DIR [EASYDEL]]
+--   lua5.4 -e 'package.cpath="<prefix>/lib/lua/5.4/?.so;"..package.cpath' \
+--     ci-summary.lua [TT_XLA_DIR [EASYDEL]]
 -- Without arguments it reports on the built-in snapshot.
 local cov = require "covengine"
 

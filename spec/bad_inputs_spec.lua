@@ -3,7 +3,18 @@
 -- must produce, exit status 2 and nothing on stdout.
 local h = require "helpers"
 
-local datadir = os.getenv("COV_DATADIR") or "/usr/local/share/covengine"
+-- Where the binary under test finds its installed rules (messages that list
+-- the places require looked name it).
+local datadir = (function()
+  local path = os.tmpname() .. ".lua"
+  local f = assert(io.open(path, "w"))
+  f:write('return require("covengine").data_dir')
+  f:close()
+  local code, out = h.run { path }
+  os.remove(path)
+  assert(code == 0, "cannot ask covengine for its data directory")
+  return out
+end)()
 
 local cases = {}
 for line in io.lines("tests/bad/cases.tsv") do

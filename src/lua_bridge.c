@@ -38,8 +38,9 @@ static cov_engine *engine_of(lua_State *L)
  * from the command line: `format`, `output`, `explain`, `baseline`,
  * `fail_under`, `fail_on_regression`), `cov.args` (the script's arguments
  * after `--`, also passed as `...`), `cov.rules_file`, `cov.rule_dirs` (where
- * `require` looks for rule modules: the script's directory, `$COVENGINE_PATH`,
- * the installed rules), `cov.head` (the dataset being reported on) and
+ * `require` looks for rule modules: `$COVENGINE_PATH`, the script's
+ * directory, the installed rules), `cov.data_dir` (where the installed rules
+ * and Lua files are), `cov.head` (the dataset being reported on) and
  * `cov.base` (the dataset to compare against; nil unless one was loaded).
  * Every dataset method below is also a module function acting on `cov.head`:
  * `cov.tests{...}` is `cov.head:tests{...}`.
@@ -197,6 +198,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
 
     lua_pushliteral(L, COV_VERSION_STRING);
     lua_setfield(L, mod, "version");
+    lua_pushstring(L, cov_data_dir());
+    lua_setfield(L, mod, "data_dir");
     push_names(L, cov_status_name, COV_STATUS_COUNT);
     lua_setfield(L, mod, "statuses");
     push_names(L, cov_bringup_name, COV_BRINGUP_COUNT);

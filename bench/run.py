@@ -66,6 +66,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="real,10k,100k,1m")
+    ap.add_argument("--no-peer", action="store_true", help="skip the PyYAML peer (quicker)")
     a = ap.parse_args()
     cov = os.path.join(a.build, "covengine")
     floor = os.path.join(a.build, "bench", "yaml_floor")
@@ -92,13 +93,16 @@ def main():
             "floor": [floor, *files],
             "peer": [python, os.path.join(ROOT, "bench", "peer_pyyaml.py"), *peer_args],
         }
+        if a.no_peer:
+            del cmds["peer"]
         results = {k: [] for k in cmds}
         for _ in range(a.runs):
             for k, cmd in cmds.items():
                 results[k].append(run_once(cmd))
         med = {k: (statistics.median(w for w, _ in v), statistics.median(r for _, r in v))
                for k, v in results.items()}
-        (cw, cr), (fw, fr), (pw, pr) = med["cov"], med["floor"], med["peer"]
+        (cw, cr), (fw, fr) = med["cov"], med["floor"]
+        pw, pr = med.get("peer", (float("nan"), float("nan")))
         cr, fr, pr = (r * 1024 / 1e6 for r in (cr, fr, pr))  # KiB -> MB, as the file size
         print(f"| {label} | {mb:.1f} | {cw:.3f} | {cr:.1f} | {fw:.3f} | {fr:.1f} "
               f"| {pw:.3f} | {pr:.1f} | {cw / fw:.2f}x | {pw / cw:.1f}x "

@@ -81,6 +81,26 @@ describe("covengine module", function()
     assert.has_error(function() c.group { "colour" } end)
   end)
 
+  it("filters groups and collects distinct values, past 64 of them too", function()
+    local c = fresh()
+    local lines = { "test_config:" }
+    for i = 1, 70 do
+      lines[#lines + 1] = ("  fam/causal_lm/jax-v%03d-single_device-inference:"):format(i)
+      lines[#lines + 1] = ("  fam/causal_lm/jax-v%03d-data_parallel-training:"):format(i)
+    end
+    lines[#lines + 1] = "  other/jax-x-single_device-inference:"
+    c.load_config_string("many.yaml", table.concat(lines, "\n") .. "\n", "jax")
+    local g = c.group({ "family" }, { collect = { "variant", "parallelism", "run_mode" },
+      limit = 3, filter = { family = "fam" } })
+    assert.are.equal(1, #g)
+    assert.are.equal(140, g[1].count)
+    assert.are.same({ variant = 70, parallelism = 2, run_mode = 2 }, g[1].distinct)
+    assert.are.same({ "v001", "v002", "v003" }, g[1].values.variant)
+    assert.are.same({ "data_parallel", "single_device" }, g[1].values.parallelism)
+    assert.has_error(function() c.group({ "family" }, { colect = {} }) end)
+    assert.has_error(function() c.group({ "family" }, { collect = { "parsed" } }) end)
+  end)
+
   it("raises load errors as FILE:LINE:COL messages", function()
     local c = fresh()
     local ok, msg = pcall(c.load_config, "spec/fixtures/cli/unknown_status.yaml")

@@ -48,6 +48,7 @@ static const char usage[] =
     "  --explain NAME        why a family is where it is\n"
     "Gates (exit 1 when they fail):\n"
     "  --fail-under PCT, --fail-on-regression\n"
+    "  --strict              config hygiene lints are errors, not warnings\n"
     "Limits:\n"
     "  --sandbox             run rules without io/os/debug/bytecode\n"
     "  --max-instructions N  Lua instruction budget\n"
@@ -183,6 +184,11 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
         if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             p->verbose = 1;
             if (set_option(e, "verbose", "true"))
+                return EXIT_ERROR;
+            continue;
+        }
+        if (strcmp(a, "--strict") == 0) {
+            if (set_option(e, "strict", "true"))
                 return EXIT_ERROR;
             continue;
         }

@@ -886,6 +886,8 @@ static int earlier_test(ttx *x, const mapr *r, uint32_t i, const cov_yev *k, uin
     if (o->source != x->source && !e) {
         warn_at(x, k, "test id '%.*s' is also in %s:%u", qlen(k->len), k->text,
                 cov_model_source(m, o->source)->path, (unsigned)o->line);
+        if (cov_model_note_duplicate(m, i, other) != COV_OK)
+            return oom_at(x, k);
         return seen_add(x, shadow, i, 0, 0, 0) < 0 ? oom_at(x, k) : COV_OK;
     }
     *prev = e ? e->idx : other;

@@ -144,14 +144,63 @@ static int mod_fail_gate(lua_State *L)
  * traceback: for problems in the user's input or options (an unknown family
  * to explain, an unknown format), not for bugs in the rules.
  */
-static int mod_abort(lua_State *L)
+static int abort_with(lua_State *L, const char *msg)
 {
-    const char *msg = luaL_checkstring(L, 1);
     lua_newtable(L);
     lua_pushstring(L, msg);
     lua_setfield(L, -2, "message");
     luaL_setmetatable(L, ABORT_MT);
     return lua_error(L);
+}
+
+static int mod_abort(lua_State *L) { return abort_with(L, luaL_checkstring(L, 1)); }
+
+/*** cov.baseline() -> table | nil
+ * The previous `covengine.report/1` JSON given with `--baseline FILE`
+ * (option `baseline`), decoded, or nil without one. A file that cannot be
+ * read or is not JSON stops the run with a FILE:LINE:COL error (exit 2).
+ */
+static int mod_baseline(lua_State *L)
+{
+    cov_engine *e = engine_of(L);
+    const char *path = cov_engine_option(e, "baseline");
+    if (!path) {
+        lua_pushnil(L);
+        return 1;
+    }
+    cov_error err;
+    cov_diag d = {&err, NULL, NULL, 0};
+    char *text;
+    size_t len;
+    if (cov_read_file(path, e->limits.max_file_size, &text, &len, &d) != COV_OK) {
+        char line[2200];
+        return abort_with(L, cov_error_format(&err, line, sizeof line));
+    }
+    lua_pushlstring(L, text, len); /* Lua's copy; ours is freed at once */
+    cov_free(text);
+    int s = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(2)); /* cov.json.decode */
+    lua_pushvalue(L, s);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK)
+        return 1;
+    /* "json: invalid JSON near byte N": say where as line and column. */
+    const char *msg = lua_tostring(L, -1);
+    const char *t = lua_tolstring(L, s, &len);
+    long at = 0;
+    const char *near = msg ? strstr(msg, "near byte ") : NULL;
+    if (near)
+        at = strtol(near + 10, NULL, 10) - 1;
+    int line = 1, col = 1;
+    for (long i = 0; i < at && (size_t)i < len; i++) {
+        if (t[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    return abort_with(L, lua_pushfstring(L, "%s:%d:%d: not a covengine report: invalid JSON",
+                                         path, line, col));
 }
 
 /*** cov.dataset(name) -> dataset
@@ -223,8 +272,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
 
     static const char *const shortcuts[] = {
         "count", "test", "tests", "group", "placeholders", "modules", "easydel", "sources",
-        "dump", "load_tt_xla", "load_config", "load_config_string", "load_easydel",
-        "load_easydel_string", "load_snapshot", NULL};
+        "dump", "duplicates", "load_tt_xla", "load_config", "load_config_string",
+        "load_easydel", "load_easydel_string", "load_snapshot", NULL};
     for (const char *const *s = shortcuts; *s; s++) {
         lua_pushvalue(L, head);
         lua_getfield(L, head, *s);
@@ -241,6 +290,10 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     luaL_setfuncs(L, engine_fns, 1);
 
     cov_lua_json_open(L);
+    lua_pushlightuserdata(L, e);
+    lua_getfield(L, -2, "decode");
+    lua_pushcclosure(L, mod_baseline, 2);
+    lua_setfield(L, mod, "baseline");
     lua_setfield(L, mod, "json");
 
     lua_createtable(L, 0, (int)e->n_options);

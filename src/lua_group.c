@@ -15,13 +15,13 @@ int cov_lua_group(lua_State *L);
 enum key_kind {
     K_FRAMEWORK, K_FAMILY, K_TASK_PATH, K_VARIANT, K_MODEL_FRAMEWORK, K_LLM_PHASE,
     K_STRATEGY, K_PARALLELISM, K_MESH, K_EXEC, K_RUN_MODE, K_SEQ, K_BATCH, K_STATUS,
-    K_BRINGUP, K_FILE, K_PARSED, K_COUNT
+    K_BRINGUP, K_FILE, K_PARSED, K_HAS_REASON, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
     "framework", "family", "task_path", "variant", "model_framework", "llm_phase",
     "strategy", "parallelism", "mesh", "exec", "run_mode", "seq", "batch", "status",
-    "bringup_status", "file", "parsed"};
+    "bringup_status", "file", "parsed", "has_reason"};
 
 enum { MAX_KEYS = 8 };
 
@@ -55,7 +55,10 @@ enum { MAX_COLLECT = 4, MAX_LIMIT = 64 };
 typedef struct collected {
     uint32_t distinct, n;
     uint32_t *top; /* limit values, sorted; allocated on the first value */
+    uint64_t mask; /* values seen, while the key has at most 64 (see dict) */
 } collected;
+
+enum { DICT_MAX = 64 };
 
 /* Scratch memory owned by a userdata so a Lua error frees it (__gc). */
 typedef struct scratch {
@@ -70,6 +73,13 @@ typedef struct scratch {
     uint32_t ncollect, capcoll;
     uint64_t *seen;       /* open addressing, entries + 1; 0 = empty */
     uint64_t seen_mask, nseen;
+    /* Most collected keys (run_mode, parallelism) have a handful of values in
+     * all: numbered in dict, a group's values are bits of its mask and need
+     * no trip to the seen set. A key with more than DICT_MAX values moves to
+     * the seen set for good. */
+    uint32_t dict[MAX_COLLECT][DICT_MAX];
+    uint32_t ndict[MAX_COLLECT];
+    int large[MAX_COLLECT];
 } scratch;
 
 static int scratch_gc(lua_State *L)
@@ -107,6 +117,7 @@ static uint32_t key_value(const cov_model *m, const cov_test *t, int kind)
     case K_BRINGUP: return t->f.bringup;
     case K_FILE: return t->source + 1;
     case K_PARSED: return t->parsed;
+    case K_HAS_REASON: return t->f.reason != COV_SYM_NONE;
     default: return 0;
     }
 }
@@ -135,7 +146,8 @@ static void push_key(lua_State *L, const cov_model *m, int kind, uint32_t v)
             lua_pushnil(L);
         return;
     case K_FILE: lua_pushstring(L, cov_model_source(m, v - 1)->path); return;
-    case K_PARSED: lua_pushboolean(L, v != 0); return;
+    case K_PARSED:
+    case K_HAS_REASON: lua_pushboolean(L, v != 0); return;
     default:
         if (v)
             lua_pushlstring(L, cov_model_str(m, v), cov_sym_len(&m->strs, v));
@@ -281,6 +293,42 @@ static int value_cmp(const cov_model *m, int kind, uint32_t a, uint32_t b)
     }
 }
 
+/* Moves key c from masks to the seen set: every value each group has. */
+static int go_large(scratch *s, uint32_t c)
+{
+    for (uint32_t g = 0; g < s->ngroups; g++) {
+        uint64_t mask = s->coll[(size_t)g * s->ncollect + c].mask;
+        for (uint32_t b = 0; mask; b++, mask >>= 1)
+            if ((mask & 1) && seen_add(s, g, c, s->dict[c][b]) < 0)
+                return -1;
+    }
+    s->large[c] = 1;
+    return 0;
+}
+
+/* 1 if group gi sees value v of key c for the first time, 0 if not, -1 on
+ * OOM. */
+static int first_sight(scratch *s, uint32_t gi, uint32_t c, uint32_t v)
+{
+    if (!s->large[c]) {
+        uint32_t b = 0;
+        while (b < s->ndict[c] && s->dict[c][b] != v)
+            b++;
+        if (b == s->ndict[c] && b < DICT_MAX)
+            s->dict[c][s->ndict[c]++] = v;
+        if (b < DICT_MAX) {
+            uint64_t *mask = &s->coll[(size_t)gi * s->ncollect + c].mask;
+            if (*mask & (1ull << b))
+                return 0;
+            *mask |= 1ull << b;
+            return 1;
+        }
+        if (go_large(s, c) < 0)
+            return -1;
+    }
+    return seen_add(s, gi, c, v);
+}
+
 /* Counts v as a value of collected key c in group gi and keeps it if it is
  * among the `limit` smallest. Absent values (0) are not counted. */
 static int collect(scratch *s, const cov_model *m, uint32_t gi, uint32_t c, int kind,
@@ -288,7 +336,7 @@ static int collect(scratch *s, const cov_model *m, uint32_t gi, uint32_t c, int 
 {
     if (!v)
         return 0;
-    int fresh = seen_add(s, gi, c, v);
+    int fresh = first_sight(s, gi, c, v);
     if (fresh <= 0)
         return fresh;
     collected *cl = &s->coll[(size_t)gi * s->ncollect + c];
@@ -323,7 +371,7 @@ static void push_counts(lua_State *L, const uint32_t *counts, int n,
  * work on these groups (hundreds) rather than on tests (up to millions). Keys:
  * framework, family, task_path, variant, model_framework, llm_phase, strategy,
  * parallelism, mesh, exec, run_mode, seq, batch, status, bringup_status,
- * file, parsed. Each group, in order of first appearance, is
+ * file, parsed, has_reason. Each group, in order of first appearance, is
  * `{<key> = value, ..., count = n, status = {NAME = n}, bringup = {NAME = n},
  * arch_status = {arch = {NAME = n}}, first = <test view>}`; `arch_status`
  * gives, for each arch that some test of the group overrides, the effective
@@ -382,7 +430,7 @@ int cov_lua_group(lua_State *L)
             for (lua_Integer i = 1; i <= n; i++) {
                 lua_rawgeti(L, -1, i);
                 int kind = key_kind(luaL_checkstring(L, -1));
-                if (kind < 0 || kind == K_PARSED)
+                if (kind < 0 || kind == K_PARSED || kind == K_HAS_REASON)
                     return luaL_error(L, "group: cannot collect '%s'", lua_tostring(L, -1));
                 collect_kinds[ncollect++] = kind;
                 lua_pop(L, 1);

@@ -682,6 +682,38 @@ static int push_text(lua_State *L)
     return 1;
 }
 
+/*** ds:duplicates() -> array
+ * Tests whose id and framework repeat a test of another file (the loader
+ * warns about each): `{id, framework, file, line, first_file, first_line}`.
+ */
+static int ds_duplicates(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    uint32_t n = m->duplicates.count;
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t k = 0; k < n; k++) {
+        const uint32_t *pair = (const uint32_t *)COV_VEC_AT(m->duplicates, uint64_t, k);
+        const cov_test *later = cov_model_test(m, pair[0]);
+        const cov_test *first = cov_model_test(m, pair[1]);
+        lua_createtable(L, 0, 6);
+        push_id(L, m, later);
+        lua_setfield(L, -2, "id");
+        push_sym(L, m, later->framework);
+        lua_setfield(L, -2, "framework");
+        lua_pushstring(L, cov_model_source(m, later->source)->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, later->line);
+        lua_setfield(L, -2, "line");
+        lua_pushstring(L, cov_model_source(m, first->source)->path);
+        lua_setfield(L, -2, "first_file");
+        lua_pushinteger(L, first->line);
+        lua_setfield(L, -2, "first_line");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
 /*** ds:dump() -> string
  * The dataset as `covengine.dump/1` JSON, as `covengine --dump` prints it.
  */
@@ -805,6 +837,7 @@ static const luaL_Reg dataset_methods[] = {
     {"easydel", ds_easydel},
     {"sources", ds_sources},
     {"dump", ds_dump},
+    {"duplicates", ds_duplicates},
     {"load_tt_xla", ds_load_tt_xla},
     {"load_config", ds_load_config},
     {"load_config_string", ds_load_config_string},

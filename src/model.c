@@ -128,6 +128,7 @@ void cov_model_free(cov_model *m)
     cov_vec_free(&m->lists);
     cov_vec_free(&m->modules);
     cov_vec_free(&m->registrations);
+    cov_vec_free(&m->duplicates);
     cov_free(m->suffix_slots);
     cov_free(m->id_slots);
     memset(m, 0, sizeof *m);
@@ -362,6 +363,7 @@ void cov_model_mark_take(const cov_model *m, cov_model_mark *k)
     k->lists = m->lists.count;
     k->modules = m->modules.count;
     k->registrations = m->registrations.count;
+    k->duplicates = m->duplicates.count;
     k->unparsed = m->unparsed;
     k->has_easydel = m->has_easydel;
     k->easydel_revision = m->easydel_revision;
@@ -380,6 +382,7 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     m->lists.count = k->lists;
     m->modules.count = k->modules;
     m->registrations.count = k->registrations;
+    m->duplicates.count = k->duplicates;
     m->unparsed = k->unparsed;
     m->has_easydel = k->has_easydel;
     m->easydel_revision = k->easydel_revision;
@@ -393,5 +396,15 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     for (uint32_t i = 0; i < m->tests.count; i++)
         if (cov_model_index_test(m, i) == COV_INDEX_OOM)
             return COV_ENOMEM;
+    return COV_OK;
+}
+
+int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier)
+{
+    uint32_t *pair = cov_vec_push(&m->duplicates, 2 * sizeof *pair);
+    if (!pair)
+        return COV_ENOMEM;
+    pair[0] = later;
+    pair[1] = earlier;
     return COV_OK;
 }

@@ -167,6 +167,8 @@ typedef struct cov_model {
     uint32_t *suffix_slots, suffix_mask; /* suffix text sym -> index */
     uint32_t *id_slots, id_mask;         /* (framework, id) -> test index + 1 */
     uint32_t unparsed;                   /* tests whose id did not parse */
+    cov_vec duplicates;  /* uint32_t pairs: a test and the earlier one of the
+                            same framework and id in another file */
 } cov_model;
 
 /* Returns 0 or COV_ENOMEM. */
@@ -223,6 +225,10 @@ static inline const cov_override *cov_model_overrides(const cov_model *m, const 
     return COV_VEC_AT(m->overrides, cov_override, t->overrides);
 }
 
+/* Records that test `later` repeats test `earlier` (same framework and id,
+ * another file) for ds:duplicates(). Returns 0 or COV_ENOMEM. */
+int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier);
+
 /* Effective status of t: the entry's, UNSPECIFIED when absent. */
 int cov_test_status(const cov_test *t);
 
@@ -230,7 +236,7 @@ int cov_test_status(const cov_test *t);
  * roll back to it on error. Interned strings and arena memory added since the
  * mark are kept (unreferenced) until the model is freed. */
 typedef struct cov_model_mark {
-    uint32_t sources, tests, overrides, placeholders, lists, modules, registrations;
+    uint32_t sources, tests, overrides, placeholders, lists, modules, registrations, duplicates;
     uint32_t unparsed;
     int has_easydel;
     cov_sym easydel_revision, easydel_date, easydel_source_name;

@@ -13,7 +13,7 @@
  * scalars travel as the yaml_event_t itself) and a batch is published once
  * FULL_AT bytes are used, so a record always fits where it is written. Small
  * batches let the consumer start early; every job's end publishes too. */
-#define N_CHUNKS 8
+#define N_CHUNKS 32
 #define CHUNK_SIZE (256u * 1024u)
 #define MAX_REC (8u * 1024u)
 #define FULL_AT (CHUNK_SIZE - MAX_REC)

@@ -56,8 +56,9 @@ local function task_type(tasks, path)
 end
 facts.task_type = task_type
 
--- Variant names kept per family and framework (the count is exact).
-local VARIANT_SAMPLE = 64
+-- Variant names kept per group as a sample (reports show a few and count
+-- the rest).
+local VARIANT_SAMPLE = 16
 
 --- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
@@ -118,9 +119,9 @@ function facts.build(ds, opts)
     local names = variant and { variant } or g.values.variant
     fw.variant_count = fw.variant_count + (variant and 1 or g.distinct.variant)
     if not variant and g.distinct.variant > #names then fw.variants_truncated = true end
-    for _, name in ipairs(names) do
-      fw.variant_samples[#fw.variant_samples + 1] = { raw_family = g.family, name = name }
-    end
+    -- "raw family <TAB> variant": sorts and dedups as plain strings.
+    local samples = fw.variant_samples
+    for _, name in ipairs(names) do samples[#samples + 1] = g.family .. "\t" .. name end
   end
 
   local split = {}
@@ -159,24 +160,17 @@ function facts.build(ds, opts)
         fw.arch_status[arch] = counts
       end
       fw.arch_groups = nil
-      table.sort(fw.variant_samples, function(x, y)
-        if x.raw_family ~= y.raw_family then return x.raw_family < y.raw_family end
-        return x.name < y.name
-      end)
-      -- With every group's names at hand, count each (raw family, name)
-      -- once even when several task paths test it; otherwise the sum of the
-      -- per-group counts stands.
-      if not fw.variants_truncated then
-        local seen, n = {}, 0
-        for _, v in ipairs(fw.variant_samples) do
-          local k = v.raw_family .. "\0" .. v.name
-          if not seen[k] then
-            seen[k] = true
-            n = n + 1
-          end
-        end
-        fw.variant_count = n
+      -- Sorted and without repeats (one variant under several task paths).
+      table.sort(fw.variant_samples)
+      local dedup, last = {}, nil
+      for _, v in ipairs(fw.variant_samples) do
+        if v ~= last then dedup[#dedup + 1] = v end
+        last = v
       end
+      fw.variant_samples = dedup
+      -- With every group's names at hand each variant counts once; otherwise
+      -- the sum of the per-group counts stands.
+      if not fw.variants_truncated then fw.variant_count = #dedup end
       fw.tested = opts.tested(fw) and true or false
     end
   end

@@ -29,10 +29,14 @@ local function test_lines(ds, f, fwname, canonical_of)
   for _, raw in ipairs(f.raw_names) do
     for t in ds:tests { family = raw, framework = fwname } do
       if canonical_of(t.family, t.task_path, t.variant) == f.name then
+        -- The status on each arch the test overrides (override over entry).
+        local arch = {}
+        for name, o in pairs(t.arch_overrides) do arch[name] = o.status or t.status end
         out[#out + 1] = {
           id = t.id, raw_family = t.family, variant = or_null(t.variant),
           task_path = or_null(t.task_path), status = t.status,
           bringup_status = or_null(t.bringup_status), file = t.file, line = t.line,
+          arch_status = arch,
         }
       end
     end
@@ -40,17 +44,18 @@ local function test_lines(ds, f, fwname, canonical_of)
   return out
 end
 
--- Variant names (a sorted sample; variant_count is exact), prefixed with the
--- raw family where the family gathers several ("qwen_2_5_coder 7B").
+-- How many variant names a report lists per family and framework; the
+-- count covers the rest.
+local MAX_VARIANT_NAMES = 32
+
+-- Variant names (a sorted sample; variant_count counts them all), prefixed
+-- with the raw family where the family gathers several ("qwen_2_5_coder 7B").
 local function framework_entry(f, fw)
   local prefix = #f.raw_names > 1 or f.raw_names[1] ~= f.name
-  local list, seen = array {}, {}
-  for _, v in ipairs(fw.variant_samples) do
-    local name = prefix and (v.raw_family .. " " .. v.name) or v.name
-    if not seen[name] then
-      seen[name] = true
-      list[#list + 1] = name
-    end
+  local list = array {}
+  for i = 1, math.min(#fw.variant_samples, MAX_VARIANT_NAMES) do
+    local v = fw.variant_samples[i] -- "raw family <TAB> variant", sorted
+    list[i] = prefix and v:gsub("\t", " ", 1) or v:match("\t(.*)$")
   end
   return {
     tested = fw.tested, count = fw.count, status_counts = fw.status,

@@ -124,6 +124,18 @@ describe("covengine module", function()
   end)
 end)
 
+describe("cov.distance", function()
+  it("is the edit distance, capped at limit + 1 when a limit is given", function()
+    assert.are.equal(3, cov.distance("kitten", "sitting"))
+    assert.are.equal(1, cov.distance("gpt_neo", "gpt_neox"))
+    assert.are.equal(0, cov.distance("", ""))
+    assert.are.equal(4, cov.distance("", "abcd"))
+    assert.are.equal(2, cov.distance("kitten", "sitting", 1))
+    assert.are.equal(3, cov.distance("abc", "xyzabc", 2))
+    assert.are.equal(2, cov.distance("qwen2_5_vl", "qwen2_vl", 2))
+  end)
+end)
+
 describe("cov.json", function()
   it("encodes objects with sorted keys and arrays in order", function()
     assert.are.equal('{"a":1,"b":[true,false,null],"c":"x"}',

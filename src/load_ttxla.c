@@ -926,8 +926,12 @@ static int commit_test(ttx *x, const mapr *r, uint32_t i, uint32_t prev, int ran
                        uint32_t pid, const cov_yev *k)
 {
     cov_model *m = x->m;
-    if (prev == UINT32_MAX)
-        return set_tpid(x, r, i, pid) < 0 ? oom_at(x, k) : COV_OK;
+    if (prev == UINT32_MAX) {
+        if (set_tpid(x, r, i, pid) < 0)
+            return oom_at(x, k);
+        cov_model_note_test(m, i);
+        return COV_OK;
+    }
     cov_test *t = cov_model_test(m, i);
     if (!t->parsed)
         m->unparsed--; /* the id is counted once, by the record kept */
@@ -936,6 +940,7 @@ static int commit_test(ttx *x, const mapr *r, uint32_t i, uint32_t prev, int ran
             m->overrides.count = t->overrides;
     } else {
         *cov_model_test(m, prev) = *t;
+        cov_model_standing_invalidate(m); /* prev was noted with other fields */
         if (set_tpid(x, r, prev, pid) < 0)
             return oom_at(x, k);
     }

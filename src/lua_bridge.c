@@ -203,6 +203,59 @@ static int mod_baseline(lua_State *L)
                                          path, line, col));
 }
 
+/*** cov.distance(a, b [, limit]) -> integer
+ * The edit distance (Levenshtein, bytes) between strings a and b; with a
+ * limit, any distance over it is reported as limit + 1, which is faster.
+ * For "did you mean" suggestions.
+ */
+static int mod_distance(lua_State *L)
+{
+    size_t la, lb;
+    const char *a = luaL_checklstring(L, 1, &la);
+    const char *b = luaL_checklstring(L, 2, &lb);
+    lua_Integer lim = luaL_optinteger(L, 3, -1);
+    size_t limit = lim < 0 ? (la > lb ? la : lb) : (size_t)lim;
+    size_t over = limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit) {
+        lua_pushinteger(L, (lua_Integer)over);
+        return 1;
+    }
+    /* Two rows of the dynamic programme; only the band |i - j| <= limit can
+     * stay within the limit. */
+    size_t *row = lua_newuserdatauv(L, 2 * (lb + 1) * sizeof *row, 0);
+    size_t *prev = row, *cur = row + lb + 1;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j <= limit ? j : over;
+    for (size_t i = 1; i <= la; i++) {
+        size_t lo = i > limit ? i - limit : 1, hi = i + limit < lb ? i + limit : lb;
+        cur[lo - 1] = (lo == 1 && i <= limit) ? i : over;
+        size_t best = cur[lo - 1];
+        for (size_t j = lo; j <= hi; j++) {
+            size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (v > over)
+                v = over;
+            cur[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (hi < lb)
+            cur[hi + 1] = over;
+        if (best > limit) {
+            lua_pushinteger(L, (lua_Integer)over);
+            return 1;
+        }
+        size_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    lua_pushinteger(L, (lua_Integer)(prev[lb] <= limit ? prev[lb] : over));
+    return 1;
+}
+
 /*** cov.dataset(name) -> dataset
  * The dataset `"head"` or `"base"`, whether or not anything was loaded into it.
  */
@@ -285,7 +338,7 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     static const luaL_Reg engine_fns[] = {
         {"write", mod_write},         {"warn", mod_warn},
         {"fail_gate", mod_fail_gate}, {"where", mod_where},
-        {"abort", mod_abort},         {NULL, NULL}};
+        {"abort", mod_abort},         {"distance", mod_distance}, {NULL, NULL}};
     lua_pushlightuserdata(L, e);
     luaL_setfuncs(L, engine_fns, 1);
 

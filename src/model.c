@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include "alloc.h"
+#include "aggregate.h"
 #include "covengine.h"
 #include "testid.h"
 
@@ -129,6 +130,7 @@ void cov_model_free(cov_model *m)
     cov_vec_free(&m->modules);
     cov_vec_free(&m->registrations);
     cov_vec_free(&m->duplicates);
+    cov_agg_free(m->standing);
     cov_free(m->suffix_slots);
     cov_free(m->id_slots);
     memset(m, 0, sizeof *m);
@@ -384,6 +386,8 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     m->registrations.count = k->registrations;
     m->duplicates.count = k->duplicates;
     m->unparsed = k->unparsed;
+    if (rebuild)
+        cov_model_standing_invalidate(m);
     m->has_easydel = k->has_easydel;
     m->easydel_revision = k->easydel_revision;
     m->easydel_date = k->easydel_date;
@@ -407,4 +411,45 @@ int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier)
     pair[0] = later;
     pair[1] = earlier;
     return COV_OK;
+}
+
+/* What lua/covengine/facts.lua asks ds:group for; any other query is
+ * computed when asked. */
+static const int standing_keys[] = {COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH};
+static const int standing_collect[] = {COV_K_VARIANT, COV_K_RUN_MODE, COV_K_PARALLELISM};
+enum { STANDING_LIMIT = 16 };
+
+void cov_model_standing_invalidate(cov_model *m)
+{
+    cov_agg_free(m->standing);
+    m->standing = NULL;
+    m->standing_state = COV_STANDING_STALE;
+}
+
+void cov_model_note_test(cov_model *m, uint32_t i)
+{
+    if (m->standing_state == COV_STANDING_STALE)
+        return;
+    if (m->standing_state == COV_STANDING_EMPTY) {
+        /* Only a model whose every test is noted can have one. */
+        m->standing = i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3,
+                                           STANDING_LIMIT)
+                             : NULL;
+        if (!m->standing) {
+            m->standing_state = COV_STANDING_STALE;
+            return;
+        }
+        m->standing_state = COV_STANDING_LIVE;
+    }
+    if (cov_agg_add(m->standing, m, i) != COV_OK)
+        cov_model_standing_invalidate(m); /* out of memory: compute on demand */
+    else
+        m->standing_tests++;
+}
+
+const struct cov_agg *cov_model_standing(const cov_model *m)
+{
+    return m->standing_state == COV_STANDING_LIVE && m->standing_tests == m->tests.count
+               ? m->standing
+               : NULL;
 }

@@ -169,6 +169,11 @@ typedef struct cov_model {
     uint32_t unparsed;                   /* tests whose id did not parse */
     cov_vec duplicates;  /* uint32_t pairs: a test and the earlier one of the
                             same framework and id in another file */
+    /* The aggregate the default rules ask for, fed as tests load so that
+     * their main query costs nothing afterwards (cov_model_standing). */
+    struct cov_agg *standing;
+    int standing_state; /* COV_STANDING_* */
+    uint32_t standing_tests; /* tests it holds: must be all of them */
 } cov_model;
 
 /* Returns 0 or COV_ENOMEM. */
@@ -224,6 +229,18 @@ static inline const cov_override *cov_model_overrides(const cov_model *m, const 
 {
     return COV_VEC_AT(m->overrides, cov_override, t->overrides);
 }
+
+enum { COV_STANDING_EMPTY, COV_STANDING_LIVE, COV_STANDING_STALE };
+
+/* The loader calls this for each test it keeps, once the test is complete. */
+void cov_model_note_test(cov_model *m, uint32_t i);
+/* A kept test was changed after it was noted (an entry overridden): the
+ * standing aggregate no longer holds; queries compute their own. */
+void cov_model_standing_invalidate(cov_model *m);
+/* The standing aggregate — by (framework, family, task_path), collecting
+ * variant, run_mode and parallelism, 16 values kept — or NULL when it does
+ * not reflect every test (then compute the query instead). */
+const struct cov_agg *cov_model_standing(const cov_model *m);
 
 /* Records that test `later` repeats test `earlier` (same framework and id,
  * another file) for ds:duplicates(). Returns 0 or COV_ENOMEM. */

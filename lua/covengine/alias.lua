@@ -181,7 +181,7 @@ end
 
 --- Binds the set to an EasyDeL inventory (cov.modules()) before resolving.
 function Set:bind(modules)
-  self.by_name, self.module_names = {}, {}
+  self.by_name, self.module_names, self.suggest_idx = {}, {}, nil
   for _, m in ipairs(modules) do
     self.module_names[m.name] = m
     local key = self.normalize(m.name)
@@ -252,21 +252,41 @@ function Set:resolve(raw, task, variant, weight)
     reason = ("no alias rule and no EasyDeL name matches '%s'"):format(key) }
 end
 
-local function distance(a, b, limit)
-  if math.abs(#a - #b) > limit then return limit + 1 end
-  local prev = {}
-  for j = 0, #b do prev[j] = j end
-  for i = 1, #a do
-    local cur, best = { [0] = i }, i
-    for j = 1, #b do
-      local cost = a:byte(i) == b:byte(j) and 0 or 1
-      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-      if cur[j] < best then best = cur[j] end
-    end
-    if best > limit then return limit + 1 end
-    prev = cur
+-- The shorter names a name "extends": its prefixes ending before a '_' or a
+-- digit (exaone3_5 -> exaone) and its suffixes after a '_' (xlm_roberta ->
+-- roberta), at least 3 characters long.
+local function shorter_forms(name)
+  local forms = {}
+  for i = 3, #name - 1 do
+    if name:find("^[_%d]", i + 1) then forms[#forms + 1] = name:sub(1, i) end
   end
-  return prev[#b]
+  for i = 1, #name - 3 do
+    if name:byte(i) == 95 then forms[#forms + 1] = name:sub(i + 1) end -- '_'
+  end
+  return forms
+end
+
+-- Lookup tables for suggest, built once per inventory: names by length, and
+-- the shorter forms of each name.
+local function suggest_index(self)
+  local idx = { by_len = {}, extended_by = {} }
+  for name, hit in pairs(self.by_name) do
+    local bucket = idx.by_len[#name]
+    if not bucket then
+      bucket = {}
+      idx.by_len[#name] = bucket
+    end
+    bucket[#bucket + 1] = name
+    for _, form in ipairs(shorter_forms(name)) do
+      local list = idx.extended_by[form]
+      if not list then
+        list = {}
+        idx.extended_by[form] = list
+      end
+      list[#list + 1] = hit.module
+    end
+  end
+  return idx
 end
 
 --- EasyDeL modules whose (normalised) name or model_type is close to raw:
@@ -275,15 +295,19 @@ end
 -- with the other after a '_' (xlm_roberta ~ roberta). Sorted.
 function Set:suggest(raw)
   local key = self.normalize((self:strip_adapter(raw)))
-  local found = {}
-  for name, hit in pairs(self.by_name) do
-    local short, long = name, key
-    if #short > #long then short, long = long, short end
-    local extends = #short >= 3 and (long:sub(1, #short) == short
-      and long:sub(#short + 1, #short + 1):find("[_%d]") ~= nil
-      or long:sub(-#short - 1) == "_" .. short)
-    local limit = #key >= 8 and 2 or 1
-    if extends or distance(key, name, limit) <= limit then found[hit.module] = true end
+  local limit = #key >= 8 and 2 or 1
+  self.suggest_idx = self.suggest_idx or suggest_index(self)
+  local idx, found = self.suggest_idx, {}
+  for _, form in ipairs(shorter_forms(key)) do -- key extends an EasyDeL name
+    local hit = self.by_name[form]
+    if hit then found[hit.module] = true end
+  end
+  for _, module in ipairs(idx.extended_by[key] or {}) do found[module] = true end
+  for len = #key - limit, #key + limit do
+    for _, name in ipairs(idx.by_len[len] or {}) do
+      local module = self.by_name[name].module
+      if not found[module] and cov.distance(key, name, limit) <= limit then found[module] = true end
+    end
   end
   local list = {}
   for m in pairs(found) do list[#list + 1] = m end

@@ -41,7 +41,7 @@ end
 local function new_framework()
   return {
     count = 0, status = {}, bringup = {}, run_modes = {}, parallelisms = {},
-    task_paths = {}, variant_count = 0, variant_samples = {}, arch_groups = {},
+    task_paths = {}, variant_count = 0, variant_samples = {}, arch_delta = {},
   }
 end
 
@@ -115,7 +115,17 @@ function facts.build(ds, opts)
       fw.task_paths[g.task_path] = true
       f.task_paths[g.task_path] = true
     end
-    fw.arch_groups[#fw.arch_groups + 1] = g
+    -- On an arch some test of g overrides, g counts with its effective
+    -- statuses instead of its own: keep the difference per arch.
+    for arch, counts in pairs(g.arch_status) do
+      local delta = fw.arch_delta[arch]
+      if not delta then
+        delta = {}
+        fw.arch_delta[arch] = delta
+      end
+      for st, n in pairs(counts) do delta[st] = (delta[st] or 0) + n end
+      for st, n in pairs(g.status) do delta[st] = (delta[st] or 0) - n end
+    end
     local names = variant and { variant } or g.values.variant
     fw.variant_count = fw.variant_count + (variant and 1 or g.distinct.variant)
     if not variant and g.distinct.variant > #names then fw.variants_truncated = true end
@@ -145,21 +155,21 @@ function facts.build(ds, opts)
     end
   end
 
-  -- Per-arch effective statuses: on an arch some test overrides, every
-  -- other test of the framework counts with its own status.
   for _, f in pairs(families) do
     for _, fw in pairs(f.frameworks) do
-      local arches = {}
-      for _, g in ipairs(fw.arch_groups) do
-        for arch in pairs(g.arch_status) do arches[arch] = true end
-      end
+      -- Effective statuses per arch: the framework's own, with the groups
+      -- that override the arch counted as they run there.
       fw.arch_status = {}
-      for arch in pairs(arches) do
+      for arch, delta in pairs(fw.arch_delta) do
         local counts = {}
-        for _, g in ipairs(fw.arch_groups) do add_counts(counts, g.arch_status[arch] or g.status) end
+        for st, n in pairs(fw.status) do counts[st] = n end
+        for st, n in pairs(delta) do
+          local v = (counts[st] or 0) + n
+          counts[st] = v ~= 0 and v or nil
+        end
         fw.arch_status[arch] = counts
       end
-      fw.arch_groups = nil
+      fw.arch_delta = nil
       -- Sorted and without repeats (one variant under several task paths).
       table.sort(fw.variant_samples)
       local dedup, last = {}, nil

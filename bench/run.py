@@ -15,23 +15,25 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
 
+MEASURE = None  # bench/measure in the build directory, set in main()
+
+
 def run_once(cmd):
-    """Wall seconds and peak RSS (KiB) of one run; output discarded."""
-    start = time.monotonic()
-    with open(os.devnull, "wb") as null:
-        p = subprocess.Popen(cmd, stdout=null, stderr=null, cwd=ROOT)
-        _, status, usage = os.wait4(p.pid, 0)
-    wall = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed ({status})")
-    return wall, usage.ru_maxrss
+    """Wall seconds and peak RSS (KiB) of one run, output discarded. The
+    command runs under bench/measure, a small C launcher, so the peak RSS is
+    the command's own (a child of this Python process would carry its
+    memory into the count)."""
+    p = subprocess.run([MEASURE, *cmd], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode})")
+    wall, rss = p.stdout.split()
+    return float(wall), int(rss)
 
 
 def inputs(size, build):
@@ -68,9 +70,11 @@ def main():
     ap.add_argument("--sizes", default="real,10k,100k,1m")
     ap.add_argument("--no-peer", action="store_true", help="skip the PyYAML peer (quicker)")
     a = ap.parse_args()
+    global MEASURE
     cov = os.path.join(a.build, "covengine")
     floor = os.path.join(a.build, "bench", "yaml_floor")
-    for exe in (cov, floor):
+    MEASURE = os.path.join(a.build, "bench", "measure")
+    for exe in (cov, floor, MEASURE):
         if not os.access(exe, os.X_OK):
             sys.exit(f"bench: {exe} is missing; build first (cmake --build {a.build})")
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable

@@ -97,8 +97,6 @@ static int read_keys(lua_State *L, int i, int *kinds, int max, const char *what)
 static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, const int *kinds,
                         int nkeys, const int *collect, int ncollect, uint32_t limit)
 {
-    lua_getfield(L, 1, "test"); /* method used to make the `first` view */
-    int test_fn = lua_gettop(L);
     uint32_t n = cov_agg_groups(a);
     lua_createtable(L, (int)n, 0);
     for (uint32_t gi = 0; gi < n; gi++) {
@@ -143,10 +141,7 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
             lua_setfield(L, -3, "values");
             lua_setfield(L, -2, "distinct");
         }
-        lua_pushvalue(L, test_fn);
-        lua_pushvalue(L, 1);
-        lua_pushinteger(L, (lua_Integer)g->first + 1);
-        lua_call(L, 2, 1);
+        cov_lua_push_test(L, 1, g->first);
         lua_setfield(L, -2, "first");
         lua_rawseti(L, -2, (lua_Integer)gi + 1);
     }

@@ -177,7 +177,7 @@ static void push_fields(lua_State *L, const cov_model *m, const cov_fields *f)
 
 /* ---- test views -------------------------------------------------------- */
 
-static void push_test(lua_State *L, int dataset_index, uint32_t i)
+void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
 {
     ldataset *ds = lua_touserdata(L, dataset_index);
     ltest *t = lua_newuserdatauv(L, sizeof *t, 1);
@@ -502,7 +502,7 @@ static int ds_test(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    push_test(L, 1, (uint32_t)(i - 1));
+    cov_lua_push_test(L, 1, (uint32_t)(i - 1));
     return 1;
 }
 
@@ -526,7 +526,7 @@ static int tests_next(lua_State *L)
         uint32_t i = it->order ? it->order[it->pos] : it->pos;
         it->pos++;
         if (cov_lua_filter_match(&it->f, cov_model_test(m, i))) {
-            push_test(L, lua_upvalueindex(1), i);
+            cov_lua_push_test(L, lua_upvalueindex(1), i);
             return 1;
         }
     }

@@ -18,6 +18,9 @@ typedef struct cov_lua_dataset {
  * is a stack index of a value every view keeps alive with the engine. */
 void cov_lua_push_dataset(lua_State *L, cov_engine *e, cov_dataset d, int owner_index);
 
+/* Pushes a view of test i of the dataset object at dataset_index. */
+void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i);
+
 /* Registers the metatables; call once per state before pushing datasets. */
 void cov_lua_model_init(lua_State *L);
 

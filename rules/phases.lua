@@ -45,10 +45,26 @@ local phases = phase.list {
     when = function(f) return f.module and not f.tested_anywhere end },
 }
 
+-- What the diff calls a promotion or a regression is in diff.lua, the
+-- config hygiene lints in lints.lua.
+--
+-- The figure --fail-under judges and --format total prints (in percent,
+-- 100 * covered / total): EasyDeL modules some family is tested for, in at
+-- least one framework. `ratio` reads the report's summary. With no EasyDeL
+-- modules at all (total 0) the figure is 100%, as in coverage.py.
+local figure = {
+  name = "coverage",
+  text = "of EasyDeL modules tested in a framework",
+  ratio = function(s) return s.easydel_modules - s.easydel_untested, s.easydel_modules end,
+}
+
 return coverage.run {
   aliases = require "aliases",
   tasks = require "tasks",
   policy = policy,
   tags = tags,
   phases = phases,
+  figure = figure,
+  diff = require "diff",
+  lints = require "lints",
 }

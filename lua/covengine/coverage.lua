@@ -1,10 +1,15 @@
 --- The default analysis, driven by a rules table (rules/phases.lua passes
--- its aliases, task map, policy, tags and phases): facts, tags, phases, the
--- report, warnings for rules that never fire, then --explain or the chosen
--- format. Each step is its own module so other rule scripts can reuse them.
+-- its aliases, task map, policy, tags, phases, gate figure, diff ranking and
+-- lint settings): facts, tags, phases, the report, the config hygiene lints,
+-- then --explain or the chosen format, then the gates. With a base to
+-- compare against (a base dataset or --baseline) and a diff format or
+-- --fail-on-regression, the semantic diff too. Each step is its own module
+-- so other rule scripts can reuse them.
 local check = require "covengine.check"
 local cov = require "covengine"
+local diff = require "covengine.diff"
 local facts = require "covengine.facts"
+local gate = require "covengine.gate"
 local phase = require "covengine.phase"
 local report = require "covengine.report"
 
@@ -12,7 +17,7 @@ local coverage = {}
 
 local SPEC = {
   aliases = "table", tasks = "table", policy = "table", phases = "table", tags = "table?",
-  dataset = "table?",
+  figure = "table?", diff = "table?", lints = "table?",
 }
 local POLICY_SPEC = { text = "string", tested = "function" }
 local TASKS_SPEC = { paths = "table", kinds = "table" }
@@ -25,12 +30,25 @@ end
 
 --- Everything but the rendering: returns report data, facts and a resolver.
 -- With want_tests the report lists every test per family and framework.
+-- cfg.dataset (default cov.head) may be a dataset or a table that acts as
+-- one.
 function coverage.analyse(cfg, level, want_tests)
   level = (level or 1) + 1
-  check.fields(cfg, SPEC, "coverage", level)
+  local ds = type(cfg) == "table" and cfg.dataset
+  if ds then
+    if type(ds) ~= "userdata" and type(ds) ~= "table" then
+      error("coverage: 'dataset' must be a dataset (cov.head, cov.base)", level)
+    end
+    local rest = {}
+    for k, v in pairs(cfg) do rest[k] = v end
+    rest.dataset = nil
+    check.fields(rest, SPEC, "coverage", level)
+  else
+    check.fields(cfg, SPEC, "coverage", level)
+  end
   check.fields(cfg.policy, POLICY_SPEC, "policy", level)
   check.fields(cfg.tasks, TASKS_SPEC, "tasks", level)
-  local ds = cfg.dataset or cov.head
+  ds = ds or cov.head
   local fx = facts.build(ds, { aliases = cfg.aliases, tasks = cfg.tasks.paths,
     tested = cfg.policy.tested })
   phase.tag(fx.list, cfg.tags)
@@ -52,42 +70,185 @@ function coverage.analyse(cfg, level, want_tests)
   return data, fx, canonical_of
 end
 
---- Warns about alias rules that matched no test: each one, or (beyond a
--- few, unless -v) one line naming where they are, so a small dataset such
--- as the built-in snapshot does not bury the report in warnings.
-function coverage.warn_unused(set)
-  -- The built-in snapshot is a demo: rules written for real tt-xla trees
-  -- are expected not to fire on it.
-  local real = false
-  for _, s in ipairs(cov.sources()) do
-    if not s.path:find("^builtin:") then real = true end
-  end
-  if not real then return end
-  local alias = require "covengine.alias"
-  local unused = set:unused()
-  if #unused <= 3 or cov.options.verbose then
-    for _, r in ipairs(unused) do
-      cov.warn(("alias rule never fires: %s"):format(alias.describe(r)), r.where)
+-- Rule tables such as rules/lints.lua and rules/diff.lua are plain data, so
+-- when one is wrong no Lua frame points at the mistake (and coverage.run is
+-- a tail call). blame_in(tbl) returns a function key -> "file:line": the
+-- file `require` loaded tbl from (found by identity in package.loaded; else
+-- the rules script) and its first line naming `key` (as a table key, then
+-- as a quoted string, then anywhere). Nil where it cannot tell, or without
+-- io (the sandbox).
+local function blame_in(tbl)
+  local path
+  for name, v in pairs(package.loaded) do
+    if rawequal(v, tbl) and type(name) == "string" and io then
+      local rel = name:gsub("%.", "/") .. ".lua"
+      for _, dir in ipairs(cov.rule_dirs or {}) do
+        local f = io.open(dir .. "/" .. rel)
+        if f then
+          f:close()
+          path = dir .. "/" .. rel
+          break
+        end
+      end
     end
-  elseif #unused > 0 then
+    if path then break end
+  end
+  path = path or cov.rules_file
+  return function(key)
+    if not (io and path and type(key) == "string") then return nil end
+    local f = io.open(path)
+    if not f then return nil end
     local lines = {}
-    for _, r in ipairs(unused) do lines[#lines + 1] = r.where:match(":(%d+)$") end
-    cov.warn(("%d alias rules never fire (lines %s); -v lists them"):format(#unused,
-      table.concat(lines, ", ")), unused[1].where)
+    for l in f:lines() do lines[#lines + 1] = l end
+    f:close()
+    local k = key:gsub("%p", "%%%0")
+    for _, pat in ipairs { "%f[%w_]" .. k .. "%f[^%w_]%s*=", "[\"']" .. k .. "[\"']",
+      "%f[%w_]" .. k .. "%f[^%w_]" } do
+      for n, l in ipairs(lines) do
+        if not l:find("^%s*%-%-") and l:find(pat) then return ("%s:%d"):format(path, n) end
+      end
+    end
+    return nil
   end
 end
 
+--- Warns about alias rules that matched no test: each one, or (beyond a
+-- few, unless -v) one line naming where they are. The unused_alias lint of
+-- covengine.lint, kept as a function for scripts that call it.
+function coverage.warn_unused(set)
+  local lint = require "covengine.lint"
+  lint.emit(lint.run(cov.head, { unused_alias = {} }, { aliases = set }),
+    { verbose = cov.options.verbose })
+end
+
+--- The settings of the config hygiene lints from cfg.lints (validated;
+-- an error blames its line in the lints file), or without cfg.lints only
+-- the unused alias rules, which were always warned about.
+function coverage.lint_config(cfg)
+  if not cfg.lints then return { unused_alias = {} } end
+  return require("covengine.lint").config(cfg.lints, 3, blame_in(cfg.lints))
+end
+
+--- The config hygiene lints over the head (conf: coverage.lint_config):
+-- warnings, or with --strict errors that stop the run (exit 2, nothing
+-- written) after printing each.
+function coverage.lint(cfg, conf)
+  local lint = require "covengine.lint"
+  conf = conf or coverage.lint_config(cfg)
+  local findings = lint.run(cov.head, conf, { aliases = cfg.aliases,
+    normalize = cfg.aliases.normalize })
+  local strict = cov.options.strict ~= nil
+  local n = lint.emit(findings, { strict = strict, verbose = cov.options.verbose })
+  if strict and n > 0 then
+    cov.abort(("%d hygiene lint error%s (--strict)"):format(n, n == 1 and "" or "s"))
+  end
+  return findings
+end
+
+-- The base dataset, for analysis. Without an EasyDeL inventory of its own
+-- (no --base-easydel) it borrows the head's, so "modules newly tested"
+-- reflects changed tests, not a changed inventory. Returns the dataset (or
+-- a stand-in) and where its EasyDeL came from.
+local function base_dataset()
+  local base, head = cov.base, cov.head
+  if base:easydel() or not head:easydel() then return base, base:easydel() and "base" or "none" end
+  local proxy = setmetatable({}, { __index = function(_, k)
+    local from = (k == "modules" or k == "easydel") and head or base
+    if k == "sources" then
+      return function()
+        local list = base:sources()
+        for _, s in ipairs(head:sources()) do
+          if s.kind:find("^easydel") then list[#list + 1] = s end
+        end
+        return list
+      end
+    end
+    local m = from[k]
+    return function(_, ...) return m(from, ...) end
+  end })
+  return proxy, "head"
+end
+
+-- The base side of the diff as a report table with per-test lines: the
+-- base dataset analysed with these rules, or the --baseline report.
+local function base_report(cfg)
+  local path = cov.options.baseline
+  if path then
+    local r = cov.baseline()
+    local ok, why = diff.check_report(r, cfg.diff.ranking)
+    if not ok then cov.abort(("--baseline %s %s"):format(path, why)) end
+    return r, { kind = "baseline", path = path, easydel_from = "baseline" }
+  end
+  local ds, from = base_dataset()
+  local c = {}
+  for k, v in pairs(cfg) do c[k] = v end
+  c.dataset = ds
+  local r = coverage.analyse(c, 1, true)
+  -- Analysing bound the alias set to the base's inventory: back to the head's.
+  cfg.aliases:bind(cov.head:modules())
+  return r, { kind = "dataset", easydel_from = from }
+end
+
+local BASE_NEEDED = "needs a base to compare against: --base-tt-xla DIR (and --base-easydel "
+  .. "PATH) or --baseline REPORT.json"
+
 --- The rule script's whole job: returns the report text (or the
--- explanation of cov.options.explain).
+-- explanation of cov.options.explain), after applying the gates.
 function coverage.run(cfg)
+  -- Options and rule tables first: a usage error costs no analysis.
+  local opts = gate.options(cov.options)
   local explain = cov.options.explain
   local fmt = not explain and report.format(cov.options.format or "markdown")
-  local data, fx, canonical_of = coverage.analyse(cfg, 2, fmt and fmt.needs_tests)
-  coverage.warn_unused(cfg.aliases)
-  if explain then
-    return require("covengine.explain").explain(explain, data, fx, canonical_of)
+  local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression
+  local want_figure = (fmt and fmt.needs_figure) or opts.fail_under
+  if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
+  if cfg.diff then diff.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
+  local lint_conf = coverage.lint_config(cfg)
+  if want_figure and not cfg.figure then
+    cov.abort("--fail-under and --format total need a gate figure: the rules give none "
+      .. "(coverage.run{figure = ...}, see docs/rules.md)")
   end
-  return fmt.render(data)
+  if want_diff then
+    local what = opts.fail_on_regression and "--fail-on-regression"
+      or ("--format " .. tostring(cov.options.format))
+    if not cfg.diff then
+      cov.abort(what .. " needs a status ranking: the rules give none (coverage.run{diff = "
+        .. "...}, see docs/rules.md)")
+    end
+    if cov.options.baseline and cov.base then
+      cov.abort("give either --baseline or --base-tt-xla/--base-easydel, not both")
+    end
+    if not cov.options.baseline and not cov.base then cov.abort(what .. " " .. BASE_NEEDED) end
+  elseif (cov.base or cov.options.baseline) and not explain then
+    cov.warn("a base to compare against is given but unused: it is for --format diff, "
+      .. "--format diff-json and --fail-on-regression", cov.rules_file .. ":1")
+  end
+
+  local data, fx, canonical_of = coverage.analyse(cfg, 2,
+    (fmt and fmt.needs_tests) or want_diff)
+  coverage.lint(cfg, lint_conf)
+
+  local ctx = {}
+  if want_figure then
+    local pc, covered, total = gate.value(cfg.figure, data.summary)
+    ctx.figure = { name = cfg.figure.name, text = cfg.figure.text, value = pc,
+      display = gate.display(pc), covered = covered, total = total }
+  end
+  if want_diff then
+    local base, info = base_report(cfg)
+    ctx.diff = diff.compare(base, data, { ranking = cfg.diff.ranking,
+      test_key = cfg.diff.test_key, figure = cfg.figure, base_info = info })
+  end
+
+  local text
+  if explain then
+    text = require("covengine.explain").explain(explain, data, fx, canonical_of)
+  else
+    text = fmt.render(data, ctx)
+  end
+  if opts.fail_under then gate.apply_fail_under(cfg.figure, data.summary, opts) end
+  if opts.fail_on_regression then gate.apply_regression(ctx.diff) end
+  return text
 end
 
 return coverage

@@ -1,0 +1,295 @@
+--- Config hygiene lints over a dataset: problems in the tt-xla configs that
+-- the analysis would otherwise pass over silently. Which lints run and
+-- their policy (known arches, which statuses need a reason) come from the
+-- rules (rules/lints.lua); what each checks is documented in docs/lints.md.
+--
+-- Every lint works on ds:group (one pass in C), ds:duplicates and
+-- ds:placeholders, and iterates tests only of the few families it has
+-- already found at fault, so lints stay cheap on a million tests. A lint
+-- reports findings; lint.emit turns them into warnings (or, with --strict,
+-- errors: the caller stops the run).
+local check = require "covengine.check"
+local cov = require "covengine"
+
+local lint = {}
+
+--- The lints, in the order they run and report.
+lint.NAMES = { "duplicate_id", "file_mismatch", "stale_placeholder", "unknown_arch",
+  "missing_reason", "unused_alias" }
+
+-- Each lint's options (check.fields spec); `true` in the rules means "on,
+-- with no options", so a lint with required options needs a table.
+local OPTIONS = {
+  duplicate_id = {},
+  file_mismatch = {},
+  stale_placeholder = { not_tested = "string|list" },
+  unknown_arch = { known = "string|list" },
+  missing_reason = { statuses = "string|list" },
+  unused_alias = {},
+}
+local STATUS_OPTIONS = { not_tested = true, statuses = true }
+
+-- What the test id grammar (DESIGN.md 3.2) allows in a file name
+-- test_config_<run_mode>_<parallelism>.yaml.
+local RUN_MODES = { inference = true, training = true }
+local PARALLELISMS = { single_device = true, data_parallel = true, tensor_parallel = true }
+
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(check.list(list)) do s[v] = true end
+  return s
+end
+
+local function sorted(set)
+  local list = {}
+  for k in pairs(set) do list[#list + 1] = k end
+  table.sort(list)
+  return list
+end
+
+--- Validates the rules' lint table {name = true | false | {options}} and
+-- returns {name = options-with-sets} for the lints that are on. Raises on
+-- an unknown lint, option or status: at `level` above the caller, or, when
+-- blame(key) gives a "file:line" for the key at fault, there.
+function lint.config(t, level, blame)
+  level = (level or 1) + 1
+  local function fail(msg, key)
+    local at = blame and blame(key)
+    if at then error(at .. ": " .. msg, 0) end
+    error(msg, level + 1)
+  end
+  if type(t) ~= "table" then fail("lints: expected a table", "lints") end
+  local conf = {}
+  for name, v in pairs(t) do
+    local spec = OPTIONS[name]
+    if not spec then
+      fail(("lints: unknown lint '%s' (known: %s)"):format(tostring(name),
+        table.concat(lint.NAMES, ", ")), name)
+    end
+    if v == true then v = {} end
+    if v ~= false then
+      if type(v) ~= "table" then
+        fail(("lints: '%s' must be true, false or a table of options"):format(name), name)
+      end
+      local ok, err = pcall(check.fields, v, spec, "lints." .. name, -1)
+      if not ok then fail(err, name) end
+      local opts = {}
+      for k, val in pairs(v) do
+        opts[k] = set_of(val)
+        if STATUS_OPTIONS[k] then
+          for s in pairs(opts[k]) do
+            local known = false
+            for _, st in ipairs(cov.statuses) do known = known or st == s end
+            if not known then
+              fail(("lints.%s: '%s' names '%s', not a status (known: %s)"):format(name, k, s,
+                table.concat(cov.statuses, ", ")), s)
+            end
+          end
+        end
+      end
+      conf[name] = opts
+    end
+  end
+  return conf
+end
+
+local function plural(n, one, many)
+  return ("%d %s"):format(n, n == 1 and one or many)
+end
+
+local function at(t) return ("%s:%d"):format(t.file, t.line) end
+
+local checks = {}
+
+-- The same id twice in one framework, in two files. The loader already
+-- warns about each; the lint makes them count under --strict.
+function checks.duplicate_id(ds)
+  local out = {}
+  for _, d in ipairs(ds:duplicates()) do
+    out[#out + 1] = { where = ("%s:%d"):format(d.file, d.line), entries = 1, loader_warned = true,
+      message = ("test id '%s' is also in %s:%d"):format(d.id, d.first_file, d.first_line) }
+  end
+  return out
+end
+
+-- Ids whose parallelism or run mode is not the one their file is for.
+function checks.file_mismatch(ds)
+  local out = {}
+  for _, g in ipairs(ds:group { "file", "parallelism", "run_mode" }) do
+    local name = g.file:match("([^/\\]+)$")
+    local mode, par = name:match("^test_config_(%l+)_(.-)%.yaml$")
+    if RUN_MODES[mode] and PARALLELISMS[par] and g.parallelism ~= nil
+      and (g.parallelism ~= par or g.run_mode ~= mode) then
+      out[#out + 1] = { where = at(g.first), entries = g.count,
+        message = ("%s %s %s in a file for %s %s (first: '%s')"):format(
+          plural(g.count, "entry is", "entries are"), g.parallelism, g.run_mode, par, mode,
+          g.first.id) }
+    end
+  end
+  return out
+end
+
+--- Placeholders (models not brought up yet) whose name now matches a
+-- tested entry. The placeholder's model name (after its last '/',
+-- normalised as alias names are: lower case, '-', '.' and spaces to '_', no
+-- '_' between a letter and a digit) must equal, normalised, a tested
+-- entry's raw family, its variant, the variant after its last '/', or
+-- "<family>_<variant>" (Gemma 3 27B = gemma + 3_27B). Tested: a status
+-- outside `not_tested`. Placeholders may come from another dataset than
+-- the tests (the specs match one revision's placeholders to another's
+-- tests). Returns findings.
+function lint.stale_placeholders(placeholders, ds, not_tested, normalize)
+  if #placeholders == 0 then return {} end
+  local wanted = {}
+  for _, p in ipairs(placeholders) do
+    wanted[normalize(p.name:match("([^/]*)$"))] = true
+  end
+  local found = {}
+  local function try(key, what, g)
+    if wanted[key] and not found[key] then found[key] = { what = what, g = g } end
+  end
+  for _, g in ipairs(ds:group { "family", "variant" }) do
+    local n = g.count
+    for s in pairs(not_tested) do n = n - (g.status[s] or 0) end
+    if n > 0 and g.family then
+      try(normalize(g.family), ("family '%s'"):format(g.family), g)
+      if g.variant then
+        local what = ("variant '%s' of %s"):format(g.variant, g.family)
+        try(normalize(g.variant), what, g)
+        try(normalize(g.variant:match("([^/]*)$")), what, g)
+        try(normalize(g.family .. "_" .. g.variant), what, g)
+      end
+    end
+  end
+  local out = {}
+  for _, p in ipairs(placeholders) do
+    local hit = found[normalize(p.name:match("([^/]*)$"))]
+    if hit then
+      local t = hit.g.first
+      out[#out + 1] = { where = ("%s:%d"):format(p.file, p.line), entries = 1,
+        message = ("placeholder '%s' now matches tested %s ('%s' at %s)"):format(p.name, hit.what,
+          t.id, at(t)) }
+    end
+  end
+  return out
+end
+
+function checks.stale_placeholder(ds, opts, ctx)
+  return lint.stale_placeholders(ds:placeholders(), ds, opts.not_tested or {}, ctx.normalize)
+end
+
+-- arch_overrides naming an arch outside the known set: one finding per
+-- unknown arch, counting the families whose entries use it and pointing at
+-- the first such entry. Only the first family's tests are looked at, up to
+-- that entry: a typo repeated across a million tests costs one family.
+function checks.unknown_arch(ds, opts)
+  local groups = {}
+  for _, g in ipairs(ds:group { "family" }) do
+    for arch in pairs(g.arch_status) do
+      if not opts.known[arch] then
+        groups[arch] = groups[arch] or {}
+        table.insert(groups[arch], g)
+      end
+    end
+  end
+  local out = {}
+  for _, arch in ipairs(sorted(groups)) do
+    local g = groups[arch][1]
+    local first
+    local it = g.family and ds:tests { family = g.family } or ds:tests { parsed = false }
+    for t in it do
+      if t.arch_overrides[arch] and (g.family or t.family == nil) then
+        first = t
+        break
+      end
+    end
+    first = first or g.first
+    local n = #groups[arch]
+    out[#out + 1] = { where = at(first), families = n,
+      message = ("arch_overrides name '%s', not a known arch, in %s (first: '%s'; known: %s)")
+        :format(arch, plural(n, "family", "families"), first.id,
+          table.concat(sorted(opts.known), ", ")) }
+  end
+  return out
+end
+
+-- Entries with a non-passing status and no reason, per file and status.
+function checks.missing_reason(ds, opts)
+  local out = {}
+  for _, g in ipairs(ds:group { "file", "status", "has_reason" }) do
+    local status = next(g.status) -- grouped by status: one name
+    if not g.has_reason and opts.statuses[status] then
+      out[#out + 1] = { where = at(g.first), entries = g.count,
+        message = ("%s with status %s and no reason in this file (first: '%s')"):format(
+          plural(g.count, "entry", "entries"), status, g.first.id) }
+    end
+  end
+  return out
+end
+
+-- Alias rules that matched no test (the set counts hits while facts are
+-- built). The built-in snapshot is a demo: rules written for real tt-xla
+-- trees are expected not to fire on it, so it is not judged.
+function checks.unused_alias(ds, _, ctx)
+  local out = {}
+  if not ctx.aliases then return out end
+  local real = false
+  for _, s in ipairs(ds:sources()) do
+    if not s.path:find("^builtin:") then real = true end
+  end
+  if not real then return out end
+  local alias = require "covengine.alias"
+  for _, r in ipairs(ctx.aliases:unused()) do
+    out[#out + 1] = { where = r.where, entries = 0,
+      message = ("alias rule never fires: %s"):format(alias.describe(r)) }
+  end
+  return out
+end
+
+--- Runs the lints that are on (conf from lint.config) over ds. ctx:
+-- aliases (the alias set, after facts were built), normalize (name
+-- normalisation). Returns findings {lint, where, message, entries (how many
+-- entries the finding covers; unknown_arch gives `families` instead),
+-- loader_warned} in lint order.
+function lint.run(ds, conf, ctx)
+  ctx = ctx or {}
+  ctx.normalize = ctx.normalize or require("covengine.alias").normalize
+  local all = {}
+  for _, name in ipairs(lint.NAMES) do
+    if conf[name] then
+      for _, f in ipairs(checks[name](ds, conf[name], ctx)) do
+        f.lint = name
+        all[#all + 1] = f
+      end
+    end
+  end
+  return all
+end
+
+--- Turns findings into warnings, "message [lint]" at the finding's place.
+-- Without --strict, duplicates the loader already warned about are not
+-- repeated, and more than three unused alias rules make one line (unless
+-- verbose). With strict every finding is printed. Returns the number of
+-- findings that are errors under strict (all of them).
+function lint.emit(findings, opts)
+  opts = opts or {}
+  local unused = {}
+  for _, f in ipairs(findings) do
+    if f.lint == "unused_alias" then
+      unused[#unused + 1] = f
+    elseif opts.strict or not f.loader_warned then
+      cov.warn(("%s [%s]"):format(f.message, f.lint), f.where)
+    end
+  end
+  if #unused <= 3 or opts.verbose then
+    for _, f in ipairs(unused) do cov.warn(("%s [%s]"):format(f.message, f.lint), f.where) end
+  elseif #unused > 0 then
+    local lines = {}
+    for _, f in ipairs(unused) do lines[#lines + 1] = f.where:match(":(%d+)$") end
+    cov.warn(("%d alias rules never fire (lines %s); -v lists them [unused_alias]"):format(
+      #unused, table.concat(lines, ", ")), unused[1].where)
+  end
+  return #findings
+end
+
+return lint

@@ -1,0 +1,120 @@
+-- The CI gates (coverage.py and diff-cover semantics): exit 1 with one line
+-- naming the figure, its value and the threshold; the report is written
+-- anyway. --format total prints the figure. A bad value is a usage error
+-- (exit 2, nothing written).
+local h = require "helpers"
+
+local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
+  "spec/fixtures/rules/tiny/easydel.json" }
+local FIX = "spec/fixtures/diff/"
+local PAIR = { "--base-tt-xla", FIX .. "base", "--tt-xla", FIX .. "head", "--easydel",
+  FIX .. "easydel.json" }
+
+local function run(inputs, ...)
+  local args = { "-q" }
+  for _, a in ipairs(inputs) do args[#args + 1] = a end
+  for _, a in ipairs { ... } do args[#args + 1] = a end
+  args[#args + 1] = "rules/phases.lua"
+  return h.run(args)
+end
+
+-- The tiny tree: 3 of its EasyDeL modules are tested, of 6 in its inventory.
+local function tiny_total()
+  local code, out, err = run(TINY, "--format", "total")
+  assert.are.equal(0, code, err)
+  return out
+end
+
+describe("--format total", function()
+  it("prints the gate figure alone, two decimals", function()
+    local out = tiny_total()
+    assert.truthy(out:match("^%d+%.%d%d\n$"), out)
+    local code, json = run(TINY, "--format", "json")
+    assert.are.equal(0, code)
+    local s = require("covengine").json.decode(json).summary
+    local want = 100 * (s.easydel_modules - s.easydel_untested) / s.easydel_modules
+    assert.are.equal(("%.2f\n"):format(want), out)
+  end)
+
+  it("counts no EasyDeL modules at all as 100%", function()
+    local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml" }, "--format", "total",
+      "--fail-under", "100")
+    assert.are.equal(0, code, err)
+    assert.are.equal("100.00\n", out)
+    assert.are.equal("", err)
+  end)
+end)
+
+describe("--fail-under", function()
+  local value = tonumber(tiny_total())
+
+  it("passes at or below the figure", function()
+    for _, t in ipairs { "0", tostring(value), ("%.2f"):format(value) } do
+      local code, _, err = run(TINY, "--fail-under", t)
+      assert.are.equal(0, code, err)
+    end
+  end)
+
+  it("fails above it with one line, after writing the report", function()
+    local code, out, err = run(TINY, "--format", "total", "--fail-under", "99.5")
+    assert.are.equal(1, code)
+    assert.are.equal(("%.2f\n"):format(value), out)
+    assert.are.equal(("covengine: coverage %.2f%% of EasyDeL modules tested in a framework is "
+      .. "under --fail-under 99.5\n"):format(value), err)
+    local path = os.tmpname()
+    code = run(TINY, "-o", path, "--fail-under", "100")
+    assert.are.equal(1, code)
+    local f = assert(io.open(path))
+    assert.truthy(f:read("a"):find("^# EasyDeL model coverage"))
+    f:close()
+    os.remove(path)
+  end)
+
+  it("takes only a percentage from 0 to 100", function()
+    for _, bad in ipairs { "abc", "101", "-5", "1e2", "50%", "0x10", "nan" } do
+      local path = os.tmpname()
+      os.remove(path)
+      local code, out, err = run(TINY, "-o", path, "--fail-under", bad)
+      assert.are.equal(2, code, bad)
+      assert.are.equal("", out)
+      assert.are.equal(("covengine: --fail-under needs a percentage from 0 to 100, not '%s'\n")
+        :format(bad), err)
+      assert.is_nil(io.open(path))
+    end
+  end)
+end)
+
+describe("--fail-on-regression", function()
+  it("fails on status regressions and families lost since the base", function()
+    local code, out, err = run(PAIR, "--fail-on-regression")
+    assert.are.equal(1, code)
+    assert.truthy(out:find("^# EasyDeL model coverage"))
+    -- the fixture: 2 test, 1 per-arch, 1 family status regressions; gpt2 lost
+    assert.are.equal("covengine: 5 regressions since the base (tests 2, per-arch 1, family "
+      .. "status 1, families lost 1) fail --fail-on-regression\n", err)
+  end)
+
+  it("passes when nothing regressed", function()
+    local code, _, err = run({ "--base-tt-xla", FIX .. "head", "--tt-xla", FIX .. "head",
+      "--easydel", FIX .. "easydel.json" }, "--fail-on-regression")
+    assert.are.equal(0, code, err)
+    code, _, err = run({ "--base-tt-xla", FIX .. "head", "--tt-xla", FIX .. "base",
+      "--easydel", FIX .. "easydel.json" }, "--format", "total", "--fail-on-regression")
+    assert.are.equal(1, code) -- the other way round regresses too (promotions undone)
+    assert.truthy(err:find("^covengine: %d+ regressions since the base"))
+  end)
+
+  it("needs a base", function()
+    local code, out, err = run(TINY, "--fail-on-regression")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: --fail-on-regression needs a base to compare against: "
+      .. "--base-tt-xla DIR (and --base-easydel PATH) or --baseline REPORT.json\n", err)
+  end)
+
+  it("reports the first failed gate when both fail", function()
+    local code, _, err = run(PAIR, "--fail-under", "100", "--fail-on-regression")
+    assert.are.equal(1, code)
+    assert.truthy(err:find("^covengine: coverage 66.67%% of EasyDeL modules"), err)
+  end)
+end)

@@ -1,0 +1,206 @@
+-- The config hygiene lints from the command line: warnings by default,
+-- errors with --strict (each printed, then one line counting them, exit 2,
+-- nothing written); mistakes in rules/lints.lua and rules/diff.lua blame
+-- their own line; and what the lints find on the real snapshots (listed in
+-- docs/lints.md).
+local h = require "helpers"
+
+local FIX = "spec/fixtures/lints/"
+local RULES = FIX .. "rules/phases.lua" -- default lints, an alias rule for t5 only
+
+local function run(tree, ...)
+  local args = { "--tt-xla", FIX .. tree }
+  for _, a in ipairs { ... } do args[#args + 1] = a end
+  args[#args + 1] = RULES
+  return h.run(args)
+end
+
+-- The "[lint]" tags of the warnings in stderr, in order.
+local function tags(err)
+  local out = {}
+  for tag in err:gmatch("warning: [^\n]* %[([%w_]+)%]\n") do out[#out + 1] = tag end
+  return out
+end
+
+describe("lints on the command line", function()
+  it("warn by default and still write the report", function()
+    local code, out, err = run("trigger")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("^# EasyDeL model coverage"))
+    -- the duplicate: the loader's own warning only
+    assert.are.same({ "file_mismatch", "file_mismatch", "stale_placeholder", "stale_placeholder",
+      "stale_placeholder", "unknown_arch", "missing_reason", "missing_reason", "unused_alias" },
+      tags(err))
+    assert.truthy(err:find("warning: test id 'gpt_oss/pytorch-20B-single_device-inference' is "
+      .. "also in", 1, true))
+    assert.truthy(err:find(FIX .. "rules/aliases.lua:6: warning: alias rule never fires: family t5 "
+      .. "[unused_alias]", 1, true))
+  end)
+
+  it("are errors with --strict: each printed, then a count, exit 2, nothing written", function()
+    local path = os.tmpname()
+    os.remove(path)
+    local code, out, err = run("trigger", "--strict", "-o", path)
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.is_nil(io.open(path))
+    assert.are.same({ "duplicate_id", "file_mismatch", "file_mismatch", "stale_placeholder",
+      "stale_placeholder", "stale_placeholder", "unknown_arch", "missing_reason", "missing_reason",
+      "unused_alias" }, tags(err))
+    assert.truthy(err:find("\ncovengine: 10 hygiene lint errors %(%-%-strict%)\n$"), err)
+    -- -q hides the warnings, not the verdict
+    local _
+    code, _, err = run("trigger", "--strict", "-q")
+    assert.are.equal(2, code)
+    assert.are.equal("covengine: 10 hygiene lint errors (--strict)\n", err)
+  end)
+
+  it("find nothing on the clean fixture, even with --strict", function()
+    local code, out, err = run("clean", "--strict")
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+    assert.truthy(out:find("^# EasyDeL model coverage"))
+  end)
+
+  it("find nothing on the built-in snapshot", function()
+    local code, _, err = h.run { "--strict", "rules/phases.lua" }
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+  end)
+end)
+
+describe("mistakes in the lint and diff settings", function()
+  local copies = {}
+  teardown(function()
+    for _, dir in ipairs(copies) do os.execute("rm -rf " .. dir) end
+  end)
+
+  local function copy_rules()
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute(("mkdir -p %s && cp -R rules/. %s/"):format(dir, dir)))
+    copies[#copies + 1] = dir
+    return dir
+  end
+
+  local function edit(path, from, to)
+    local f = assert(io.open(path))
+    local text = f:read("a")
+    f:close()
+    local new, n = text:gsub(from, to)
+    assert(n == 1, "edit did not apply to " .. path)
+    f = assert(io.open(path, "w"))
+    f:write(new)
+    f:close()
+  end
+
+  local function line_of(path, text)
+    local n = 0
+    for line in io.lines(path) do
+      n = n + 1
+      if line:find(text, 1, true) then return n end
+    end
+    error(text .. " not in " .. path)
+  end
+
+  local function first_line(dir)
+    local code, out, err = h.run { "--tt-xla", "spec/fixtures/rules/tiny", dir .. "/phases.lua" }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    return err:match("^(.-)\n")
+  end
+
+  it("an unknown lint blames its line in lints.lua", function()
+    local dir = copy_rules()
+    edit(dir .. "/lints.lua", "  file_mismatch = true,", "  file_mismatch = true,\n  file_mismatc = true,")
+    assert.are.equal(("covengine: %s/lints.lua:%d: lints: unknown lint 'file_mismatc' (known: "
+      .. "duplicate_id, file_mismatch, stale_placeholder, unknown_arch, missing_reason, "
+      .. "unused_alias)"):format(dir, line_of(dir .. "/lints.lua", "file_mismatc =")), first_line(dir))
+  end)
+
+  it("a status that does not exist blames its line", function()
+    local dir = copy_rules()
+    edit(dir .. "/lints.lua", "\"NOT_SUPPORTED_SKIP\", \"EXCLUDE_MODEL\" }",
+      "\"NOT_SUPPORTED_SKIP\",\n    \"EXCLUDED\" }")
+    assert.are.equal(("covengine: %s/lints.lua:%d: lints.missing_reason: 'statuses' names "
+      .. "'EXCLUDED', not a status (known: EXPECTED_PASSING, KNOWN_FAILURE_XFAIL, "
+      .. "NOT_SUPPORTED_SKIP, UNSPECIFIED, EXCLUDE_MODEL)"):format(dir,
+        line_of(dir .. "/lints.lua", "\"EXCLUDED\"")), first_line(dir))
+  end)
+
+  it("a ranking that leaves a status out blames the ranking", function()
+    local dir = copy_rules()
+    edit(dir .. "/diff.lua", "\"UNSPECIFIED\", ", "")
+    assert.are.equal(("covengine: %s/diff.lua:%d: diff: ranking does not place UNSPECIFIED")
+      :format(dir, line_of(dir .. "/diff.lua", "ranking =")), first_line(dir))
+  end)
+
+  it("an unknown key in the figure blames its line in phases.lua", function()
+    local dir = copy_rules()
+    edit(dir .. "/phases.lua", "  text = \"of EasyDeL", "  txt = \"of EasyDeL")
+    assert.are.equal(("covengine: %s/phases.lua:%d: figure: unknown key 'txt' (known: name, ratio, "
+      .. "text)"):format(dir, line_of(dir .. "/phases.lua", "txt =")), first_line(dir))
+  end)
+end)
+
+if h.have_shared("tt-xla/tt-xla-2026-08-21") and h.have_shared("tt-xla/tt-xla-2025-10-31") then
+  describe("lints on the real snapshots (docs/lints.md)", function()
+    local function lint_run(tree, easydel, ...)
+      local args = { "-v", "--tt-xla", h.shared .. "/tt-xla/" .. tree, "--easydel",
+        h.shared .. "/easydel/" .. easydel }
+      for _, a in ipairs { ... } do args[#args + 1] = a end
+      args[#args + 1] = "rules/phases.lua"
+      local code, _, err = h.run(args)
+      local counts = {}
+      for _, t in ipairs(tags(err)) do counts[t] = (counts[t] or 0) + 1 end
+      return code, counts, err
+    end
+
+    it("2026-08-21: 1 duplicate, 2 misfiled ids, 334 entries without a reason", function()
+      local code, counts, err = lint_run("tt-xla-2026-08-21", "easydel-2026-04-22.json", "--strict")
+      assert.are.equal(2, code)
+      assert.are.same({ duplicate_id = 1, file_mismatch = 2, missing_reason = 11 }, counts)
+      local entries = 0
+      for n in err:gmatch("warning: (%d+) entr[iesy]+ with status") do entries = entries + n end
+      assert.are.equal(334, entries)
+      assert.truthy(err:find("covengine: 14 hygiene lint errors (--strict)\n", 1, true))
+      assert.truthy(err:find("1 entry is single_device inference in a file for tensor_parallel "
+        .. "inference (first: 'opengvlab_internvl3/pytorch-OpenGVLab-InternVL3-38B-single_device-"
+        .. "inference')", 1, true))
+    end)
+
+    it("2025-10-31: 2 excluded entries without a reason, 23 alias rules that never fire",
+      function()
+        local code, counts = lint_run("tt-xla-2025-10-31", "easydel-2025-09-15.json", "--strict")
+        assert.are.equal(2, code)
+        assert.are.same({ missing_reason = 1, unused_alias = 23 }, counts)
+      end)
+
+    it("2025-10-31's placeholders against 2026-08-21's tests: 13 brought up", function()
+      local path = os.tmpname()
+      local f = assert(io.open(path, "w"))
+      f:write([[
+local cov = require "covengine"
+local lint = require "covengine.lint"
+local alias = require "covengine.alias"
+for _, x in ipairs(lint.stale_placeholders(cov.base:placeholders(), cov.head,
+  { EXCLUDE_MODEL = true }, alias.normalize)) do
+  cov.write(x.message:match("^placeholder '(.-)'"), "\n")
+end
+]])
+      f:close()
+      local code, out, err = h.run { "-q", "--base-tt-xla", h.shared .. "/tt-xla/tt-xla-2025-10-31",
+        "--tt-xla", h.shared .. "/tt-xla/tt-xla-2026-08-21", path }
+      os.remove(path)
+      assert.are.equal(0, code, err)
+      local names = {}
+      for n in out:gmatch("[^\n]+") do names[#names + 1] = n end
+      assert.are.same({ "meta-llama/Llama-3.2-11B-Vision-Instruct",
+        "mistralai/Mistral-Small-3.1-24B-Instruct-2503", "mistralai/Devstral-Small-2505",
+        "mistralai/Magistral-Small-2506", "mistralai/Mistral-Large-Instruct-2411",
+        "mistralai/Mistral-Small-24B-Instruct-2501", "mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        "openbmb/MiniCPM-o-2_6", "mistralai/Mixtral-8x7B-Instruct-v0.1", "openai/gpt-oss-20b",
+        "openai/gpt-oss-120b", "mistralai/Mistral-Nemo-Instruct-2407", "Boltz2" }, names)
+    end)
+  end)
+end

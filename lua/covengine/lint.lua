@@ -144,20 +144,27 @@ function lint.stale_placeholders(placeholders, ds, not_tested, normalize)
   for _, p in ipairs(placeholders) do
     wanted[normalize(p.name:match("([^/]*)$"))] = true
   end
+  -- Names repeat across groups (a family for each of its variants, a
+  -- variant that is its own last segment): normalise each once.
+  local memo = setmetatable({}, { __index = function(t, name)
+    local key = normalize(name)
+    t[name] = key
+    return key
+  end })
   local found = {}
-  local function try(key, what, g)
-    if wanted[key] and not found[key] then found[key] = { what = what, g = g } end
+  local function try(name, g, of_variant)
+    local key = memo[name]
+    if wanted[key] and not found[key] then found[key] = { g = g, of_variant = of_variant } end
   end
   for _, g in ipairs(ds:group { "family", "variant" }) do
     local n = g.count
     for s in pairs(not_tested) do n = n - (g.status[s] or 0) end
     if n > 0 and g.family then
-      try(normalize(g.family), ("family '%s'"):format(g.family), g)
+      try(g.family, g, false)
       if g.variant then
-        local what = ("variant '%s' of %s"):format(g.variant, g.family)
-        try(normalize(g.variant), what, g)
-        try(normalize(g.variant:match("([^/]*)$")), what, g)
-        try(normalize(g.family .. "_" .. g.variant), what, g)
+        try(g.variant, g, true)
+        try(g.variant:match("([^/]*)$"), g, true)
+        try(g.family .. "_" .. g.variant, g, true)
       end
     end
   end
@@ -165,9 +172,11 @@ function lint.stale_placeholders(placeholders, ds, not_tested, normalize)
   for _, p in ipairs(placeholders) do
     local hit = found[normalize(p.name:match("([^/]*)$"))]
     if hit then
-      local t = hit.g.first
+      local g, t = hit.g, hit.g.first
+      local what = hit.of_variant and ("variant '%s' of %s"):format(g.variant, g.family)
+        or ("family '%s'"):format(g.family)
       out[#out + 1] = { where = ("%s:%d"):format(p.file, p.line), entries = 1,
-        message = ("placeholder '%s' now matches tested %s ('%s' at %s)"):format(p.name, hit.what,
+        message = ("placeholder '%s' now matches tested %s ('%s' at %s)"):format(p.name, what,
           t.id, at(t)) }
     end
   end

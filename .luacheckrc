@@ -1,5 +1,5 @@
 -- luacheck configuration: every Lua file of the project is checked
--- (lua/, rules/, spec/, examples/, bench/).
+-- (lua/, rules/, spec/, tools/, examples/, bench/).
 std = "lua54"
 max_line_length = 110
 codes = true

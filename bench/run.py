@@ -82,18 +82,21 @@ def main():
 
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}")
     print(f"Runs per figure: {a.runs} (median), interleaved\n")
-    print("| input | MB | covengine s | RSS MB | floor s | RSS MB | peer s | RSS MB "
+    load_only = os.path.join(ROOT, "bench", "load_only.lua")
+    print("| input | MB | covengine s | RSS MB | load only s | floor s | RSS MB | peer s | RSS MB "
           "| covengine/floor | peer/covengine | RSS/file |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    whole = {}
     for size in a.sizes.split(","):
         spec = inputs(size, a.build)
         if spec is None:
-            print(f"| {size}: absent | | | | | | | | | | |")
+            print(f"| {size}: absent | | | | | | | | | | | |")
             continue
         label, files, cov_args, peer_args = spec
         mb = sum(os.path.getsize(f) for f in files) / 1e6
         cmds = {
             "cov": [cov, "-q", *cov_args, "--format", "markdown", rules],
+            "load": [cov, "-q", *cov_args, load_only],
             "floor": [floor, *files],
             "peer": [python, os.path.join(ROOT, "bench", "peer_pyyaml.py"), *peer_args],
         }
@@ -105,12 +108,16 @@ def main():
                 results[k].append(run_once(cmd))
         med = {k: (statistics.median(w for w, _ in v), statistics.median(r for _, r in v))
                for k, v in results.items()}
-        (cw, cr), (fw, fr) = med["cov"], med["floor"]
+        (cw, cr), (fw, fr), lw = med["cov"], med["floor"], med["load"][0]
+        whole[size] = cw
         pw, pr = med.get("peer", (float("nan"), float("nan")))
         cr, fr, pr = (r * 1024 / 1e6 for r in (cr, fr, pr))  # KiB -> MB, as the file size
-        print(f"| {label} | {mb:.1f} | {cw:.3f} | {cr:.1f} | {fw:.3f} | {fr:.1f} "
+        print(f"| {label} | {mb:.1f} | {cw:.3f} | {cr:.1f} | {lw:.3f} | {fw:.3f} | {fr:.1f} "
               f"| {pw:.3f} | {pr:.1f} | {cw / fw:.2f}x | {pw / cw:.1f}x "
               f"| {cr / mb:.2f} |", flush=True)
+    if "100k" in whole and "1m" in whole:
+        print(f"\nLinearity: covengine 1m / 100k = {whole['1m'] / whole['100k']:.2f}x "
+              "(target at most 11x)")
 
 
 if __name__ == "__main__":

@@ -980,23 +980,6 @@ static int one_test(ttx *x, const mapr *r, const cov_yev *k)
     return rc ? rc : commit_test(x, r, i, prev, rank, pid, k);
 }
 
-static int parse_tests(ttx *x, const cov_yev *v)
-{
-    if (cov_yev_is_null(v))
-        return COV_OK;
-    if (v->type != COV_YEV_MAP)
-        return fail_at(x, COV_EINPUT, v, "'test_config' must be a mapping");
-    mapr r;
-    int rc = map_open(x, &r, v);
-    for (int more = 1; !rc;) {
-        cov_yev k;
-        if ((rc = map_key(x, &r, &k, &more)) || !more)
-            break;
-        rc = one_test(x, &r, &k);
-    }
-    return rc;
-}
-
 static int one_placeholder(ttx *x, const mapr *r, const cov_yev *k)
 {
     cov_model *m = x->m;
@@ -1045,19 +1028,22 @@ static int one_placeholder(ttx *x, const mapr *r, const cov_yev *k)
     return COV_OK;
 }
 
-static int parse_placeholders(ttx *x, const cov_yev *v)
+/* The mapping under a top-level key ('test_config' or 'PLACEHOLDER_MODELS'):
+ * `one` reads each entry; a null value holds none. */
+static int parse_entries(ttx *x, const cov_yev *v, const char *what,
+                         int (*one)(ttx *, const mapr *, const cov_yev *))
 {
     if (cov_yev_is_null(v))
         return COV_OK;
     if (v->type != COV_YEV_MAP)
-        return fail_at(x, COV_EINPUT, v, "'PLACEHOLDER_MODELS' must be a mapping");
+        return fail_at(x, COV_EINPUT, v, "'%s' must be a mapping", what);
     mapr r;
     int rc = map_open(x, &r, v);
     for (int more = 1; !rc;) {
         cov_yev k;
         if ((rc = map_key(x, &r, &k, &more)) || !more)
             break;
-        rc = one_placeholder(x, &r, &k);
+        rc = one(x, &r, &k);
     }
     return rc;
 }
@@ -1085,7 +1071,8 @@ static int top_key(ttx *x, const cov_yev *k, uint32_t *tc_line, uint32_t *ph_lin
     int rc = next(x, &v);
     if (rc)
         return rc;
-    return tc ? parse_tests(x, &v) : parse_placeholders(x, &v);
+    return tc ? parse_entries(x, &v, "test_config", one_test)
+              : parse_entries(x, &v, "PLACEHOLDER_MODELS", one_placeholder);
 }
 
 static int parse_top(ttx *x, uint32_t *tc_line, uint32_t *ph_line)

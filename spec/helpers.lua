@@ -39,4 +39,43 @@ function helpers.have_shared(sub)
   return false
 end
 
+--- The number of the first line of the file at path containing text
+-- (plain); an error when none does.
+function helpers.line_of(path, text)
+  local n = 0
+  for line in io.lines(path) do
+    n = n + 1
+    if line:find(text, 1, true) then return n end
+  end
+  error(text .. " not in " .. path)
+end
+
+--- Rewrites the file at path, replacing the one match of the Lua pattern
+-- from by to; an error unless there is exactly one.
+function helpers.edit(path, from, to)
+  local f = assert(io.open(path))
+  local text = f:read("a")
+  f:close()
+  local new, n = text:gsub(from, to)
+  assert(n == 1, "edit did not apply to " .. path)
+  f = assert(io.open(path, "w"))
+  f:write(new)
+  f:close()
+end
+
+--- How many times pattern matches in text.
+function helpers.count_lines(text, pattern)
+  local n = 0
+  for _ in text:gmatch(pattern) do n = n + 1 end
+  return n
+end
+
+--- A Markdown section: from its heading to the next "## " heading.
+function helpers.section(md, heading)
+  local start = md:find(heading, 1, true)
+  assert(start, "no section " .. heading)
+  local stop = md:find("\n## ", start + 1, true) or #md
+  return md:sub(start, stop)
+end
+
 return helpers

@@ -5,6 +5,7 @@
 -- diff; the Markdown shows the JSON's numbers; the JSON fits its schema.
 -- tests/scripts/compare_diff.py recomputes the real diff from the YAML.
 local h = require "helpers"
+local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
 
@@ -45,19 +46,6 @@ local function plain(list)
   local t = {}
   for i, v in ipairs(list) do t[i] = v end
   return t
-end
-
-local function count_lines(text, pattern)
-  local n = 0
-  for _ in text:gmatch(pattern) do n = n + 1 end
-  return n
-end
-
-local function section(md, heading)
-  local start = md:find(heading, 1, true)
-  assert.truthy(start, "no section " .. heading)
-  local stop = md:find("\n## ", start + 1, true) or #md
-  return md:sub(start, stop)
 end
 
 -- The Markdown's numbers are the JSON's, and each section lists as many

@@ -1,6 +1,7 @@
 -- Users edit rules/ and see the effect on the next run, no rebuild: a copy
 -- of the default rules is changed and run with the same binary.
 local h = require "helpers"
+local line_of, edit = h.line_of, h.edit
 local cov = require "covengine"
 
 local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
@@ -15,27 +16,6 @@ local function copy_rules()
   assert(os.execute(("mkdir -p %s && cp -R rules/. %s/"):format(dir, dir)))
   copies[#copies + 1] = dir
   return dir
-end
-
--- The line of path that contains text (plain).
-local function line_of(path, text)
-  local n = 0
-  for line in io.lines(path) do
-    n = n + 1
-    if line:find(text, 1, true) then return n end
-  end
-  error(text .. " not in " .. path)
-end
-
-local function edit(path, from, to)
-  local f = assert(io.open(path))
-  local text = f:read("a")
-  f:close()
-  local new, n = text:gsub(from, to)
-  assert(n == 1, "edit did not apply to " .. path)
-  f = assert(io.open(path, "w"))
-  f:write(new)
-  f:close()
 end
 
 local function report(rules, extra)

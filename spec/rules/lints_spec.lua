@@ -4,6 +4,7 @@
 -- their own line; and what the lints find on the real snapshots (listed in
 -- docs/lints.md).
 local h = require "helpers"
+local line_of, edit = h.line_of, h.edit
 
 local FIX = "spec/fixtures/lints/"
 local RULES = FIX .. "rules/phases.lua" -- default lints, an alias rule for t5 only
@@ -81,26 +82,6 @@ describe("mistakes in the lint and diff settings", function()
     assert(os.execute(("mkdir -p %s && cp -R rules/. %s/"):format(dir, dir)))
     copies[#copies + 1] = dir
     return dir
-  end
-
-  local function edit(path, from, to)
-    local f = assert(io.open(path))
-    local text = f:read("a")
-    f:close()
-    local new, n = text:gsub(from, to)
-    assert(n == 1, "edit did not apply to " .. path)
-    f = assert(io.open(path, "w"))
-    f:write(new)
-    f:close()
-  end
-
-  local function line_of(path, text)
-    local n = 0
-    for line in io.lines(path) do
-      n = n + 1
-      if line:find(text, 1, true) then return n end
-    end
-    error(text .. " not in " .. path)
   end
 
   local function first_line(dir)

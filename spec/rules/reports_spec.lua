@@ -1,6 +1,7 @@
 -- The four report formats of rules/reports/ over the same inputs: each
 -- renders, and they agree with each other and with their own summaries.
 local h = require "helpers"
+local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
 
@@ -34,20 +35,6 @@ if h.have_shared("tt-xla/tt-xla-2026-08-21") then
     "--easydel", h.shared .. "/easydel/easydel-2026-04-22.json" }
   INPUTS.real_2025 = { "--tt-xla", h.shared .. "/tt-xla/tt-xla-2025-10-31",
     "--easydel", h.shared .. "/easydel/easydel-2025-09-15.json" }
-end
-
-local function count_lines(text, pattern)
-  local n = 0
-  for _ in text:gmatch(pattern) do n = n + 1 end
-  return n
-end
-
--- The rows of a Markdown section: lines starting "| **" up to the next heading.
-local function section(md, heading)
-  local start = md:find(heading, 1, true)
-  assert.truthy(start, "no section " .. heading)
-  local stop = md:find("\n## ", start + 1, true) or #md
-  return md:sub(start, stop)
 end
 
 for name, inputs in pairs(INPUTS) do

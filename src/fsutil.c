@@ -19,6 +19,58 @@ int cov_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
+int cov_strvec_push(cov_strvec *s, char *str)
+{
+    if (str && s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        char **v = cap < SIZE_MAX / sizeof *v ? cov_realloc(s->v, cap * sizeof *v) : NULL;
+        if (v) {
+            s->v = v;
+            s->cap = cap;
+        }
+    }
+    if (!str || s->n == s->cap) {
+        cov_free(str);
+        return -1;
+    }
+    s->v[s->n++] = str;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void cov_strvec_sort(cov_strvec *s)
+{
+    if (s->n > 1)
+        qsort(s->v, s->n, sizeof *s->v, cmp_str);
+}
+
+void cov_strvec_free(cov_strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        cov_free(s->v[i]);
+    cov_free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
+char *cov_path_join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    size_t slash = na && nb && a[na - 1] != '/';
+    char *p = cov_malloc(na + slash + nb + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, a, na);
+    if (slash)
+        p[na] = '/';
+    memcpy(p + na + slash, b, nb + 1);
+    return p;
+}
+
 int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, cov_diag *d)
 {
     *out = NULL;

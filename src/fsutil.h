@@ -24,4 +24,24 @@ int cov_write_stdout(const char *data, size_t len, cov_diag *d);
  * stat'ed (errno set). */
 int cov_is_dir(const char *path);
 
+/* A growable list of strings the list owns (each freed with cov_free).
+ * Zero-initialise; cov_strvec_free empties it again. */
+typedef struct cov_strvec {
+    char **v;
+    size_t n, cap;
+} cov_strvec;
+
+/* Appends str, taking ownership of it even on failure; a NULL str (a failed
+ * allocation upstream) fails too. 0, or -1 when memory ran out. */
+int cov_strvec_push(cov_strvec *s, char *str);
+
+/* Sorts with strcmp, so listings do not depend on the file system's order. */
+void cov_strvec_sort(cov_strvec *s);
+
+void cov_strvec_free(cov_strvec *s);
+
+/* a + "/" + b without doubling the slash; either may be empty. The caller
+ * frees the result with cov_free; NULL when memory ran out. */
+char *cov_path_join(const char *a, const char *b);
+
 #endif

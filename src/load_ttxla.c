@@ -16,6 +16,7 @@
 #include "load_ttxla.h"
 
 #include "alloc.h"
+#include "fsutil.h"
 #include "testid.h"
 #include "yaml_events.h"
 #include "yaml_pipe.h"
@@ -1313,43 +1314,6 @@ int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_
 
 /* ---- directory trees ---- */
 
-typedef struct strvec {
-    char **v;
-    uint32_t n, cap;
-} strvec;
-
-static void strvec_free(strvec *s)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        cov_free(s->v[i]);
-    cov_free(s->v);
-}
-
-static int strvec_push(strvec *s, char *str)
-{
-    if (!str || vgrow((void **)&s->v, &s->cap, s->n, sizeof *s->v) < 0) {
-        cov_free(str);
-        return -1;
-    }
-    s->v[s->n++] = str;
-    return 0;
-}
-
-/* a + "/" + b without doubling the slash; either may be empty. */
-static char *join(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    int slash = na && nb && a[na - 1] != '/';
-    char *p = cov_malloc(na + slash + nb + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, a, na);
-    if (slash)
-        p[na] = '/';
-    memcpy(p + na + slash, b, nb + 1);
-    return p;
-}
-
 static int wanted_name(const char *name)
 {
     size_t n = strlen(name);
@@ -1358,11 +1322,11 @@ static int wanted_name(const char *name)
 }
 
 /* Looks at one directory entry: a subdirectory to visit or a wanted file. */
-static int walk_entry(const char *dir, const char *rel, const char *name, strvec *todo,
-                      strvec *files, uint64_t *total)
+static int walk_entry(const char *dir, const char *rel, const char *name, cov_strvec *todo,
+                      cov_strvec *files, uint64_t *total)
 {
-    char *child = join(rel, name);
-    char *abs = child ? join(dir, child) : NULL;
+    char *child = cov_path_join(rel, name);
+    char *abs = child ? cov_path_join(dir, child) : NULL;
     struct stat st;
     int rc = 0;
     if (!abs) {
@@ -1371,9 +1335,9 @@ static int walk_entry(const char *dir, const char *rel, const char *name, strvec
     } else if (lstat(abs, &st) != 0)
         ; /* vanished meanwhile */
     else if (S_ISDIR(st.st_mode))
-        rc = strvec_push(todo, child); /* takes child, even on failure */
+        rc = cov_strvec_push(todo, child); /* takes child, even on failure */
     else if (wanted_name(name) && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) {
-        rc = strvec_push(files, child);
+        rc = cov_strvec_push(files, child);
         *total += (uint64_t)st.st_size;
     } else
         cov_free(child);
@@ -1383,15 +1347,15 @@ static int walk_entry(const char *dir, const char *rel, const char *name, strvec
 
 /* Collects wanted files under dir (relative paths) and their total size,
  * without recursion. */
-static int walk(const char *dir, strvec *files, uint64_t *total, cov_diag *d)
+static int walk(const char *dir, cov_strvec *files, uint64_t *total, cov_diag *d)
 {
-    strvec todo = {0};
-    int rc = strvec_push(&todo, cov_strndup("", 0)) < 0
+    cov_strvec todo = {0};
+    int rc = cov_strvec_push(&todo, cov_strndup("", 0)) < 0
                  ? cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory")
                  : COV_OK;
     while (!rc && todo.n) {
         char *rel = todo.v[--todo.n];
-        char *abs = join(dir, rel);
+        char *abs = cov_path_join(dir, rel);
         DIR *dh = abs ? opendir(abs) : NULL;
         if (!abs) {
             rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
@@ -1409,17 +1373,12 @@ static int walk(const char *dir, strvec *files, uint64_t *total, cov_diag *d)
         cov_free(abs);
         cov_free(rel);
     }
-    strvec_free(&todo);
+    cov_strvec_free(&todo);
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The sorted full paths of the wanted files under dir, and their jobs. */
-static int list_tree(const char *dir, strvec *files, cov_ypipe_job **jobs, uint64_t *total,
+static int list_tree(const char *dir, cov_strvec *files, cov_ypipe_job **jobs, uint64_t *total,
                      cov_diag *d)
 {
     int rc = walk(dir, files, total, d);
@@ -1428,10 +1387,10 @@ static int list_tree(const char *dir, strvec *files, cov_ypipe_job **jobs, uint6
             cov_fail(d, COV_EINPUT, dir, 0, 0, "no test_config_*.yaml files under %s", dir);
     if (rc)
         return rc;
-    qsort(files->v, files->n, sizeof *files->v, cmp_str);
+    cov_strvec_sort(files);
     *jobs = cov_calloc(files->n, sizeof **jobs);
-    for (uint32_t i = 0; *jobs && i < files->n; i++) {
-        char *path = join(dir, files->v[i]);
+    for (size_t i = 0; *jobs && i < files->n; i++) {
+        char *path = cov_path_join(dir, files->v[i]);
         if (!path)
             return cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
         cov_free(files->v[i]);
@@ -1445,7 +1404,7 @@ int cov_load_ttxla_tree(cov_model *m, const char *dir, const cov_limits *lim, co
 {
     if (!dir)
         return cov_fail(d, COV_EUSAGE, NULL, 0, 0, "no directory given");
-    strvec files = {0};
+    cov_strvec files = {0};
     cov_ypipe_job *jobs = NULL;
     uint64_t total = 0;
     int rc = list_tree(dir, &files, &jobs, &total, d);
@@ -1456,11 +1415,11 @@ int cov_load_ttxla_tree(cov_model *m, const char *dir, const cov_limits *lim, co
     /* One parser thread reads file k+1 while this thread loads file k. */
     cov_ypipe *q =
         !rc && total >= TREE_PIPE_MIN ? cov_ypipe_start(jobs, files.n, max_size(&x)) : NULL;
-    for (uint32_t i = 0; !rc && i < files.n; i++)
+    for (size_t i = 0; !rc && i < files.n; i++)
         rc = q ? load_piped(&x, q, &jobs[i], files.v[i], NULL)
                : load_file(&x, files.v[i], NULL);
     cov_ypipe_stop(q);
     cov_free(jobs);
-    strvec_free(&files);
+    cov_strvec_free(&files);
     return finish(m, &mark, &x, rc);
 }

@@ -18,29 +18,10 @@
 
 /* ---- files and directories ---- */
 
-typedef struct names {
-    char **v;
-    size_t n, cap;
-} names;
-
-static void names_free(names *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        cov_free(l->v[i]);
-    cov_free(l->v);
-    l->v = NULL;
-    l->n = l->cap = 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The entries of dir not starting with '.', sorted with strcmp so the
  * output does not depend on the file system. Returns 0 or an errno value
- * (ENOMEM when memory ran out); the caller frees out with names_free. */
-static int list_dir(const char *dir, names *out)
+ * (ENOMEM when memory ran out); the caller frees out with cov_strvec_free. */
+static int list_dir(const char *dir, cov_strvec *out)
 {
     DIR *dh = opendir(dir);
     if (!dh)
@@ -50,53 +31,20 @@ static int list_dir(const char *dir, names *out)
     for (errno = 0; (e = readdir(dh)) != NULL; errno = 0) {
         if (e->d_name[0] == '.')
             continue;
-        if (out->n == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 32;
-            char **v = cov_realloc(out->v, cap * sizeof *v);
-            if (!v) {
-                err = ENOMEM;
-                break;
-            }
-            out->v = v;
-            out->cap = cap;
-        }
-        if (!(out->v[out->n] = cov_strndup(e->d_name, strlen(e->d_name)))) {
+        if (cov_strvec_push(out, cov_strndup(e->d_name, strlen(e->d_name))) < 0) {
             err = ENOMEM;
             break;
         }
-        out->n++;
     }
     if (!err && errno)
         err = errno;
     closedir(dh);
     if (err) {
-        names_free(out);
+        cov_strvec_free(out);
         return err;
     }
-    if (out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, cmp_name);
+    cov_strvec_sort(out);
     return 0;
-}
-
-/* a + "/" + b; the caller frees with cov_free. NULL on OOM. */
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int slash = la > 0 && a[la - 1] != '/';
-    char *p = cov_malloc(la + (size_t)slash + lb + 1);
-    if (p) {
-        memcpy(p, a, la);
-        if (slash)
-            p[la] = '/';
-        memcpy(p + la + slash, b, lb + 1);
-    }
-    return p;
-}
-
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int is_file(const char *p)
@@ -127,10 +75,10 @@ static int modules_dir(const char *dir, char **out, cov_diag *d)
     if (!S_ISDIR(st.st_mode))
         return cov_fail(d, COV_EIO, dir, 1, 1, "cannot open: %s", strerror(ENOTDIR));
     for (size_t k = 0; k < 2; k++) {
-        char *p = join(dir, tries[k]);
+        char *p = cov_path_join(dir, tries[k]);
         if (!p)
             return cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
-        if (is_dir(p)) {
+        if (cov_is_dir(p) == 1) {
             *out = p;
             return COV_OK;
         }
@@ -794,7 +742,7 @@ static int ends_with_py(const char *name)
 /* Scans module directory dir (named name) and appends the module. */
 static int scan_module(scan *sc, const char *dir, const char *name, const cov_limits *lim)
 {
-    names files = {0};
+    cov_strvec files = {0};
     int e = list_dir(dir, &files);
     if (e == ENOMEM)
         return cov_fail(sc->d, COV_ENOMEM, dir, 0, 0, "out of memory");
@@ -808,8 +756,8 @@ static int scan_module(scan *sc, const char *dir, const char *name, const cov_li
     for (size_t k = 0; k < files.n && !rc; k++) {
         if (!ends_with_py(files.v[k]))
             continue;
-        char *path = join(dir, files.v[k]);
-        char *rel = join(name, files.v[k]);
+        char *path = cov_path_join(dir, files.v[k]);
+        char *rel = cov_path_join(name, files.v[k]);
         if (!path || !rel)
             rc = cov_fail(sc->d, COV_ENOMEM, dir, 0, 0, "out of memory");
         else if (is_file(path))
@@ -817,7 +765,7 @@ static int scan_module(scan *sc, const char *dir, const char *name, const cov_li
         cov_free(path);
         cov_free(rel);
     }
-    names_free(&files);
+    cov_strvec_free(&files);
     if (rc)
         return rc;
     cov_module *mod = cov_vec_push(&sc->m->modules, sizeof *mod);
@@ -836,7 +784,7 @@ static int scan_checkout(cov_model *m, const char *dir, const cov_limits *lim,
     int rc = modules_dir(dir, &mods, d);
     if (rc)
         return rc;
-    names entries = {0};
+    cov_strvec entries = {0};
     int e = list_dir(mods, &entries);
     if (e == ENOMEM)
         rc = cov_fail(d, COV_ENOMEM, mods, 0, 0, "out of memory");
@@ -851,14 +799,14 @@ static int scan_checkout(cov_model *m, const char *dir, const cov_limits *lim,
         const char *name = entries.v[k];
         if (name[0] == '_' || strcmp(name, "auto") == 0)
             continue;
-        char *sub = join(mods, name);
+        char *sub = cov_path_join(mods, name);
         if (!sub)
             rc = cov_fail(d, COV_ENOMEM, mods, 0, 0, "out of memory");
-        else if (is_dir(sub))
+        else if (cov_is_dir(sub) == 1)
             rc = scan_module(&sc, sub, name, lim);
         cov_free(sub);
     }
-    names_free(&entries);
+    cov_strvec_free(&entries);
     cov_free(sc.lx.stk);
     cov_free(sc.cols);
     cov_free(sc.buf);
@@ -886,7 +834,7 @@ int cov_load_easydel_checkout(cov_model *m, const char *dir, const cov_limits *l
 int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
                           const char *text, size_t len, cov_diag *d)
 {
-    char *rel = join(module, file);
+    char *rel = cov_path_join(module, file);
     if (!rel)
         return cov_fail(d, COV_ENOMEM, file, 0, 0, "out of memory");
     int rc = cov_easydel_check_free(m, rel, d);

@@ -59,7 +59,8 @@ run_one() {
     rm -f "$work.rc" "$work.log"
     mkdir -p "$work/corpus" "$findings/$h"
     touch "$work.stamp" # findings newer than this are this run's
-    cp -n "$root/fuzz/corpus/$h/"* "$work/corpus/" 2>/dev/null || true
+    # The checked-in seeds and the fixtures CMake gathered (fuzz/CMakeLists.txt).
+    cp -n "$root/fuzz/corpus/$h/"* "$build/fuzz/seeds/$h/"* "$work/corpus/" 2>/dev/null || true
     local rc=0
     "$build/fuzz/fuzz_$h" -max_total_time="$secs" -print_final_stats=1 \
         -artifact_prefix="$findings/$h/" -dict="$(dict_of "$h")" ${extra[@]+"${extra[@]}"} \

@@ -1,1 +1,0 @@
-# covengine test fixture: a tiny, made-up EasyDeL-shaped package.

@@ -1,2 +1,0 @@
-# Not a module: files directly in modules/ are not scanned.
-from .llama import LlamaModel  # noqa

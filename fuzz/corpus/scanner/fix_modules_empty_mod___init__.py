@@ -1,1 +1,0 @@
-"""A module directory with no registrations is still a module."""

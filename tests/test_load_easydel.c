@@ -781,13 +781,13 @@ static void check_real(const char *file, uint32_t modules, uint32_t regs,
 
 static void test_real_2025(void)
 {
-    check_real("easydel-2025-09-15.json", 53, 137,
+    check_real("easydel-2025-09-15.json", 53, 139,
                "741bf02efb3ca41d2152ca6b6bb72d00dab795ec");
 }
 
 static void test_real_2026(void)
 {
-    check_real("easydel-2026-04-22.json", 73, 198,
+    check_real("easydel-2026-04-22.json", 73, 209,
                "090a03b2e0b3606bd38e0e3fcfdc640cd7e6e246");
 }
 

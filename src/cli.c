@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,16 +145,135 @@ static int set_option(cov_engine *e, const char *name, const char *value)
     return 0;
 }
 
+/* What an option does: the table below is the one list of options the
+ * parser knows. Adding an option is one line there. */
+typedef enum opt_action {
+    ACT_HELP,      /* print usage, exit 0 */
+    ACT_VERSION,   /* print the version, exit 0 */
+    ACT_PLAN_FLAG, /* set the int plan field at `offset` */
+    ACT_FLAG,      /* set engine option `engine` to "true" (and a plan field) */
+    ACT_VALUE,     /* set engine option `engine` to the value */
+    ACT_INPUT,     /* an input of `kind` into `dataset` */
+    ACT_FRAMEWORK, /* the framework of the --config files that follow */
+    ACT_LIMIT      /* a whole number times `scale` into the limit at `offset` */
+} opt_action;
+
+typedef struct cli_option {
+    const char *name, *alias; /* "--output", "-o" (or NULL) */
+    opt_action action;
+    const char *engine;  /* engine option name (ACT_FLAG, ACT_VALUE) */
+    size_t flag;         /* ACT_PLAN_FLAG, ACT_FLAG: PLAN_FLAG(field), 0 for none */
+    size_t limit;        /* ACT_LIMIT: LIMIT_FIELD(field) */
+    uint64_t scale;      /* ACT_LIMIT: the unit of the number given */
+    int kind;            /* ACT_INPUT: 't' tt-xla dir, 'c' config file, 'e' easydel */
+    cov_dataset dataset; /* ACT_INPUT */
+} cli_option;
+
+/* Offsets of int fields of plan, plus one so that 0 can mean "none". */
+#define PLAN_FLAG(f) (offsetof(plan, f) + 1)
+#define LIMIT_FIELD(f) offsetof(cov_limits, f)
+#define MIB (1024 * 1024)
+
+static const cli_option options[] = {
+    {.name = "--help", .alias = "-h", .action = ACT_HELP},
+    {.name = "--version", .action = ACT_VERSION},
+    {.name = "--dump", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(dump)},
+    {.name = "--sandbox", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(sandbox)},
+    {.name = "--quiet", .alias = "-q", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(quiet)},
+    {.name = "--verbose", .alias = "-v", .action = ACT_FLAG, .engine = "verbose",
+     .flag = PLAN_FLAG(verbose)},
+    {.name = "--strict", .action = ACT_FLAG, .engine = "strict"},
+    {.name = "--fail-on-regression", .action = ACT_FLAG, .engine = "fail_on_regression"},
+    {.name = "--format", .action = ACT_VALUE, .engine = "format"},
+    {.name = "--explain", .action = ACT_VALUE, .engine = "explain"},
+    {.name = "--baseline", .action = ACT_VALUE, .engine = "baseline"},
+    {.name = "--fail-under", .action = ACT_VALUE, .engine = "fail_under"},
+    {.name = "--output", .alias = "-o", .action = ACT_VALUE, .engine = "output"},
+    {.name = "--tt-xla", .action = ACT_INPUT, .kind = 't', .dataset = COV_HEAD},
+    {.name = "--config", .action = ACT_INPUT, .kind = 'c', .dataset = COV_HEAD},
+    {.name = "--easydel", .action = ACT_INPUT, .kind = 'e', .dataset = COV_HEAD},
+    {.name = "--base-tt-xla", .action = ACT_INPUT, .kind = 't', .dataset = COV_BASE},
+    {.name = "--base-easydel", .action = ACT_INPUT, .kind = 'e', .dataset = COV_BASE},
+    {.name = "--framework", .action = ACT_FRAMEWORK},
+    {.name = "--max-instructions", .action = ACT_LIMIT,
+     .limit = LIMIT_FIELD(max_instructions), .scale = 1},
+    {.name = "--max-memory", .action = ACT_LIMIT, .limit = LIMIT_FIELD(max_memory),
+     .scale = MIB},
+    {.name = "--max-file-size", .action = ACT_LIMIT, .limit = LIMIT_FIELD(max_file_size),
+     .scale = MIB},
+    {.name = NULL}};
+
+static int takes_value(const cli_option *o)
+{
+    return o->action >= ACT_VALUE;
+}
+
+/* The option argv[*i] names, with *value set (and *i advanced) for one that
+ * takes a value; NULL if it is no option of the table. */
+static const cli_option *find_option(int argc, char **argv, int *i, const char **value)
+{
+    *value = NULL;
+    for (const cli_option *o = options; o->name; o++) {
+        const char *names[2] = {o->name, o->alias};
+        for (int n = 0; n < 2 && names[n]; n++) {
+            if (!takes_value(o)) {
+                if (strcmp(argv[*i], names[n]) == 0)
+                    return o;
+            } else if ((*value = option_value(argc, argv, i, names[n]))) {
+                return o;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Carries out one option; returns -1 to go on, or an exit status. */
+static int apply_option(const cli_option *o, const char *v, const char **framework, plan *p,
+                        cov_engine *e)
+{
+    if (takes_value(o) && !*v && o->action != ACT_LIMIT)
+        return usage_error("%s needs a value", o->name);
+    switch (o->action) {
+    case ACT_HELP:
+        fputs(usage, stdout);
+        return 0;
+    case ACT_VERSION:
+        printf("covengine %s\n", cov_version());
+        return 0;
+    case ACT_PLAN_FLAG:
+    case ACT_FLAG:
+        if (o->flag)
+            *(int *)((char *)p + o->flag - 1) = 1;
+        if (o->action == ACT_FLAG && set_option(e, o->engine, "true"))
+            return EXIT_ERROR;
+        return -1;
+    case ACT_VALUE:
+        if (set_option(e, o->engine, v))
+            return EXIT_ERROR;
+        if (strcmp(o->engine, "output") == 0)
+            p->output = v;
+        return -1;
+    case ACT_INPUT:
+        return add_input(p, o->kind, o->dataset, v, *framework) ? EXIT_ERROR : -1;
+    case ACT_FRAMEWORK:
+        *framework = v;
+        return -1;
+    case ACT_LIMIT: {
+        long long n = parse_count(v);
+        if (n < 0 || (unsigned long long)n > UINT64_MAX / o->scale)
+            return usage_error("%s needs a whole number", o->name);
+        *(uint64_t *)((char *)&p->limits + o->limit) = (uint64_t)n * o->scale;
+        return -1;
+    }
+    }
+    return -1;
+}
+
 /* Fills p and the engine's options from argv; returns -1 to go on, or an
  * exit status. */
 static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
 {
     const char *framework = NULL;
-    static const char *const passthrough[][2] = {
-        {"--format", "format"},           {"--explain", "explain"},
-        {"--baseline", "baseline"},       {"--fail-under", "fail_under"},
-        {"--output", "output"},           {"-o", "output"},
-        {NULL, NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "--") == 0) {
@@ -161,102 +281,13 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
             p->script_argv = argv + i + 1;
             break;
         }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (strcmp(a, "--version") == 0) {
-            printf("covengine %s\n", cov_version());
-            return 0;
-        }
-        if (strcmp(a, "--dump") == 0) {
-            p->dump = 1;
+        const cli_option *o = find_option(argc, argv, &i, &v);
+        if (o) {
+            int rc = apply_option(o, v, &framework, p, e);
+            if (rc >= 0)
+                return rc;
             continue;
         }
-        if (strcmp(a, "--sandbox") == 0) {
-            p->sandbox = 1;
-            continue;
-        }
-        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            p->quiet = 1;
-            continue;
-        }
-        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-            p->verbose = 1;
-            if (set_option(e, "verbose", "true"))
-                return EXIT_ERROR;
-            continue;
-        }
-        if (strcmp(a, "--strict") == 0) {
-            if (set_option(e, "strict", "true"))
-                return EXIT_ERROR;
-            continue;
-        }
-        if (strcmp(a, "--fail-on-regression") == 0) {
-            if (set_option(e, "fail_on_regression", "true"))
-                return EXIT_ERROR;
-            continue;
-        }
-        int matched = 0;
-        for (int k = 0; passthrough[k][0]; k++) {
-            if ((v = option_value(argc, argv, &i, passthrough[k][0]))) {
-                if (!*v)
-                    return usage_error("%s needs a value", passthrough[k][0]);
-                if (set_option(e, passthrough[k][1], v))
-                    return EXIT_ERROR;
-                if (strcmp(passthrough[k][1], "output") == 0)
-                    p->output = v;
-                matched = 1;
-                break;
-            }
-        }
-        if (matched)
-            continue;
-        struct {
-            const char *name;
-            int kind;
-            cov_dataset d;
-        } inputs[] = {{"--tt-xla", 't', COV_HEAD},      {"--config", 'c', COV_HEAD},
-                      {"--easydel", 'e', COV_HEAD},     {"--base-tt-xla", 't', COV_BASE},
-                      {"--base-easydel", 'e', COV_BASE}, {NULL, 0, COV_HEAD}};
-        for (int k = 0; inputs[k].name; k++) {
-            if ((v = option_value(argc, argv, &i, inputs[k].name))) {
-                if (!*v)
-                    return usage_error("%s needs a value", inputs[k].name);
-                if (add_input(p, inputs[k].kind, inputs[k].d, v, framework))
-                    return EXIT_ERROR;
-                matched = 1;
-                break;
-            }
-        }
-        if (matched)
-            continue;
-        if ((v = option_value(argc, argv, &i, "--framework"))) {
-            if (!*v)
-                return usage_error("%s needs a value", "--framework");
-            framework = v;
-            continue;
-        }
-        struct {
-            const char *name;
-            uint64_t *field;
-            uint64_t scale;
-        } limits[] = {{"--max-instructions", &p->limits.max_instructions, 1},
-                      {"--max-memory", &p->limits.max_memory, 1024 * 1024},
-                      {"--max-file-size", &p->limits.max_file_size, 1024 * 1024},
-                      {NULL, NULL, 0}};
-        for (int k = 0; limits[k].name; k++) {
-            if ((v = option_value(argc, argv, &i, limits[k].name))) {
-                long long n = parse_count(v);
-                if (n < 0 || (unsigned long long)n > UINT64_MAX / limits[k].scale)
-                    return usage_error("%s needs a whole number", limits[k].name);
-                *limits[k].field = (uint64_t)n * limits[k].scale;
-                matched = 1;
-                break;
-            }
-        }
-        if (matched)
-            continue;
         if (a[0] == '-' && a[1] != '\0')
             return usage_error("unknown option '%s'", a);
         if (p->rules)

@@ -32,35 +32,6 @@ typedef struct plan {
     cov_limits limits;
 } plan;
 
-static const char usage[] =
-    "usage: covengine [options] [RULES.lua] [-- script args]\n"
-    "\n"
-    "Inputs (none: the built-in snapshot):\n"
-    "  --tt-xla DIR          load every test_config_*.yaml under DIR\n"
-    "  --config FILE         load one YAML file (repeatable)\n"
-    "  --framework NAME      framework of the --config files that follow\n"
-    "  --easydel PATH        EasyDeL manifest (.json) or checkout directory\n"
-    "  --base-tt-xla DIR, --base-easydel PATH, --baseline REPORT.json\n"
-    "                        a second dataset to compare against\n"
-    "Output:\n"
-    "  --format NAME         report format (rules/reports/NAME.lua)\n"
-    "  -o, --output FILE     write the report atomically instead of to stdout\n"
-    "  --dump                print the loaded model as JSON; run no rules\n"
-    "  --explain NAME        why a family is where it is\n"
-    "Gates (exit 1 when they fail):\n"
-    "  --fail-under PCT, --fail-on-regression\n"
-    "  --strict              config hygiene lints are errors, not warnings\n"
-    "Limits:\n"
-    "  --sandbox             run rules without io/os/debug/bytecode\n"
-    "  --max-instructions N  Lua instruction budget\n"
-    "  --max-memory MB       Lua memory cap\n"
-    "  --max-file-size MB    largest input file (default 1024)\n"
-    "  -q, --quiet           no warnings\n"
-    "  -v, --verbose         every warning (default: the first 50)\n"
-    "  --version, --help\n"
-    "\n"
-    "Exit status: 0 success, 1 a gate failed, 2 bad usage, input, rule or I/O.\n";
-
 static int warnings_seen, warnings_cap = WARNING_CAP, warnings_quiet;
 
 static void print_warning(void *ud, const cov_error *w)
@@ -158,9 +129,28 @@ typedef enum opt_action {
     ACT_LIMIT      /* a whole number times `scale` into the limit at `offset` */
 } opt_action;
 
+/* --help shows the options in these groups, in this order (docs/covengine.1
+ * has the same sections; spec/help_spec.lua checks that they agree). */
+typedef enum opt_group {
+    G_INPUT, G_BASE, G_OUTPUT, G_GATE, G_DIAG, G_LIMIT, G_INFO, G_COUNT
+} opt_group;
+
+static const char *const group_titles[G_COUNT] = {
+    "Inputs (none: the built-in snapshot)",
+    "A base to compare against (--format diff, gates)",
+    "Output",
+    "Gates (exit 1 with a one-line reason when they fail)",
+    "Diagnostics",
+    "Limits",
+    "Information",
+};
+
 typedef struct cli_option {
     const char *name, *alias; /* "--output", "-o" (or NULL) */
     opt_action action;
+    opt_group group;
+    const char *arg;     /* the value's name in --help ("DIR"); NULL for a flag */
+    const char *help;    /* one line */
     const char *engine;  /* engine option name (ACT_FLAG, ACT_VALUE) */
     size_t flag;         /* ACT_PLAN_FLAG, ACT_FLAG: PLAN_FLAG(field), 0 for none */
     size_t limit;        /* ACT_LIMIT: LIMIT_FIELD(field) */
@@ -175,33 +165,93 @@ typedef struct cli_option {
 #define MIB (1024 * 1024)
 
 static const cli_option options[] = {
-    {.name = "--help", .alias = "-h", .action = ACT_HELP},
-    {.name = "--version", .action = ACT_VERSION},
-    {.name = "--dump", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(dump)},
-    {.name = "--sandbox", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(sandbox)},
-    {.name = "--quiet", .alias = "-q", .action = ACT_PLAN_FLAG, .flag = PLAN_FLAG(quiet)},
-    {.name = "--verbose", .alias = "-v", .action = ACT_FLAG, .engine = "verbose",
-     .flag = PLAN_FLAG(verbose)},
-    {.name = "--strict", .action = ACT_FLAG, .engine = "strict"},
-    {.name = "--fail-on-regression", .action = ACT_FLAG, .engine = "fail_on_regression"},
-    {.name = "--format", .action = ACT_VALUE, .engine = "format"},
-    {.name = "--explain", .action = ACT_VALUE, .engine = "explain"},
-    {.name = "--baseline", .action = ACT_VALUE, .engine = "baseline"},
-    {.name = "--fail-under", .action = ACT_VALUE, .engine = "fail_under"},
-    {.name = "--output", .alias = "-o", .action = ACT_VALUE, .engine = "output"},
-    {.name = "--tt-xla", .action = ACT_INPUT, .kind = 't', .dataset = COV_HEAD},
-    {.name = "--config", .action = ACT_INPUT, .kind = 'c', .dataset = COV_HEAD},
-    {.name = "--easydel", .action = ACT_INPUT, .kind = 'e', .dataset = COV_HEAD},
-    {.name = "--base-tt-xla", .action = ACT_INPUT, .kind = 't', .dataset = COV_BASE},
-    {.name = "--base-easydel", .action = ACT_INPUT, .kind = 'e', .dataset = COV_BASE},
-    {.name = "--framework", .action = ACT_FRAMEWORK},
-    {.name = "--max-instructions", .action = ACT_LIMIT,
-     .limit = LIMIT_FIELD(max_instructions), .scale = 1},
-    {.name = "--max-memory", .action = ACT_LIMIT, .limit = LIMIT_FIELD(max_memory),
+    {.name = "--tt-xla", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
+     .help = "load every test_config_*.yaml under DIR", .kind = 't', .dataset = COV_HEAD},
+    {.name = "--config", .action = ACT_INPUT, .group = G_INPUT, .arg = "FILE",
+     .help = "load one YAML file (repeatable)", .kind = 'c', .dataset = COV_HEAD},
+    {.name = "--framework", .action = ACT_FRAMEWORK, .group = G_INPUT, .arg = "NAME",
+     .help = "framework of the --config files that follow"},
+    {.name = "--easydel", .action = ACT_INPUT, .group = G_INPUT, .arg = "PATH",
+     .help = "EasyDeL manifest (.json) or checkout directory", .kind = 'e',
+     .dataset = COV_HEAD},
+    {.name = "--base-tt-xla", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
+     .help = "the base's tt-xla tree", .kind = 't', .dataset = COV_BASE},
+    {.name = "--base-easydel", .action = ACT_INPUT, .group = G_BASE, .arg = "PATH",
+     .help = "the base's EasyDeL inventory (default: the head's)", .kind = 'e',
+     .dataset = COV_BASE},
+    {.name = "--baseline", .action = ACT_VALUE, .group = G_BASE, .arg = "REPORT.json",
+     .help = "or a previous --format json report as the base", .engine = "baseline"},
+    {.name = "--format", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
+     .help = "report format: reports/NAME.lua (below)", .engine = "format"},
+    {.name = "--output", .alias = "-o", .action = ACT_VALUE, .group = G_OUTPUT,
+     .arg = "FILE", .help = "write the report atomically instead of to stdout",
+     .engine = "output"},
+    {.name = "--dump", .action = ACT_PLAN_FLAG, .group = G_OUTPUT,
+     .help = "print the loaded model as JSON; run no rules", .flag = PLAN_FLAG(dump)},
+    {.name = "--explain", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
+     .help = "why a family is where it is", .engine = "explain"},
+    {.name = "--fail-under", .action = ACT_VALUE, .group = G_GATE, .arg = "PCT",
+     .help = "the gate figure is under PCT percent", .engine = "fail_under"},
+    {.name = "--fail-on-regression", .action = ACT_FLAG, .group = G_GATE,
+     .help = "a status regressed or a family was lost since the base",
+     .engine = "fail_on_regression"},
+    {.name = "--strict", .action = ACT_FLAG, .group = G_DIAG,
+     .help = "config hygiene lints are errors (exit 2), not warnings", .engine = "strict"},
+    {.name = "--quiet", .alias = "-q", .action = ACT_PLAN_FLAG, .group = G_DIAG,
+     .help = "no warnings (errors are always shown)", .flag = PLAN_FLAG(quiet)},
+    {.name = "--verbose", .alias = "-v", .action = ACT_FLAG, .group = G_DIAG,
+     .help = "every warning (default: the first 50), whole tracebacks",
+     .engine = "verbose", .flag = PLAN_FLAG(verbose)},
+    {.name = "--sandbox", .action = ACT_PLAN_FLAG, .group = G_LIMIT,
+     .help = "run rules without io/os/debug/bytecode", .flag = PLAN_FLAG(sandbox)},
+    {.name = "--max-instructions", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "N",
+     .help = "Lua instruction budget", .limit = LIMIT_FIELD(max_instructions), .scale = 1},
+    {.name = "--max-memory", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "MB",
+     .help = "Lua memory cap", .limit = LIMIT_FIELD(max_memory), .scale = MIB},
+    {.name = "--max-file-size", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "MB",
+     .help = "largest input file (default 1024)", .limit = LIMIT_FIELD(max_file_size),
      .scale = MIB},
-    {.name = "--max-file-size", .action = ACT_LIMIT, .limit = LIMIT_FIELD(max_file_size),
-     .scale = MIB},
+    {.name = "--help", .alias = "-h", .action = ACT_HELP, .group = G_INFO,
+     .help = "this text"},
+    {.name = "--version", .action = ACT_VERSION, .group = G_INFO,
+     .help = "the version of covengine"},
     {.name = NULL}};
+
+/* The report formats the rule directories offer (reports/NAME.lua), as the
+ * engine's Lua side lists them; "" when it cannot tell. */
+static void print_formats(cov_engine *e)
+{
+    static const char list[] = "local cov = require 'covengine'\n"
+                               "return table.concat(cov.formats(cov.rule_dirs), ' ')\n";
+    cov_error err;
+    if (cov_run_rules_buffer(e, "--help", list, sizeof list - 1, 0, NULL, &err) == COV_OK)
+        printf("  %s\n", cov_report(e, NULL));
+}
+
+static void print_usage(cov_engine *e)
+{
+    printf("usage: covengine [options] [RULES.lua] [-- script args]\n");
+    for (int g = 0; g < G_COUNT; g++) {
+        printf("\n%s:\n", group_titles[g]);
+        for (const cli_option *o = options; o->name; o++) {
+            if ((int)o->group != g)
+                continue;
+            char left[64];
+            snprintf(left, sizeof left, "%s%s%s%s%s", o->alias ? o->alias : "",
+                     o->alias ? ", " : "", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+            if (strlen(left) >= 22)
+                printf("  %s\n  %-22s %s\n", left, "", o->help);
+            else
+                printf("  %-22s %s\n", left, o->help);
+        }
+    }
+    printf("\nFormats (--format; a reports/NAME.lua in a rule directory is a new one):\n");
+    print_formats(e);
+    printf("\nEnvironment:\n"
+           "  COVENGINE_PATH         ':'-separated directories searched first for rule\n"
+           "                         modules, formats and the default phases.lua\n"
+           "\nExit status: 0 success, 1 a gate failed, 2 bad usage, input, rule or I/O.\n");
+}
 
 static int takes_value(const cli_option *o)
 {
@@ -235,7 +285,7 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
         return usage_error("%s needs a value", o->name);
     switch (o->action) {
     case ACT_HELP:
-        fputs(usage, stdout);
+        print_usage(e);
         return 0;
     case ACT_VERSION:
         printf("covengine %s\n", cov_version());
@@ -269,6 +319,54 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
     return -1;
 }
 
+/* Edit distance (Levenshtein, bytes) between a and b, for did-you-mean;
+ * strings longer than 63 bytes are too far from any option. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la > 63 || lb > 63)
+        return 64;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* An unknown option, with the closest known one when it is close enough
+ * (a third of its length, at least 2 edits: --tt-xal is --tt-xla). */
+static int unknown_option(const char *a)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, len = strlen(name), limit = len / 3 > 2 ? len / 3 : 2;
+    for (const cli_option *o = options; o->name; o++) {
+        const char *names[2] = {o->name, o->alias};
+        for (int n = 0; n < 2 && names[n]; n++) {
+            size_t d = distance(name, names[n]);
+            if (d < best_d && d <= limit && strlen(names[n]) > 2) {
+                best = names[n];
+                best_d = d;
+            }
+        }
+    }
+    if (best)
+        return usage_error("unknown option '%s'; did you mean '%s'?", a, best);
+    return usage_error("unknown option '%s'", a);
+}
+
 /* Fills p and the engine's options from argv; returns -1 to go on, or an
  * exit status. */
 static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
@@ -289,7 +387,7 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
             continue;
         }
         if (a[0] == '-' && a[1] != '\0')
-            return usage_error("unknown option '%s'", a);
+            return unknown_option(a);
         if (p->rules)
             return usage_error("more than one rules script ('%s')", a);
         p->rules = a;

@@ -12,6 +12,8 @@
 #include "lua_model.h"
 #include "sandbox.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -256,6 +258,68 @@ static int mod_distance(lua_State *L)
     return 1;
 }
 
+/*** cov.formats(dirs) -> array
+ * The report format names (sorted, each once) that the rule directories
+ * `dirs` (an array, such as `cov.rule_dirs`) offer: every `reports/NAME.lua`.
+ * Only names are read, so it works in the sandbox too.
+ */
+static int mod_formats(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_newtable(L); /* set of names */
+    int set = lua_gettop(L);
+    lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);
+        const char *dir = lua_tostring(L, -1);
+        DIR *d = dir ? opendir(lua_pushfstring(L, "%s/reports", dir)) : NULL;
+        if (d) {
+            struct dirent *ent;
+            while ((ent = readdir(d))) {
+                size_t len = strlen(ent->d_name);
+                if (len <= 4 || strcmp(ent->d_name + len - 4, ".lua") != 0)
+                    continue;
+                int ok = 1; /* the names report.format accepts: [%w_-]+ */
+                for (size_t k = 0; k < len - 4; k++) {
+                    char c = ent->d_name[k];
+                    ok = ok && (isalnum((unsigned char)c) || c == '_' || c == '-');
+                }
+                if (ok) {
+                    lua_pushlstring(L, ent->d_name, len - 4);
+                    lua_pushboolean(L, 1);
+                    lua_rawset(L, set);
+                }
+            }
+            closedir(d);
+        }
+        lua_settop(L, set);
+    }
+    lua_newtable(L);
+    int list = lua_gettop(L);
+    lua_Integer count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, set)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, list, ++count);
+    }
+    /* table.sort may be absent (a stripped state); sort here. */
+    for (lua_Integer i = 2; i <= count; i++) {
+        for (lua_Integer j = i; j > 1; j--) {
+            lua_rawgeti(L, list, j - 1);
+            lua_rawgeti(L, list, j);
+            int less = strcmp(lua_tostring(L, -1), lua_tostring(L, -2)) < 0;
+            if (!less) {
+                lua_pop(L, 2);
+                break;
+            }
+            lua_rawseti(L, list, j - 1);
+            lua_rawseti(L, list, j);
+        }
+    }
+    return 1;
+}
+
 /*** cov.dataset(name) -> dataset
  * The dataset `"head"` or `"base"`, whether or not anything was loaded into it.
  */
@@ -338,7 +402,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     static const luaL_Reg engine_fns[] = {
         {"write", mod_write},         {"warn", mod_warn},
         {"fail_gate", mod_fail_gate}, {"where", mod_where},
-        {"abort", mod_abort},         {"distance", mod_distance}, {NULL, NULL}};
+        {"abort", mod_abort},         {"distance", mod_distance},
+        {"formats", mod_formats},     {NULL, NULL}};
     lua_pushlightuserdata(L, e);
     luaL_setfuncs(L, engine_fns, 1);
 

@@ -192,6 +192,14 @@ end
 local BASE_NEEDED = "needs a base to compare against: --base-tt-xla DIR (and --base-easydel "
   .. "PATH) or --baseline REPORT.json"
 
+--- Whether --explain writes JSON (--format json) or Markdown (no format, or
+-- markdown); another format stops the run.
+function coverage.explain_format(name)
+  if name == nil or name:lower() == "markdown" then return false end
+  if name:lower() == "json" then return true end
+  cov.abort(("--explain writes markdown or json, not --format %s"):format(name))
+end
+
 --- The rule script's whole job: returns the report text (or the
 -- explanation of cov.options.explain), after applying the gates.
 function coverage.run(cfg)
@@ -199,6 +207,7 @@ function coverage.run(cfg)
   local opts = gate.options(cov.options)
   local explain = cov.options.explain
   local fmt = not explain and report.format(cov.options.format or "markdown")
+  local explain_json = explain and coverage.explain_format(cov.options.format)
   local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression
   local want_figure = (fmt and fmt.needs_figure) or opts.fail_under
   if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
@@ -241,7 +250,10 @@ function coverage.run(cfg)
   end
 
   local text
-  if explain then
+  if explain_json then
+    text = cov.json.encode(require("covengine.explain").data(explain, data, fx, canonical_of),
+      { indent = true }) .. "\n"
+  elseif explain then
     text = require("covengine.explain").explain(explain, data, fx, canonical_of)
   else
     text = fmt.render(data, ctx)

@@ -61,8 +61,9 @@ local function family_text(out, f, e, canonical_of)
   add("\n")
 end
 
---- Returns Markdown explaining `name`, a raw or canonical family name.
-function explain.explain(name, data, fx, canonical_of)
+-- The families `name` (raw or canonical) stands for, or a stop naming the
+-- closest family names and EasyDeL names.
+local function lookup(name, fx)
   local found = {}
   if fx.families[name] then found[#found + 1] = fx.families[name] end
   for _, f in ipairs(fx.list) do
@@ -73,13 +74,73 @@ function explain.explain(name, data, fx, canonical_of)
     end
   end
   if #found == 0 then
+    local names, seen = {}, {}
+    for _, f in ipairs(fx.list) do
+      for _, n in ipairs { f.name, table.unpack(f.raw_names) } do
+        if not seen[n] then
+          seen[n] = true
+          names[#names + 1] = n
+        end
+      end
+    end
+    table.sort(names)
+    local hint = require("covengine.report").closest(name, names)
     local sugg = fx.aliases:suggest(name)
-    cov.abort(("--explain: no family '%s' in the loaded data%s"):format(name,
+    cov.abort(("--explain: no family '%s' in the loaded data%s%s"):format(name,
+      hint and ("; did you mean '" .. hint .. "'?") or "",
       #sugg > 0 and (" (close EasyDeL names: " .. table.concat(sugg, ", ") .. ")") or ""))
   end
+  return found
+end
+
+--- Returns Markdown explaining `name`, a raw or canonical family name.
+function explain.explain(name, data, fx, canonical_of)
+  local found = lookup(name, fx)
   local out = { ("# Why `%s` is where it is\n\n"):format(name) }
   for _, f in ipairs(found) do family_text(out, f, data, canonical_of) end
   return table.concat(out)
+end
+
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+--- The same explanation as a table for --format json (schema
+-- "covengine.explain/1"): per family its raw names, alias rules, EasyDeL
+-- module and tasks, frameworks tested in, phase, tests and per-arch counts.
+function explain.data(name, data, fx, canonical_of)
+  local array, null = cov.json.array, cov.json.null
+  local out = { schema = "covengine.explain/1", name = name, policy = data.policy,
+    families = array {} }
+  for _, f in ipairs(lookup(name, fx)) do
+    local e = { name = f.name, raw_names = array(f.raw_names), easydel = f.module or null,
+      no_module = f.no_module and true or false, easydel_tasks = array(f.easydel_tasks),
+      missing_tasks = array(f.missing_tasks), tested_in = array(sorted_keys(f.tested)),
+      aliases = array {}, tests = array {}, arch_status = {},
+      phase = f.phase and { number = f.phase.number, name = f.phase.name,
+        summary = f.phase.summary, rule = f.phase.rule } or null }
+    for _, mp in ipairs(f.mappings) do
+      e.aliases[#e.aliases + 1] = { raw = mp.raw, rule = mp.where or null, how = mp.how,
+        reason = mp.reason }
+    end
+    for _, raw in ipairs(f.raw_names) do
+      for t in cov.tests { family = raw } do
+        if canonical_of(t.family, t.task_path, t.variant) == f.name then
+          e.tests[#e.tests + 1] = { id = t.id, file = t.file, line = t.line,
+            framework = t.framework, status = t.status,
+            bringup_status = t.bringup_status or null }
+        end
+      end
+    end
+    for fwname, fw in pairs(f.frameworks) do
+      if next(fw.arch_status) then e.arch_status[fwname] = fw.arch_status end
+    end
+    out.families[#out.families + 1] = e
+  end
+  return out
 end
 
 return explain

@@ -199,17 +199,41 @@ function report.module_type(m, types)
   return best
 end
 
+--- The closest of `candidates` to `name` (edit distance within a third of its
+-- length, at least 2), or nil: for "did you mean".
+function report.closest(name, candidates)
+  local best, best_d
+  local limit = math.max(2, #name // 3)
+  for _, n in ipairs(candidates) do
+    local d = cov.distance(name:lower(), n:lower(), limit)
+    if d <= limit and (not best_d or d < best_d) then best, best_d = n, d end
+  end
+  return best
+end
+
 --- Loads a report format from rules/reports/<name>.lua (searched in the
--- rule directories) and returns its render function.
+-- rule directories) and returns its render function. Names are matched
+-- case-insensitively when no file has the name as given (HTML is html); an
+-- unknown name stops the run listing the formats there are.
 function report.format(name)
   if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
     cov.abort(("unknown report format '%s'"):format(tostring(name)))
   end
   local ok, mod = pcall(require, "reports." .. name)
+  local missing = "module 'reports." .. name .. "' not found"
+  if not ok and tostring(mod):find(missing, 1, true) and name:lower() ~= name then
+    local lower = name:lower()
+    ok, mod = pcall(require, "reports." .. lower)
+    missing = "module 'reports." .. lower .. "' not found"
+  end
   if not ok then
-    if tostring(mod):find("module 'reports." .. name .. "' not found", 1, true) then
-      local dirs = table.concat(cov.rule_dirs or {}, ", ")
-      cov.abort(("unknown report format '%s': no reports/%s.lua in %s"):format(name, name, dirs))
+    if tostring(mod):find(missing, 1, true) then
+      local dirs = cov.rule_dirs or {}
+      local known = cov.formats(dirs)
+      local hint = report.closest(name, known)
+      cov.abort(("unknown report format '%s': no reports/%s.lua in %s%s (formats: %s)"):format(
+        name, name, table.concat(dirs, ", "), hint and ("; did you mean '" .. hint .. "'?") or "",
+        table.concat(known, ", ")))
     end
     error(mod, 0)
   end

@@ -84,3 +84,51 @@ describe("--explain --format json", function()
     assert.are.equal("covengine: --explain writes markdown or json, not --format csv\n", err)
   end)
 end)
+
+describe("rule errors", function()
+  local path
+  before_each(function()
+    path = os.tmpname() .. ".lua"
+    local f = assert(io.open(path, "w"))
+    f:write('local phase = require "covengine.phase"\n'
+      .. 'local p = phase.define { name = "x", summary = "y", whn = function() end }\n'
+      .. 'return p and ""\n')
+    f:close()
+  end)
+  after_each(function() os.remove(path) end)
+
+  it("show the user's frames, not the engine's", function()
+    local code, out, err = h.run { path }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    local p = path:gsub("%p", "%%%0")
+    assert.truthy(err:find("^covengine: " .. p .. ":2: phase: unknown key 'whn'"), err)
+    assert.truthy(err:find("\n\t" .. p .. ":2: in main chunk\n"), err)
+    assert.falsy(err:find("lua/covengine/", 1, true), err)
+    assert.falsy(err:find("[C]", 1, true), err)
+  end)
+
+  it("show every frame with -v", function()
+    local code, _, err = h.run { "-v", path }
+    assert.are.equal(2, code)
+    assert.truthy(err:find("\tlua/covengine/check.lua:%d+: in function 'covengine.check.fields'"),
+      err)
+  end)
+end)
+
+describe("file errors", function()
+  it("name the directory and the reason when no temporary file can be made", function()
+    local code, out, err = h.run { "-o", "/nonexistent-covengine-dir/sub/report.md",
+      "rules/phases.lua" }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: /nonexistent-covengine-dir/sub/report.md: cannot create a "
+      .. "temporary file in /nonexistent-covengine-dir/sub/: No such file or directory\n", err)
+  end)
+
+  it("give a missing rules script no invented position", function()
+    local _, _, err = h.run { "no/such/rules.lua" }
+    assert.are.equal("covengine: no/such/rules.lua: cannot open: No such file or directory\n",
+      err)
+  end)
+end)

@@ -48,12 +48,51 @@ static void print_warning(void *ud, const cov_error *w)
     fprintf(stderr, "covengine: %swarning: %s\n", where, w->message);
 }
 
+static int show_engine_frames; /* -v */
+
+/* A frame of the engine rather than of the user's rules: its Lua half (the
+ * embedded lua/covengine/ modules), C functions and elided tail calls. */
+static int engine_frame(const char *line, size_t len)
+{
+    static const char *const prefixes[] = {"\t[C]:", "\tlua/covengine/", "\t(...tail calls...)"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (len >= n && strncmp(line, prefixes[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A rule error's traceback shows the user's frames; the engine's only with
+ * -v, and nothing when no frame is the user's. */
+static void print_traceback(const char *tb)
+{
+    if (show_engine_frames) {
+        fprintf(stderr, "%s\n", tb);
+        return;
+    }
+    int kept = 0, hidden = 0;
+    for (const char *line = tb; *line;) {
+        size_t len = strcspn(line, "\n");
+        if (line == tb) {
+            /* "stack traceback:" */
+        } else if (engine_frame(line, len)) {
+            hidden++;
+        } else {
+            fprintf(stderr, "%s%.*s\n", kept++ ? "" : "stack traceback:\n", (int)len, line);
+        }
+        line += len + (line[len] == '\n');
+    }
+    if (kept && hidden)
+        fprintf(stderr, "\t(-v shows the engine's frames too)\n");
+}
+
 static int report_error(const cov_error *err)
 {
     char buf[2200];
     fprintf(stderr, "covengine: %s\n", cov_error_format(err, buf, sizeof buf));
     if (err->traceback[0])
-        fprintf(stderr, "%s\n", err->traceback);
+        print_traceback(err->traceback);
     return err->code == COV_EGATE ? EXIT_GATE : EXIT_ERROR;
 }
 
@@ -451,7 +490,7 @@ static int run(cov_engine *e, plan *p)
     const char *rules = p->rules;
     if (!rules) {
         if (cov_default_rules(found, sizeof found) != COV_OK) {
-            fprintf(stderr, "covengine: %s:1:1: cannot open: no rules script given and no "
+            fprintf(stderr, "covengine: %s: cannot open: no rules script given and no "
                             "installed rules (set COVENGINE_PATH)\n", found);
             return EXIT_ERROR;
         }
@@ -487,6 +526,7 @@ int main(int argc, char **argv)
     if (rc < 0) {
         warnings_quiet = p.quiet;
         warnings_cap = p.verbose ? 0 : WARNING_CAP;
+        show_engine_frames = p.verbose;
         cov_engine_set_limits(e, &p.limits);
         /* The CLI trusts the rule file it is given, as lua does; embedders get
          * the sandbox by default. */

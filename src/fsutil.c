@@ -77,27 +77,27 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cov_fail(d, COV_EIO, path, 1, 1, "cannot open: %s", strerror(errno));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0) {
         int e = errno;
         fclose(f);
-        return cov_fail(d, COV_EIO, path, 1, 1, "cannot read: %s", strerror(e));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot read: %s", strerror(e));
     }
     if (S_ISDIR(st.st_mode)) {
         fclose(f);
-        return cov_fail(d, COV_EIO, path, 1, 1, "cannot read: %s", strerror(EISDIR));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
     }
     if (max_size && st.st_size > 0 && (uint64_t)st.st_size > max_size) {
         fclose(f);
-        return cov_fail(d, COV_ELIMIT, path, 1, 1, "file is %llu bytes, over the limit of %llu",
+        return cov_fail(d, COV_ELIMIT, path, 0, 0, "file is %llu bytes, over the limit of %llu",
                         (unsigned long long)st.st_size, (unsigned long long)max_size);
     }
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     char *buf = cov_malloc(cap);
     if (!buf) {
         fclose(f);
-        return cov_fail(d, COV_ENOMEM, path, 1, 1, "out of memory reading the file");
+        return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
     }
     for (;;) {
         if (n + 1 >= cap) {
@@ -106,7 +106,7 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
             if (!bigger) {
                 cov_free(buf);
                 fclose(f);
-                return cov_fail(d, COV_ENOMEM, path, 1, 1, "out of memory reading the file");
+                return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
             }
             buf = bigger;
             cap *= 2;
@@ -116,7 +116,7 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
         if (max_size && n > max_size) {
             cov_free(buf);
             fclose(f);
-            return cov_fail(d, COV_ELIMIT, path, 1, 1, "file is over the limit of %llu bytes",
+            return cov_fail(d, COV_ELIMIT, path, 0, 0, "file is over the limit of %llu bytes",
                             (unsigned long long)max_size);
         }
         if (got == 0)
@@ -126,7 +126,7 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
     fclose(f);
     if (failed) {
         cov_free(buf);
-        return cov_fail(d, COV_EIO, path, 1, 1, "cannot read: %s", strerror(errno));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
     }
     buf[n] = '\0';
     *out = buf;
@@ -186,8 +186,10 @@ int cov_write_atomic(const char *path, const char *data, size_t len, cov_diag *d
     snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        int rc = cov_fail(d, COV_EIO, path, 0, 0, "cannot create a temporary file: %s",
-                          strerror(errno));
+        /* Say where: the directory is what the user can fix. */
+        int e = errno;
+        int rc = cov_fail(d, COV_EIO, path, 0, 0, "cannot create a temporary file in %.*s: %s",
+                          dirlen ? (int)dirlen : 1, dirlen ? path : ".", strerror(e));
         cov_free(tmp);
         return rc;
     }

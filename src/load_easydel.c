@@ -860,7 +860,7 @@ int cov_load_easydel_manifest(cov_model *m, const char *name, const char *buf, s
     if (rc)
         return rc;
     if (lim && lim->max_file_size && len > lim->max_file_size)
-        return cov_fail(d, COV_ELIMIT, name, 1, 1,
+        return cov_fail(d, COV_ELIMIT, name, 0, 0,
                         "file is %llu bytes, over the limit of %llu",
                         (unsigned long long)len, (unsigned long long)lim->max_file_size);
     char *text = cov_strndup(buf, len);
@@ -883,7 +883,7 @@ int cov_load_easydel_path(cov_model *m, const char *path, const cov_limits *lim,
         return rc;
     struct stat st;
     if (stat(path, &st) != 0)
-        return cov_fail(d, COV_EIO, path, 1, 1, "cannot open: %s", strerror(errno));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return cov_load_easydel_checkout(m, path, lim, d);
     char *text;

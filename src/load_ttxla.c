@@ -1172,12 +1172,12 @@ static uint64_t max_size(const ttx *x)
 static int cannot_open(ttx *x, const char *path, int e)
 {
     char eb[128];
-    return cov_fail(x->d, COV_EIO, path, 1, 1, "cannot open: %s", errstr(e, eb, sizeof eb));
+    return cov_fail(x->d, COV_EIO, path, 0, 0, "cannot open: %s", errstr(e, eb, sizeof eb));
 }
 
 static int too_big(ttx *x, const char *path, uint64_t size)
 {
-    return cov_fail(x->d, COV_ELIMIT, path, 1, 1,
+    return cov_fail(x->d, COV_ELIMIT, path, 0, 0,
                     "file is %llu bytes, over the limit of %llu", (unsigned long long)size,
                     (unsigned long long)max_size(x));
 }
@@ -1240,7 +1240,7 @@ static int load_file(ttx *x, const char *path, const char *framework)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         char eb[128];
-        return cov_fail(x->d, COV_EIO, path, 1, 1, "cannot open: %s",
+        return cov_fail(x->d, COV_EIO, path, 0, 0, "cannot open: %s",
                         errstr(errno, eb, sizeof eb));
     }
     int rc = load_fd(x, fd, path, framework);

@@ -732,7 +732,7 @@ int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len,
         FILE *f = fopen(name, "r");
         if (!f) {
             cov_diag d = {err, NULL, NULL, 0};
-            return cov_fail(&d, COV_EIO, name, 1, 1, "cannot open: %s", strerror(errno));
+            return cov_fail(&d, COV_EIO, name, 0, 0, "cannot open: %s", strerror(errno));
         }
         fclose(f);
     }

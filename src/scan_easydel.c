@@ -71,9 +71,9 @@ static int modules_dir(const char *dir, char **out, cov_diag *d)
     *out = NULL;
     struct stat st;
     if (stat(dir, &st) != 0)
-        return cov_fail(d, COV_EIO, dir, 1, 1, "cannot open: %s", strerror(errno));
+        return cov_fail(d, COV_EIO, dir, 0, 0, "cannot open: %s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return cov_fail(d, COV_EIO, dir, 1, 1, "cannot open: %s", strerror(ENOTDIR));
+        return cov_fail(d, COV_EIO, dir, 0, 0, "cannot open: %s", strerror(ENOTDIR));
     for (size_t k = 0; k < 2; k++) {
         char *p = cov_path_join(dir, tries[k]);
         if (!p)

@@ -404,8 +404,8 @@ static void test_scanner_limits(void)
      */
     CHECK_INT(cov_load_easydel_checkout(&m, CHECKOUT, &lim, &d), COV_ELIMIT);
     CHECK_STR(err.file, CHECKOUT "/easydel/modules/gpt_j/modeling_gpt_j.py");
-    CHECK_INT(err.line, 1);
-    CHECK_INT(err.column, 1);
+    CHECK_INT(err.line, 0);
+    CHECK_INT(err.column, 0);
     CHECK(strncmp(err.message, "file is ", 8) == 0 &&
           strstr(err.message, " bytes, over the limit of 200"));
     CHECK_INT(m.modules.count, 0);
@@ -601,8 +601,8 @@ static void test_manifest_limits(void)
     lim.max_file_size = 10;
     CHECK_INT(load_text(&m, "[\"a\", \"b\", \"c\"]", &lim), COV_ELIMIT);
     CHECK_STR(err.message, "file is 15 bytes, over the limit of 10");
-    CHECK_INT(err.line, 1);
-    CHECK_INT(err.column, 1);
+    CHECK_INT(err.line, 0);
+    CHECK_INT(err.column, 0);
     cov_diag d = diag();
     CHECK_INT(cov_load_easydel_path(&m, CHECKOUT_JSON, &lim, &d), COV_ELIMIT);
     CHECK_STR(err.file, CHECKOUT_JSON);
@@ -697,8 +697,8 @@ static void test_second_inventory_and_rollback(void)
               COV_EIO);
     CHECK_STR(err.file, "fixtures/easydel/missing.json");
     CHECK_STR(err.message, "cannot open: No such file or directory");
-    CHECK_INT(err.line, 1);
-    CHECK_INT(err.column, 1);
+    CHECK_INT(err.line, 0);
+    CHECK_INT(err.column, 0);
     d = diag();
     CHECK_INT(cov_load_easydel_checkout(&m, "fixtures/easydel/missing", NULL, &d), COV_EIO);
     CHECK_STR(err.message, "cannot open: No such file or directory");

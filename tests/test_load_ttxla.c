@@ -525,8 +525,8 @@ static void test_size_limits(void)
     lim.max_file_size = 100;
     rc = cov_load_ttxla_file(&c.m, FIX "jax/test_config_fields.yaml", NULL, &lim, &c.d);
     CHECK_INT(rc, COV_ELIMIT);
-    CHECK_INT(c.err.line, 1);
-    CHECK_INT(c.err.column, 1);
+    CHECK_INT(c.err.line, 0);
+    CHECK_INT(c.err.column, 0);
     CHECK(strstr(c.err.message, "file is ") == c.err.message);
     CHECK(strstr(c.err.message, " bytes, over the limit of 100") != NULL);
     char big[200], want[100];
@@ -534,7 +534,7 @@ static void test_size_limits(void)
     big[sizeof big - 1] = '\0';
     rc = load_text(&c, "big.yaml", big, &lim);
     snprintf(want, sizeof want, "file is %zu bytes, over the limit of 100", sizeof big - 1);
-    check_error(&c, rc, COV_ELIMIT, 1, 1, want);
+    check_error(&c, rc, COV_ELIMIT, 0, 0, want);
     check_empty(&c);
     cov_model_free(&c.m);
 }
@@ -558,10 +558,10 @@ static void test_syntax_and_reader_errors(void)
     check_error(&c, rc, COV_EINPUT, 3, 17, "invalid YAML: invalid leading UTF-8 octet");
 
     rc = cov_load_ttxla_file(&c.m, FIX "jax/no_such_file.yaml", NULL, NULL, &c.d);
-    check_error(&c, rc, COV_EIO, 1, 1, "cannot open: No such file or directory");
+    check_error(&c, rc, COV_EIO, 0, 0, "cannot open: No such file or directory");
     CHECK_STR(c.err.file, FIX "jax/no_such_file.yaml");
     rc = cov_load_ttxla_file(&c.m, FIX "jax", NULL, NULL, &c.d);
-    check_error(&c, rc, COV_EIO, 1, 1, "cannot open: Is a directory");
+    check_error(&c, rc, COV_EIO, 0, 0, "cannot open: Is a directory");
 
     rc = load_text(&c, "two.yaml", "test_config:\n---\ntest_config:\n", NULL);
     check_error(&c, rc, COV_EINPUT, 2, 1, "expected a single document, found another");
@@ -991,7 +991,7 @@ static void test_large_tree(void)
     write_file(dir, "torch", "test_config_b.yaml", "PLACEHOLDER_MODELS:\n  M:\n");
     rc = cov_load_ttxla_tree(&c.m, dir, &lim, &c.d);
     snprintf(want, sizeof want, "file is %zu bytes, over the limit of %zu", a.n, a.n - 1);
-    check_error(&c, rc, COV_ELIMIT, 1, 1, want);
+    check_error(&c, rc, COV_ELIMIT, 0, 0, want);
     check_empty(&c);
 
     rc = cov_load_ttxla_tree(&c.m, dir, NULL, &c.d);

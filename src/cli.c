@@ -234,6 +234,8 @@ static const cli_option options[] = {
     {.name = "--fail-on-regression", .action = ACT_FLAG, .group = G_GATE,
      .help = "a status regressed or a family was lost since the base",
      .engine = "fail_on_regression"},
+    {.name = "--fail-on-drop", .action = ACT_FLAG, .group = G_GATE,
+     .help = "the gate figure is lower than the base's", .engine = "fail_on_drop"},
     {.name = "--strict", .action = ACT_FLAG, .group = G_DIAG,
      .help = "config hygiene lints are errors (exit 2), not warnings", .engine = "strict"},
     {.name = "--quiet", .alias = "-q", .action = ACT_PLAN_FLAG, .group = G_DIAG,

@@ -208,17 +208,19 @@ function coverage.run(cfg)
   local explain = cov.options.explain
   local fmt = not explain and report.format(cov.options.format or "markdown")
   local explain_json = explain and coverage.explain_format(cov.options.format)
-  local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression
-  local want_figure = (fmt and fmt.needs_figure) or opts.fail_under
+  local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression or opts.fail_on_drop
+  local want_figure = (fmt and fmt.needs_figure) or opts.fail_under or opts.fail_on_drop
   if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
   if cfg.diff then diff.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
   local lint_conf = coverage.lint_config(cfg)
   if want_figure and not cfg.figure then
-    cov.abort("--fail-under and --format total need a gate figure: the rules give none "
+    cov.abort("--fail-under, --fail-on-drop and --format total need a gate figure: the rules "
+      .. "give none "
       .. "(coverage.run{figure = ...}, see docs/rules.md)")
   end
   if want_diff then
     local what = opts.fail_on_regression and "--fail-on-regression"
+      or opts.fail_on_drop and "--fail-on-drop"
       or ("--format " .. tostring(cov.options.format))
     if not cfg.diff then
       cov.abort(what .. " needs a status ranking: the rules give none (coverage.run{diff = "
@@ -230,7 +232,7 @@ function coverage.run(cfg)
     if not cov.options.baseline and not cov.base then cov.abort(what .. " " .. BASE_NEEDED) end
   elseif (cov.base or cov.options.baseline) and not explain then
     cov.warn("a base to compare against is given but unused: it is for --format diff, "
-      .. "--format diff-json and --fail-on-regression", cov.rules_file .. ":1")
+      .. "--format diff-json, --fail-on-regression and --fail-on-drop", cov.rules_file .. ":1")
   end
 
   local data, fx, canonical_of = coverage.analyse(cfg, 2,
@@ -259,6 +261,7 @@ function coverage.run(cfg)
     text = fmt.render(data, ctx)
   end
   if opts.fail_under then gate.apply_fail_under(cfg.figure, data.summary, opts) end
+  if opts.fail_on_drop then gate.apply_drop(ctx.diff) end
   if opts.fail_on_regression then gate.apply_regression(ctx.diff) end
   return text
 end

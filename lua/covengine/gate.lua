@@ -1,6 +1,7 @@
 --- CI gates with coverage.py's and diff-cover's semantics: --fail-under PCT
--- judges a figure the rules define (rules/phases.lua: `figure`), and
--- --fail-on-regression any status regression or family lost since a base.
+-- judges a figure the rules define (rules/phases.lua: `figure`),
+-- --fail-on-drop that figure against a base, and --fail-on-regression any
+-- status regression or family lost since a base.
 -- A failed gate is one line through cov.fail_gate: the report is still
 -- written, then the CLI exits 1. A bad option value is a usage error
 -- (cov.abort, exit 2) raised before any analysis runs.
@@ -66,10 +67,12 @@ function gate.fails_under(pc, threshold, precision)
 end
 
 --- The gate options from cov.options, validated: {fail_under = number or
--- nil, fail_under_text = as given, fail_on_regression = bool}. A value that
+-- nil, fail_under_text = as given, fail_on_regression = bool, fail_on_drop =
+-- bool}. A value that
 -- is not a percentage from 0 to 100 stops the run (exit 2).
 function gate.options(options)
-  local out = { fail_on_regression = options.fail_on_regression ~= nil }
+  local out = { fail_on_regression = options.fail_on_regression ~= nil,
+    fail_on_drop = options.fail_on_drop ~= nil }
   local s = options.fail_under
   if s ~= nil then
     local n = (s:match("^%d+$") or s:match("^%d+%.%d*$") or s:match("^%.%d+$")) and tonumber(s)
@@ -90,6 +93,22 @@ function gate.apply_fail_under(figure, summary, opts)
       figure.text, opts.fail_under_text))
   end
   return pc
+end
+
+--- Applies --fail-on-drop to a diff (covengine.diff/1 table): fails when
+-- the gate figure, as shown (two decimals, so rounding noise is no drop),
+-- is lower in the head than in the base, with one line giving both values
+-- and their counts. Returns the drop in percentage points (0 if none).
+function gate.apply_drop(d)
+  local g = d.figures.gate
+  local drop = tonumber(g.base_display) - tonumber(g.head_display)
+  if drop > 0 then
+    cov.fail_gate(("%s dropped from %s%% to %s%% (%s: %d/%d in the base, %d/%d now) "
+      .. "fails --fail-on-drop"):format(g.name, g.base_display, g.head_display, g.text,
+      g.base_covered, g.base_total, g.head_covered, g.head_total))
+    return drop
+  end
+  return 0
 end
 
 --- Applies --fail-on-regression to a diff (covengine.diff/1 table): any

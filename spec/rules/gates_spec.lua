@@ -118,3 +118,64 @@ describe("--fail-on-regression", function()
     assert.truthy(err:find("^covengine: coverage 66.67%% of EasyDeL modules"), err)
   end)
 end)
+
+describe("--fail-on-drop", function()
+  -- The tiny tree's JAX file alone tests 2 of the 7 modules its whole tree
+  -- tests 4 of.
+  local JAX_ONLY = { "--config",
+    "spec/fixtures/rules/tiny/jax/test_config_inference_single_device.yaml",
+    "--easydel", "spec/fixtures/rules/tiny/easydel.json" }
+  local DROP_LINE = "covengine: coverage dropped from 57.14% to 28.57% (of EasyDeL modules tested "
+    .. "in a framework: 4/7 in the base, 2/7 now) fails --fail-on-drop\n"
+
+  it("fails with one line when the figure drops against a base tree", function()
+    local inputs = { "--base-tt-xla", "spec/fixtures/rules/tiny", table.unpack(JAX_ONLY) }
+    local code, out, err = run(inputs, "--format", "total", "--fail-on-drop")
+    assert.are.equal(1, code)
+    assert.are.equal("28.57\n", out) -- the report is written anyway
+    assert.are.equal(DROP_LINE, err)
+  end)
+
+  it("fails the same way against a --baseline report", function()
+    local base = os.tmpname()
+    local code, _, err = run(TINY, "--format", "json", "-o", base)
+    assert.are.equal(0, code, err)
+    local inputs = { "--baseline", base, table.unpack(JAX_ONLY) }
+    local out
+    code, out, err = run(inputs, "--fail-on-drop")
+    os.remove(base)
+    assert.are.equal(1, code)
+    assert.truthy(out:find("^# EasyDeL model coverage"))
+    assert.are.equal(DROP_LINE, err)
+  end)
+
+  it("passes when the figure holds or rises", function()
+    local code, _, err = run(PAIR, "--fail-on-drop")
+    assert.are.equal(0, code, err) -- 66.67% on both sides
+    local base = os.tmpname()
+    code, _, err = run(JAX_ONLY, "--format", "json", "-o", base)
+    assert.are.equal(0, code, err)
+    code, _, err = run({ "--baseline", base, table.unpack(TINY) }, "--fail-on-drop")
+    os.remove(base)
+    assert.are.equal(0, code, err) -- 28.57% to 57.14%
+  end)
+
+  it("needs a base", function()
+    local code, out, err = run(TINY, "--fail-on-drop")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: --fail-on-drop needs a base to compare against: "
+      .. "--base-tt-xla DIR (and --base-easydel PATH) or --baseline REPORT.json\n", err)
+  end)
+
+  it("drops 60.27% to 24.66% from the 2026 snapshot back to 2025's", function()
+    if not h.have_shared("tt-xla/tt-xla-2025-10-31") then return end
+    local d = h.shared
+    local code, _, err = run({ "--base-tt-xla", d .. "/tt-xla/tt-xla-2026-08-21", "--tt-xla",
+      d .. "/tt-xla/tt-xla-2025-10-31", "--easydel", d .. "/easydel/easydel-2026-04-22.json" },
+      "--format", "total", "--fail-on-drop")
+    assert.are.equal(1, code)
+    assert.truthy(err:find("^covengine: coverage dropped from 60.27%% to 24.66%% %(.-44/73 in "
+      .. "the base, 18/73 now%) fails %-%-fail%-on%-drop\n$"), err)
+  end)
+end)

@@ -152,6 +152,30 @@ COV_API int cov_run_rules_buffer(cov_engine *e, const char *name, const char *bu
                                  size_t len, int argc, const char *const *argv,
                                  cov_error *err);
 
+/* Receives one setting of a rule script's covengine.settings{...} table:
+ * name is the command-line option it stands for without "--" and with '_'
+ * for '-' ("tt_xla", "config", "framework", "easydel", "base_tt_xla",
+ * "base_easydel", "baseline", "format", "output", "fail_under",
+ * "fail_on_regression", "fail_on_drop", "strict"), value its text ("true"
+ * for a flag; relative paths already made relative to the script's
+ * directory). Both are valid only during the call. Return 0 to go on, or
+ * non-zero to stop with a rule error naming the setting. */
+typedef int (*cov_setting_fn)(void *ud, const char *name, const char *value);
+
+/* Reads the settings a rule script gives (covengine.settings{...}) before
+ * any input is loaded: runs the script at path (with argv as for
+ * cov_run_rules) in a settings pass that stops at the settings call, or at
+ * the script's first use of a dataset when it gives none, calling fn(ud,
+ * name, value) for each setting in command-line order (--framework before
+ * the --config files it applies to). Warnings, report text and gates of the
+ * pass are dropped; datasets and the last report are untouched. Returns 0
+ * (whether or not there were settings) or an error code with *err filled,
+ * as cov_run_rules does. The caller applies the settings, e.g. where its
+ * own options do not say otherwise, then loads and runs the rules. */
+COV_API int cov_read_settings(cov_engine *e, const char *path, int argc,
+                              const char *const *argv, cov_setting_fn fn, void *ud,
+                              cov_error *err);
+
 /* The last run's report, owned by the engine and valid until the next run or
  * cov_engine_free; *len (if not NULL) receives its length. Never NULL. */
 COV_API const char *cov_report(const cov_engine *e, size_t *len);

@@ -30,6 +30,9 @@ typedef struct plan {
     int script_argc;
     char **script_argv;
     cov_limits limits;
+    unsigned char given[64]; /* per entry of options[]: on the command line */
+    char **owned;            /* copies of values from the rules' settings */
+    size_t nowned;
 } plan;
 
 static int warnings_seen, warnings_cap = WARNING_CAP, warnings_quiet;
@@ -257,6 +260,8 @@ static const cli_option options[] = {
     {.name = "--version", .action = ACT_VERSION, .group = G_INFO,
      .help = "the version of covengine"},
     {.name = NULL}};
+_Static_assert(sizeof options / sizeof *options <= sizeof ((plan *)0)->given,
+               "plan.given has a flag per option");
 
 /* The report formats the rule directories offer (reports/NAME.lua), as the
  * engine's Lua side lists them; "" when it cannot tell. */
@@ -422,6 +427,7 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
         }
         const cli_option *o = find_option(argc, argv, &i, &v);
         if (o) {
+            p->given[o - options] = 1;
             int rc = apply_option(o, v, &framework, p, e);
             if (rc >= 0)
                 return rc;
@@ -474,12 +480,80 @@ static int write_text(const char *text, size_t len, const char *output)
     return 0;
 }
 
+/* The settings of the rules script (covengine.settings{...}) fill in what
+ * the command line left out: each is applied as the option of its name
+ * unless the command line gave that option (for the base, any base). */
+typedef struct settings_ctx {
+    plan *p;
+    cov_engine *e;
+    const char *framework; /* the settings' own --framework */
+    int rc;                /* an exit status once applying one failed */
+} settings_ctx;
+
+static int given_base(const plan *p)
+{
+    for (const cli_option *o = options; o->name; o++)
+        if (p->given[o - options] && o->group == G_BASE)
+            return 1;
+    return 0;
+}
+
+static int apply_setting(void *ud, const char *name, const char *value)
+{
+    settings_ctx *c = ud;
+    char opt[64];
+    int n = snprintf(opt, sizeof opt, "--%s", name);
+    for (char *q = opt; *q; q++)
+        if (*q == '_')
+            *q = '-';
+    const cli_option *o = options;
+    while (o->name && (n >= (int)sizeof opt || strcmp(o->name, opt) != 0))
+        o++;
+    if (!o->name || o->action == ACT_HELP || o->action == ACT_VERSION)
+        return 1;
+    if (o->action != ACT_FRAMEWORK &&
+        (c->p->given[o - options] || (o->group == G_BASE && given_base(c->p))))
+        return 0; /* the command line wins */
+    char **grown = realloc(c->p->owned, (c->p->nowned + 1) * sizeof *grown);
+    char *copy = strdup(value);
+    if (grown)
+        c->p->owned = grown;
+    if (!grown || !copy) {
+        free(copy);
+        return 1;
+    }
+    c->p->owned[c->p->nowned++] = copy;
+    int rc = apply_option(o, copy, &c->framework, c->p, c->e);
+    if (rc >= 0) {
+        c->rc = rc;
+        return 1;
+    }
+    return 0;
+}
+
 static int run(cov_engine *e, plan *p)
 {
+    cov_error err;
+    char found[4096];
+    const char *rules = p->rules;
+    if (!rules && !p->dump) {
+        if (cov_default_rules(found, sizeof found) != COV_OK) {
+            fprintf(stderr, "covengine: %s: cannot open: no rules script given and no "
+                            "installed rules (set COVENGINE_PATH)\n", found);
+            return EXIT_ERROR;
+        }
+        rules = found;
+    }
+    if (rules) {
+        /* Settings may name the inputs: read them before loading any. */
+        settings_ctx c = {p, e, NULL, 0};
+        if (cov_read_settings(e, rules, p->script_argc, (const char *const *)p->script_argv,
+                              apply_setting, &c, &err) != COV_OK)
+            return c.rc ? c.rc : report_error(&err);
+    }
     int rc = load_inputs(e, p);
     if (rc)
         return rc;
-    cov_error err;
     if (p->dump) {
         char *json = cov_dump_json(e, COV_HEAD, &err);
         if (!json)
@@ -487,16 +561,6 @@ static int run(cov_engine *e, plan *p)
         rc = write_text(json, strlen(json), p->output);
         cov_free(json);
         return rc;
-    }
-    char found[4096];
-    const char *rules = p->rules;
-    if (!rules) {
-        if (cov_default_rules(found, sizeof found) != COV_OK) {
-            fprintf(stderr, "covengine: %s: cannot open: no rules script given and no "
-                            "installed rules (set COVENGINE_PATH)\n", found);
-            return EXIT_ERROR;
-        }
-        rules = found;
     }
     int status = cov_run_rules(e, rules, p->script_argc, (const char *const *)p->script_argv,
                                &err);
@@ -540,5 +604,8 @@ int main(int argc, char **argv)
                     warnings_seen - warnings_cap);
     }
     cov_engine_free(e);
+    for (size_t i = 0; i < p.nowned; i++)
+        free(p.owned[i]);
+    free(p.owned);
     return rc;
 }

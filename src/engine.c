@@ -298,3 +298,21 @@ int cov_run_rules_buffer(cov_engine *e, const char *name, const char *buf, size_
     cov_error_clear(err);
     return cov_bridge_run(e, name, buf ? buf : "", buf ? len : 0, argc, argv, err);
 }
+
+int cov_read_settings(cov_engine *e, const char *path, int argc, const char *const *argv,
+                      cov_setting_fn fn, void *ud, cov_error *err)
+{
+    cov_error_clear(err);
+    cov_warn_fn warn = e->warn;
+    e->warn = NULL; /* the real run warns */
+    e->settings_pass = 1;
+    e->settings_read = 1;
+    e->setting_fn = fn;
+    e->setting_ud = ud;
+    int rc = cov_bridge_run(e, path, NULL, 0, argc, argv, err);
+    e->settings_pass = 0;
+    e->setting_fn = NULL;
+    e->setting_ud = NULL;
+    e->warn = warn;
+    return rc;
+}

@@ -37,6 +37,12 @@ struct cov_engine {
     cov_buf emitted;       /* what the running script wrote with cov.write */
     int gate_failed;       /* a rule called cov.fail_gate */
     char gate_reason[1024];
+    /* cov_read_settings: the run is a settings pass, which hides the data,
+     * hands covengine.settings{...} to setting_fn and stops there. */
+    int settings_pass;
+    int settings_read; /* 0 no pass before this run, 1 it found none, 2 it found them */
+    cov_setting_fn setting_fn;
+    void *setting_ud;
 };
 
 /* A diag that reports into err and the engine's warning handler. */

@@ -24,6 +24,9 @@
 /* The registry key of the last traceback: an address, so that reading it
  * back after a failed run (unprotected) needs no string, hence no memory. */
 static const char TRACEBACK_KEY = 't';
+/* The error object that ends a settings pass (cov_read_settings): raised by
+ * cov.settings_given, or by a first use of the data when there were none. */
+static char SETTINGS_DONE;
 #define ABORT_MT "covengine.abort"
 
 /* ---- module functions -------------------------------------------------- */
@@ -258,6 +261,77 @@ static int mod_distance(lua_State *L)
     return 1;
 }
 
+/*** cov.settings_given(list)
+ * How `covengine.settings{...}` hands its settings to the engine: `list` is
+ * an array of `{name, value}` string pairs. In the settings pass the CLI
+ * runs before loading inputs (`cov_read_settings`) this passes them on and
+ * ends the pass; in the run after it, it does nothing, unless the pass
+ * ended before reaching it (the script used the data first): then it is an
+ * error, as the settings would silently not apply.
+ */
+static int mod_settings_given(lua_State *L)
+{
+    cov_engine *e = engine_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!e->settings_pass && e->settings_read == 1)
+        return luaL_error(L, "settings{...} comes after the script's first use of the data, "
+                             "too late to apply: call it before");
+    if (!e->settings_pass)
+        return 0;
+    lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        const char *name = luaL_checkstring(L, -2), *value = luaL_checkstring(L, -1);
+        if (e->setting_fn && e->setting_fn(e->setting_ud, name, value) != 0)
+            return luaL_error(L, "settings: cannot apply '%s' = '%s'", name, value);
+        lua_pop(L, 3);
+    }
+    e->settings_read = 2;
+    lua_pushlightuserdata(L, &SETTINGS_DONE);
+    return lua_error(L);
+}
+
+/* In a settings pass, the data is not loaded yet: a first use of it means
+ * the script gives no settings (before that point), which ends the pass. */
+static int settings_pass_over(lua_State *L)
+{
+    lua_pushlightuserdata(L, &SETTINGS_DONE);
+    return lua_error(L);
+}
+
+static int settings_pass_index(lua_State *L)
+{
+    const char *k = lua_tostring(L, 2);
+    if (k && (strcmp(k, "head") == 0 || strcmp(k, "base") == 0))
+        return settings_pass_over(L);
+    return 0;
+}
+
+/* Hides the datasets of module table mod during a settings pass. */
+static void hide_data(lua_State *L, int mod)
+{
+    static const char *const hidden[] = {"head", "base", NULL};
+    static const char *const stops[] = {
+        "dataset", "baseline", "count", "test", "tests", "group", "placeholders", "modules",
+        "easydel", "sources", "dump", "duplicates", "load_tt_xla", "load_config",
+        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", NULL};
+    for (const char *const *k = hidden; *k; k++) {
+        lua_pushnil(L);
+        lua_setfield(L, mod, *k);
+    }
+    for (const char *const *k = stops; *k; k++) {
+        lua_pushcfunction(L, settings_pass_over);
+        lua_setfield(L, mod, *k);
+    }
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, settings_pass_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, mod);
+}
+
 /*** cov.formats(dirs) -> array
  * The report format names (sorted, each once) that the rule directories
  * `dirs` (an array, such as `cov.rule_dirs`) offer: every `reports/NAME.lua`.
@@ -403,7 +477,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
         {"write", mod_write},         {"warn", mod_warn},
         {"fail_gate", mod_fail_gate}, {"where", mod_where},
         {"abort", mod_abort},         {"distance", mod_distance},
-        {"formats", mod_formats},     {NULL, NULL}};
+        {"formats", mod_formats},     {"settings_given", mod_settings_given},
+        {NULL, NULL}};
     lua_pushlightuserdata(L, e);
     luaL_setfuncs(L, engine_fns, 1);
 
@@ -421,6 +496,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     }
     lua_setfield(L, mod, "options");
 
+    if (e->settings_pass)
+        hide_data(L, mod);
     lua_settop(L, mod);
     return 1;
 }
@@ -586,6 +663,8 @@ static void install_searchers(lua_State *L, const char *script, int sandbox)
  * the message itself, so the caller reports them separately. */
 static int msghandler(lua_State *L)
 {
+    if (lua_touserdata(L, 1) == &SETTINGS_DONE)
+        return 1; /* not an error: the settings pass is over */
     if (lua_istable(L, 1) && lua_getmetatable(L, 1)) {
         luaL_getmetatable(L, ABORT_MT);
         int aborted = lua_rawequal(L, -1, -2);
@@ -753,9 +832,16 @@ int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len,
     lua_pushlightuserdata(L, &a);
     int status = lua_pcall(L, 1, 0, 0);
     int rc = COV_OK;
-    if (status != LUA_OK)
+    if (status != LUA_OK && !(e->settings_pass && lua_touserdata(L, -1) == &SETTINGS_DONE))
         rc = run_error(L, status, &budget, err);
     lua_close(L);
+    if (e->settings_pass) {
+        /* The pass leaves the report and the gates of the last run alone. */
+        cov_buf_free(&e->emitted);
+        e->gate_failed = 0;
+        return rc;
+    }
+    e->settings_read = 0; /* the next run has had no settings pass */
     if (rc == COV_OK) {
         if (e->emitted.oom || cov_engine_set_report(e, e->emitted.data ? e->emitted.data : "",
                                                     e->emitted.len) != COV_OK) {

@@ -36,12 +36,15 @@ local kinds = {
     return true
   end,
   number = function(v) return type(v) == "number" end,
+  boolean = function(v) return type(v) == "boolean" end,
+  ["number|string"] = function(v) return type(v) == "number" or type(v) == "string" end,
 }
 
 local described = {
   ["string|false"] = "a string or false",
   ["string|list"] = "a string or a list of strings",
   ["list|function"] = "a list or a function",
+  ["number|string"] = "a number or a string",
   pattern = "a valid Lua pattern",
   patterns = "a valid Lua pattern or a list of them",
 }

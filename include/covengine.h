@@ -62,7 +62,9 @@ typedef struct cov_error {
 COV_API const char *cov_error_format(const cov_error *err, char *buf, size_t size);
 
 /* Receives each warning (an unknown field, a duplicate id across files, an
- * unparsed test id, ...). w is valid only during the call. */
+ * unparsed test id, ...). w is valid only during the call. w->code is
+ * COV_OK for a warning; another code marks an error the run is about to
+ * stop for, reported one by one first (each --strict lint finding). */
 typedef void (*cov_warn_fn)(void *ud, const cov_error *w);
 
 /* Resource limits. Zero means "no limit" for every field. */

@@ -37,18 +37,22 @@ typedef struct plan {
 
 static int warnings_seen, warnings_cap = WARNING_CAP, warnings_quiet;
 
+/* Warnings are noise -q hides and the cap limits; errors are always shown. */
 static void print_warning(void *ud, const cov_error *w)
 {
     (void)ud;
-    warnings_seen++;
-    if (warnings_quiet || (warnings_cap && warnings_seen > warnings_cap))
-        return;
+    int error = w->code != COV_OK;
+    if (!error) {
+        warnings_seen++;
+        if (warnings_quiet || (warnings_cap && warnings_seen > warnings_cap))
+            return;
+    }
     /* gcc style: the position first, then "warning:". */
     char where[1200];
     cov_error pos = *w;
     pos.message[0] = '\0';
     cov_error_format(&pos, where, sizeof where); /* "FILE:L:C: " or "" */
-    fprintf(stderr, "covengine: %swarning: %s\n", where, w->message);
+    fprintf(stderr, "covengine: %s%s: %s\n", where, error ? "error" : "warning", w->message);
 }
 
 static int show_engine_frames; /* -v */

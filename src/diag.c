@@ -40,7 +40,11 @@ int cov_fail(cov_diag *d, int code, const char *file, int line, int col, const c
     return code;
 }
 
-void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt, ...)
+static void note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
+                 va_list ap) COV_PRINTF(6, 0);
+
+static void note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
+                 va_list ap)
 {
     if (!d)
         return;
@@ -48,11 +52,25 @@ void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt,
     if (!d->warn)
         return;
     cov_error w;
+    fill(&w, code, file, line, col, fmt, ap);
+    d->warn(d->warn_ud, &w);
+}
+
+void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fill(&w, COV_OK, file, line, col, fmt, ap);
+    note(d, COV_OK, file, line, col, fmt, ap);
     va_end(ap);
-    d->warn(d->warn_ud, &w);
+}
+
+void cov_note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
+              ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note(d, code, file, line, col, fmt, ap);
+    va_end(ap);
 }
 
 const char *cov_error_format(const cov_error *err, char *buf, size_t size)

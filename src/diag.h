@@ -27,6 +27,11 @@ int cov_fail(cov_diag *d, int code, const char *file, int line, int col,
 void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt, ...)
     COV_PRINTF(5, 6);
 
+/* The same with a code: COV_OK for a warning, else an error the run is
+ * about to stop for (the handler sees it in w->code). */
+void cov_note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
+              ...) COV_PRINTF(6, 7);
+
 /* Resets err to "no error". */
 void cov_error_clear(cov_error *err);
 

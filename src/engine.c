@@ -45,6 +45,12 @@ void cov_engine_free(cov_engine *e)
     cov_free(e->report);
     cov_buf_free(&e->emitted);
     for (int d = 0; d < 2; d++) {
+        cov_warning_log *log = &e->load_warnings[d];
+        for (size_t i = 0; i < log->n; i++) {
+            cov_free(log->items[i].file);
+            cov_free(log->items[i].message);
+        }
+        cov_free(log->items);
         cov_free(e->family_index[d].order);
         cov_free(e->family_index[d].start);
         cov_free(e->family_index[d].count);
@@ -102,6 +108,41 @@ int cov_engine_set_option(cov_engine *e, const char *name, const char *value)
     }
     e->options[e->n_options++] = (cov_option){n, v};
     return COV_OK;
+}
+
+/* Keeps a copy of w (the first COV_WARNINGS_KEPT; one that cannot be
+ * copied is only counted) and passes it on. */
+static void log_warning(void *ud, const cov_error *w)
+{
+    cov_warning_log *log = ud;
+    log->total++;
+    if (log->n < COV_WARNINGS_KEPT) {
+        if (log->n == log->cap) {
+            size_t cap = log->cap ? log->cap * 2 : 16;
+            cov_warning_rec *grown = cov_realloc(log->items, cap * sizeof *grown);
+            if (grown) {
+                log->items = grown;
+                log->cap = cap;
+            }
+        }
+        char *file = w->file[0] ? cov_strndup(w->file, strlen(w->file)) : NULL;
+        char *message = cov_strndup(w->message, strlen(w->message));
+        if (log->n < log->cap && message && (file || !w->file[0])) {
+            log->items[log->n++] = (cov_warning_rec){file, message, w->line, w->column};
+        } else {
+            cov_free(file);
+            cov_free(message);
+        }
+    }
+    if (log->e->warn)
+        log->e->warn(log->e->warn_ud, w);
+}
+
+cov_diag cov_engine_load_diag(cov_engine *e, cov_dataset d, cov_error *err)
+{
+    e->load_warnings[d].e = e;
+    cov_diag diag = {err, log_warning, &e->load_warnings[d], 0};
+    return diag;
 }
 
 static int bad_dataset(cov_dataset d, cov_error *err)
@@ -162,7 +203,7 @@ int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     return loaded(e, d, cov_load_ttxla_tree(&e->models[d], dir, &e->limits, &diag));
 }
 
@@ -172,7 +213,7 @@ int cov_load_config(cov_engine *e, cov_dataset d, const char *path, const char *
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     return loaded(e, d,
                   cov_load_ttxla_file(&e->models[d], path, framework, &e->limits, &diag));
 }
@@ -183,7 +224,7 @@ int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name, const
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     return loaded(e, d, cov_load_ttxla_buffer(&e->models[d], name, buf, len, framework,
                                               &e->limits, &diag));
 }
@@ -193,7 +234,7 @@ int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     return loaded(e, d, cov_load_easydel_path(&e->models[d], path, &e->limits, &diag));
 }
 
@@ -203,7 +244,7 @@ int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name, cons
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     return loaded(e, d, cov_load_easydel_manifest(&e->models[d], name, buf, len,
                                                   &e->limits, &diag));
 }
@@ -216,7 +257,7 @@ int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err)
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_model *m = &e->models[d];
-    cov_diag diag = cov_engine_diag(e, err);
+    cov_diag diag = cov_engine_load_diag(e, d, err);
     cov_model_mark mark;
     cov_model_mark_take(m, &mark);
     int rc = COV_OK;

@@ -17,6 +17,22 @@ typedef struct cov_family_index {
     uint32_t nsyms;
 } cov_family_index;
 
+/* The warnings loading a dataset gave, for rules that report them (SARIF,
+ * annotations): the first COV_WARNINGS_KEPT of them, copied. */
+enum { COV_WARNINGS_KEPT = 10000 };
+
+typedef struct cov_warning_rec {
+    char *file, *message; /* owned; file NULL when the warning has none */
+    int line, column;
+} cov_warning_rec;
+
+typedef struct cov_warning_log {
+    struct cov_engine *e; /* whose handler each warning is passed on to */
+    cov_warning_rec *items;
+    size_t n, cap;
+    unsigned long total; /* every warning, kept or not */
+} cov_warning_log;
+
 typedef struct cov_option {
     char *name, *value;
 } cov_option;
@@ -26,6 +42,7 @@ struct cov_engine {
     int loaded[2];         /* something was loaded into the dataset */
     unsigned long generation[2]; /* bumped by every successful load */
     cov_family_index family_index[2];
+    cov_warning_log load_warnings[2];
     cov_limits limits;
     int sandbox;
     cov_warn_fn warn;
@@ -51,6 +68,10 @@ static inline cov_diag cov_engine_diag(const cov_engine *e, cov_error *err)
     cov_diag d = {err, e->warn, e->warn_ud, 0};
     return d;
 }
+
+/* A diag for loading into dataset d: warnings go to the engine's handler
+ * and into its load_warnings[d]. */
+cov_diag cov_engine_load_diag(cov_engine *e, cov_dataset d, cov_error *err);
 
 /* The value of option name, or NULL. */
 const char *cov_engine_option(const cov_engine *e, const char *name);

@@ -85,15 +85,19 @@ static void caller_position(lua_State *L, char *file, size_t size, int *line)
     }
 }
 
-/*** cov.warn(message [, where])
+/*** cov.warn(message [, where [, severity]])
  * Emits a warning (on stderr in the CLI) placed at `where` ("file:line", as
- * `cov.where` gives) or else at the rule line that issued it.
+ * `cov.where` gives) or else at the rule line that issued it. `severity`
+ * "error" makes it an error the run is about to stop for (a `--strict`
+ * lint): the CLI says `error:` and shows it even with `-q`.
  */
 static int mod_warn(lua_State *L)
 {
+    static const char *const severities[] = {"warning", "error", NULL};
     cov_engine *e = engine_of(L);
     const char *msg = luaL_checkstring(L, 1);
     const char *where = luaL_optstring(L, 2, NULL);
+    int error = luaL_checkoption(L, 3, "warning", severities);
     char file[512];
     int line = 0;
     const char *colon = where ? strrchr(where, ':') : NULL;
@@ -104,7 +108,7 @@ static int mod_warn(lua_State *L)
         caller_position(L, file, sizeof file, &line);
     }
     cov_diag d = cov_engine_diag(e, NULL);
-    cov_warn(&d, file[0] ? file : NULL, line, 0, "%s", msg);
+    cov_note(&d, error ? COV_ERULE : COV_OK, file[0] ? file : NULL, line, 0, "%s", msg);
     return 0;
 }
 
@@ -316,7 +320,7 @@ static void hide_data(lua_State *L, int mod)
     static const char *const hidden[] = {"head", "base", NULL};
     static const char *const stops[] = {
         "dataset", "baseline", "count", "test", "tests", "group", "placeholders", "modules",
-        "easydel", "sources", "dump", "duplicates", "load_tt_xla", "load_config",
+        "easydel", "sources", "dump", "duplicates", "warnings", "load_tt_xla", "load_config",
         "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", NULL};
     for (const char *const *k = hidden; *k; k++) {
         lua_pushnil(L);
@@ -463,7 +467,7 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
 
     static const char *const shortcuts[] = {
         "count", "test", "tests", "group", "placeholders", "modules", "easydel", "sources",
-        "dump", "duplicates", "load_tt_xla", "load_config", "load_config_string",
+        "dump", "duplicates", "warnings", "load_tt_xla", "load_config", "load_config_string",
         "load_easydel", "load_easydel_string", "load_snapshot", NULL};
     for (const char *const *s = shortcuts; *s; s++) {
         lua_pushvalue(L, head);

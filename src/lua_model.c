@@ -675,6 +675,37 @@ static int ds_sources(lua_State *L)
     return 1;
 }
 
+/*** ds:warnings() -> array, total
+ * The warnings loading this dataset gave (an unknown field, an unparsed id,
+ * a duplicate key, ...), in the order they came: `{file, line, column,
+ * message}` (`file` nil, `line` and `column` 0 where there is none), the
+ * first 10000 of them, and how many there were in all. For reports of
+ * findings (`--format sarif`, `--format github`).
+ */
+static int ds_warnings(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_warning_log *log = &ds->e->load_warnings[ds->d];
+    lua_createtable(L, (int)log->n, 0);
+    for (size_t i = 0; i < log->n; i++) {
+        const cov_warning_rec *w = &log->items[i];
+        lua_createtable(L, 0, 4);
+        if (w->file) {
+            lua_pushstring(L, w->file);
+            lua_setfield(L, -2, "file");
+        }
+        lua_pushinteger(L, w->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, w->column);
+        lua_setfield(L, -2, "column");
+        lua_pushstring(L, w->message);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushinteger(L, (lua_Integer)log->total);
+    return 2;
+}
+
 /* Pushes the C string given as a light userdata. */
 static int push_text(lua_State *L)
 {
@@ -836,6 +867,7 @@ static const luaL_Reg dataset_methods[] = {
     {"modules", ds_modules},
     {"easydel", ds_easydel},
     {"sources", ds_sources},
+    {"warnings", ds_warnings},
     {"dump", ds_dump},
     {"duplicates", ds_duplicates},
     {"load_tt_xla", ds_load_tt_xla},

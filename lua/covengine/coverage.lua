@@ -129,20 +129,24 @@ function coverage.lint_config(cfg)
   return require("covengine.lint").config(cfg.lints, 3, blame_in(cfg.lints))
 end
 
+local function lint_verdict(n)
+  return ("%d hygiene lint error%s (--strict)"):format(n, n == 1 and "" or "s")
+end
+
 --- The config hygiene lints over the head (conf: coverage.lint_config):
 -- warnings, or with --strict errors that stop the run (exit 2, nothing
--- written) after printing each.
-function coverage.lint(cfg, conf)
+-- written) after printing each. With `defer` (a format that reports the
+-- findings themselves) the run goes on and the caller fails it afterwards.
+-- Returns the findings and the number of errors.
+function coverage.lint(cfg, conf, defer)
   local lint = require "covengine.lint"
   conf = conf or coverage.lint_config(cfg)
   local findings = lint.run(cov.head, conf, { aliases = cfg.aliases,
     normalize = cfg.aliases.normalize })
   local strict = cov.options.strict ~= nil
   local n = lint.emit(findings, { strict = strict, verbose = cov.options.verbose })
-  if strict and n > 0 then
-    cov.abort(("%d hygiene lint error%s (--strict)"):format(n, n == 1 and "" or "s"))
-  end
-  return findings
+  if strict and n > 0 and not defer then cov.abort(lint_verdict(n)) end
+  return findings, strict and n or 0
 end
 
 -- The base dataset, for analysis. Without an EasyDeL inventory of its own
@@ -237,9 +241,16 @@ function coverage.run(cfg)
 
   local data, fx, canonical_of = coverage.analyse(cfg, 2,
     (fmt and fmt.needs_tests) or want_diff)
-  coverage.lint(cfg, lint_conf)
+  -- A format of findings (sarif, github) is written under --strict too: CI
+  -- uploads it, then the run fails as a gate does.
+  local want_findings = fmt and fmt.needs_findings
+  local lint_findings, lint_errors = coverage.lint(cfg, lint_conf, want_findings)
 
   local ctx = {}
+  if want_findings then
+    ctx.findings, ctx.load_warnings = require("covengine.findings").collect(cov.head,
+      lint_findings, { strict = cov.options.strict ~= nil })
+  end
   if want_figure then
     local pc, covered, total = gate.value(cfg.figure, data.summary)
     ctx.figure = { name = cfg.figure.name, text = cfg.figure.text, value = pc,
@@ -260,6 +271,7 @@ function coverage.run(cfg)
   else
     text = fmt.render(data, ctx)
   end
+  if lint_errors > 0 then cov.fail_gate(lint_verdict(lint_errors)) end
   if opts.fail_under then gate.apply_fail_under(cfg.figure, data.summary, opts) end
   if opts.fail_on_drop then gate.apply_drop(ctx.diff) end
   if opts.fail_on_regression then gate.apply_regression(ctx.diff) end

@@ -17,6 +17,19 @@ local lint = {}
 lint.NAMES = { "duplicate_id", "file_mismatch", "stale_placeholder", "unknown_arch",
   "missing_reason", "unused_alias" }
 
+--- One line per lint saying what it finds and what to do (SARIF help, docs/lints.md).
+lint.HELP = {
+  duplicate_id = "The same test id is in two files of one framework; remove one of them.",
+  file_mismatch = "An id's parallelism or run mode is not the one its file "
+    .. "(test_config_<run_mode>_<parallelism>.yaml) is for; move the entry.",
+  stale_placeholder = "A placeholder (PLACEHOLDER_MODELS) now matches a tested entry; remove "
+    .. "the placeholder.",
+  unknown_arch = "arch_overrides names an arch outside the known ones (rules/lints.lua); a "
+    .. "typo there never applies.",
+  missing_reason = "An entry with a non-passing status has no reason; say why in `reason`.",
+  unused_alias = "An alias rule in rules/aliases.lua matches no loaded test; fix or remove it.",
+}
+
 -- Each lint's options (check.fields spec); `true` in the rules means "on,
 -- with no options", so a lint with required options needs a table.
 local OPTIONS = {
@@ -278,20 +291,24 @@ end
 --- Turns findings into warnings, "message [lint]" at the finding's place.
 -- Without --strict, duplicates the loader already warned about are not
 -- repeated, and more than three unused alias rules make one line (unless
--- verbose). With strict every finding is printed. Returns the number of
+-- verbose). With strict every finding is printed, as an error. Returns the number of
 -- findings that are errors under strict (all of them).
 function lint.emit(findings, opts)
   opts = opts or {}
+  -- Under --strict each finding is an error: "error:", shown even with -q.
+  local severity = opts.strict and "error" or "warning"
   local unused = {}
   for _, f in ipairs(findings) do
     if f.lint == "unused_alias" then
       unused[#unused + 1] = f
     elseif opts.strict or not f.loader_warned then
-      cov.warn(("%s [%s]"):format(f.message, f.lint), f.where)
+      cov.warn(("%s [%s]"):format(f.message, f.lint), f.where, severity)
     end
   end
-  if #unused <= 3 or opts.verbose then
-    for _, f in ipairs(unused) do cov.warn(("%s [%s]"):format(f.message, f.lint), f.where) end
+  if #unused <= 3 or opts.verbose or opts.strict then
+    for _, f in ipairs(unused) do
+      cov.warn(("%s [%s]"):format(f.message, f.lint), f.where, severity)
+    end
   elseif #unused > 0 then
     local lines = {}
     for _, f in ipairs(unused) do lines[#lines + 1] = f.where:match(":(%d+)$") end

@@ -16,10 +16,13 @@ local function run(tree, ...)
   return h.run(args)
 end
 
--- The "[lint]" tags of the warnings in stderr, in order.
-local function tags(err)
+-- The "[lint]" tags of the warnings (or, with severity "error", of the
+-- errors) in stderr, in order.
+local function tags(err, severity)
   local out = {}
-  for tag in err:gmatch("warning: [^\n]* %[([%w_]+)%]\n") do out[#out + 1] = tag end
+  for tag in err:gmatch((severity or "warning") .. ": [^\n]* %[([%w_]+)%]\n") do
+    out[#out + 1] = tag
+  end
   return out
 end
 
@@ -45,15 +48,20 @@ describe("lints on the command line", function()
     assert.are.equal(2, code)
     assert.are.equal("", out)
     assert.is_nil(io.open(path))
-    assert.are.same({ "duplicate_id", "file_mismatch", "file_mismatch", "stale_placeholder",
+    local errors = { "duplicate_id", "file_mismatch", "file_mismatch", "stale_placeholder",
       "stale_placeholder", "stale_placeholder", "unknown_arch", "missing_reason", "missing_reason",
-      "unused_alias" }, tags(err))
+      "unused_alias" }
+    assert.are.same(errors, tags(err, "error"))
+    assert.are.same({}, tags(err, "warning"))
     assert.truthy(err:find("\ncovengine: 10 hygiene lint errors %(%-%-strict%)\n$"), err)
-    -- -q hides the warnings, not the verdict
+    -- -q hides the warnings (the loader's about the duplicate), never the errors
     local _
     code, _, err = run("trigger", "--strict", "-q")
     assert.are.equal(2, code)
-    assert.are.equal("covengine: 10 hygiene lint errors (--strict)\n", err)
+    assert.are.same(errors, tags(err, "error"))
+    assert.falsy(err:find("warning:", 1, true), err)
+    assert.are.equal(#errors + 1, h.count_lines(err, "[^\n]*\n"))
+    assert.truthy(err:find("\ncovengine: 10 hygiene lint errors %(%-%-strict%)\n$"), err)
   end)
 
   it("find nothing on the clean fixture, even with --strict", function()
@@ -133,7 +141,7 @@ if h.have_shared("tt-xla/tt-xla-2026-08-21") and h.have_shared("tt-xla/tt-xla-20
       args[#args + 1] = "rules/phases.lua"
       local code, _, err = h.run(args)
       local counts = {}
-      for _, t in ipairs(tags(err)) do counts[t] = (counts[t] or 0) + 1 end
+      for _, t in ipairs(tags(err, "error")) do counts[t] = (counts[t] or 0) + 1 end
       return code, counts, err
     end
 
@@ -142,7 +150,7 @@ if h.have_shared("tt-xla/tt-xla-2026-08-21") and h.have_shared("tt-xla/tt-xla-20
       assert.are.equal(2, code)
       assert.are.same({ duplicate_id = 1, file_mismatch = 2, missing_reason = 11 }, counts)
       local entries = 0
-      for n in err:gmatch("warning: (%d+) entr[iesy]+ with status") do entries = entries + n end
+      for n in err:gmatch("error: (%d+) entr[iesy]+ with status") do entries = entries + n end
       assert.are.equal(334, entries)
       assert.truthy(err:find("covengine: 14 hygiene lint errors (--strict)\n", 1, true))
       assert.truthy(err:find("1 entry is single_device inference in a file for tensor_parallel "

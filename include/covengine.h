@@ -101,6 +101,23 @@ COV_API cov_engine *cov_engine_new(void);
  * obtained from it becomes invalid. e may be NULL. */
 COV_API void cov_engine_free(cov_engine *e);
 
+/* How far a load has got, for a progress display: the file being read,
+ * files and bytes done of the load call's total (a tree's files; 0 when not
+ * known, as for a pipe), bytes approximate within a file. */
+typedef struct cov_progress {
+    const char *file;
+    uint64_t files_done, files_total;
+    uint64_t bytes_done, bytes_total;
+} cov_progress;
+
+/* Receives progress during loads, every few thousand YAML events; p is
+ * valid only during the call. */
+typedef void (*cov_progress_fn)(void *ud, const cov_progress *p);
+
+/* Progress of the tt-xla loaders goes to fn(ud, p) on the thread using the
+ * engine; fn == NULL (the default) reports none. ud is not owned. */
+COV_API void cov_engine_set_progress_handler(cov_engine *e, cov_progress_fn fn, void *ud);
+
 /* Sets the limits (copied from *l; nothing retained). */
 COV_API void cov_engine_set_limits(cov_engine *e, const cov_limits *l);
 /* Copies the current limits into the caller's *l. */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 enum { EXIT_GATE = 1, EXIT_ERROR = 2, MAX_INPUTS = 256, WARNING_CAP = 50 };
 
@@ -27,6 +29,7 @@ typedef struct plan {
     const char *rules;
     const char *output;
     int dump, sandbox, quiet, verbose;
+    const char *color; /* "auto" (NULL), "always" or "never" */
     int script_argc;
     char **script_argv;
     cov_limits limits;
@@ -36,6 +39,55 @@ typedef struct plan {
 } plan;
 
 static int warnings_seen, warnings_cap = WARNING_CAP, warnings_quiet;
+static int use_color; /* ANSI colour for the error:/warning: labels */
+
+/* ---- progress on a terminal ---------------------------------------------- */
+
+/* Loads that take a while show how far they got on stderr, when it is a
+ * terminal and not -q: one line, redrawn at most PROGRESS_HZ times a
+ * second after PROGRESS_DELAY seconds, erased when the load ends or a
+ * message is printed. */
+#define PROGRESS_DELAY 0.5
+#define PROGRESS_HZ 10
+
+static struct {
+    int on, shown;
+    double start, last;
+} progress;
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_clear(void)
+{
+    if (progress.shown) {
+        fputs("\r\033[K", stderr);
+        progress.shown = 0;
+    }
+}
+
+static void show_progress(void *ud, const cov_progress *pr)
+{
+    (void)ud;
+    double now = seconds_now();
+    if (now - progress.start < PROGRESS_DELAY || now - progress.last < 1.0 / PROGRESS_HZ)
+        return;
+    progress.last = now;
+    progress.shown = 1;
+    double mb = (double)pr->bytes_done / 1e6, total = (double)pr->bytes_total / 1e6;
+    if (pr->bytes_total)
+        fprintf(stderr, "\rcovengine: loading %llu/%llu files, %.1f/%.1f MB (%d%%)\033[K",
+                (unsigned long long)pr->files_done, (unsigned long long)pr->files_total, mb,
+                total, (int)(100.0 * mb / total));
+    else
+        fprintf(stderr, "\rcovengine: loading %llu files, %.1f MB\033[K",
+                (unsigned long long)pr->files_done, mb);
+    fflush(stderr);
+}
 
 /* Warnings are noise -q hides and the cap limits; errors are always shown. */
 static void print_warning(void *ud, const cov_error *w)
@@ -47,12 +99,18 @@ static void print_warning(void *ud, const cov_error *w)
         if (warnings_quiet || (warnings_cap && warnings_seen > warnings_cap))
             return;
     }
+    progress_clear();
     /* gcc style: the position first, then "warning:". */
     char where[1200];
     cov_error pos = *w;
     pos.message[0] = '\0';
     cov_error_format(&pos, where, sizeof where); /* "FILE:L:C: " or "" */
-    fprintf(stderr, "covengine: %s%s: %s\n", where, error ? "error" : "warning", w->message);
+    const char *label = error ? "error" : "warning";
+    if (use_color) /* gcc's colours: bold red errors, bold magenta warnings */
+        fprintf(stderr, "covengine: %s\033[1;%sm%s:\033[0m %s\n", where, error ? "31" : "35",
+                label, w->message);
+    else
+        fprintf(stderr, "covengine: %s%s: %s\n", where, label, w->message);
 }
 
 static int show_engine_frames; /* -v */
@@ -96,6 +154,7 @@ static void print_traceback(const char *tb)
 
 static int report_error(const cov_error *err)
 {
+    progress_clear();
     char buf[2200];
     fprintf(stderr, "covengine: %s\n", cov_error_format(err, buf, sizeof buf));
     if (err->traceback[0])
@@ -172,7 +231,8 @@ typedef enum opt_action {
     ACT_VALUE,     /* set engine option `engine` to the value */
     ACT_INPUT,     /* an input of `kind` into `dataset` */
     ACT_FRAMEWORK, /* the framework of the --config files that follow */
-    ACT_LIMIT      /* a whole number times `scale` into the limit at `offset` */
+    ACT_LIMIT,     /* a whole number times `scale` into the limit at `offset` */
+    ACT_COLOR      /* --color=auto|always|never */
 } opt_action;
 
 /* --help shows the options in these groups, in this order (docs/covengine.1
@@ -250,6 +310,8 @@ static const cli_option options[] = {
     {.name = "--verbose", .alias = "-v", .action = ACT_FLAG, .group = G_DIAG,
      .help = "every warning (default: the first 50), whole tracebacks",
      .engine = "verbose", .flag = PLAN_FLAG(verbose)},
+    {.name = "--color", .action = ACT_COLOR, .group = G_DIAG, .arg = "WHEN",
+     .help = "colour error:/warning: labels: auto (on a terminal), always, never"},
     {.name = "--sandbox", .action = ACT_PLAN_FLAG, .group = G_LIMIT,
      .help = "run rules without io/os/debug/bytecode", .flag = PLAN_FLAG(sandbox)},
     {.name = "--max-instructions", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "N",
@@ -300,6 +362,7 @@ static void print_usage(cov_engine *e)
     printf("\nEnvironment:\n"
            "  COVENGINE_PATH         ':'-separated directories searched first for rule\n"
            "                         modules, formats and the default phases.lua\n"
+           "  NO_COLOR               set and not empty: no colour (unless --color=always)\n"
            "\nExit status: 0 success, 1 a gate failed, 2 bad usage, input, rule or I/O.\n");
 }
 
@@ -357,6 +420,11 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
         return add_input(p, o->kind, o->dataset, v, *framework) ? EXIT_ERROR : -1;
     case ACT_FRAMEWORK:
         *framework = v;
+        return -1;
+    case ACT_COLOR:
+        if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
+            return usage_error("--color needs auto, always or never, not '%s'", v);
+        p->color = v;
         return -1;
     case ACT_LIMIT: {
         long long n = parse_count(v);
@@ -449,6 +517,10 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
 static int load_inputs(cov_engine *e, const plan *p)
 {
     cov_error err;
+    if (progress.on) {
+        progress.start = seconds_now();
+        cov_engine_set_progress_handler(e, show_progress, NULL);
+    }
     if (!p->head_inputs && cov_load_snapshot(e, COV_HEAD, &err) != COV_OK)
         return report_error(&err);
     for (int i = 0; i < p->ninputs; i++) {
@@ -463,6 +535,8 @@ static int load_inputs(cov_engine *e, const plan *p)
         if (rc != COV_OK)
             return report_error(&err);
     }
+    progress_clear();
+    cov_engine_set_progress_handler(e, NULL, NULL);
     return 0;
 }
 
@@ -597,6 +671,14 @@ int main(int argc, char **argv)
         warnings_quiet = p.quiet;
         warnings_cap = p.verbose ? 0 : WARNING_CAP;
         show_engine_frames = p.verbose;
+        int tty = isatty(STDERR_FILENO);
+        const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+        /* https://no-color.org: NO_COLOR set and not empty means none,
+         * unless asked for explicitly. */
+        int auto_color = tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+        use_color = !p.color || strcmp(p.color, "auto") == 0 ? auto_color
+                                                             : strcmp(p.color, "always") == 0;
+        progress.on = tty && !p.quiet;
         cov_engine_set_limits(e, &p.limits);
         /* The CLI trusts the rule file it is given, as lua does; embedders get
          * the sandbox by default. */

@@ -88,3 +88,38 @@ const char *cov_error_format(const cov_error *err, char *buf, size_t size)
         snprintf(buf, size, "%s: %s", err->file, err->message);
     return buf;
 }
+
+void cov_progress_begin(cov_diag *d, const char *file, uint64_t size)
+{
+    cov_load_progress *lp = cov_diag_progress(d);
+    if (!lp)
+        return;
+    lp->p.file = file;
+    if (!lp->p.files_total) { /* not a tree: this file is the load */
+        lp->p.files_total = 1;
+        lp->p.bytes_total = size;
+    }
+    lp->fn(lp->ud, &lp->p);
+}
+
+void cov_progress_at(cov_diag *d, uint64_t pos)
+{
+    cov_load_progress *lp = cov_diag_progress(d);
+    if (!lp)
+        return;
+    cov_progress now = lp->p;
+    now.bytes_done += pos;
+    if (now.bytes_total && now.bytes_done > now.bytes_total)
+        now.bytes_done = now.bytes_total;
+    lp->fn(lp->ud, &now);
+}
+
+void cov_progress_end(cov_diag *d, uint64_t size)
+{
+    cov_load_progress *lp = cov_diag_progress(d);
+    if (!lp)
+        return;
+    lp->p.files_done++;
+    lp->p.bytes_done += size;
+    lp->fn(lp->ud, &lp->p);
+}

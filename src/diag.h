@@ -5,12 +5,37 @@
 
 #include "covengine.h"
 
+/* A load's progress (cov_engine_set_progress_handler), owned by the engine. */
+typedef struct cov_load_progress {
+    cov_progress_fn fn;
+    void *ud;
+    cov_progress p;
+    unsigned countdown; /* events until the next report */
+} cov_load_progress;
+
 typedef struct cov_diag {
     cov_error *err;       /* may be NULL: the caller does not want details */
     cov_warn_fn warn;     /* may be NULL: warnings are dropped */
     void *warn_ud;
     unsigned long warnings;
 } cov_diag;
+
+/* The progress state a load reports into: the engine's, when d is one of
+ * its load diags (cov_engine_load_diag) and it has a progress handler;
+ * else NULL. */
+cov_load_progress *cov_diag_progress(const cov_diag *d);
+
+/* Events between two progress reports. */
+enum { COV_PROGRESS_EVERY = 16384 };
+
+/* These report into cov_diag_progress(d), if any. A file of size bytes (0:
+ * unknown) starts; a load of one file makes it the
+ * whole total. */
+void cov_progress_begin(cov_diag *d, const char *file, uint64_t size);
+/* pos bytes into the current file (approximate). */
+void cov_progress_at(cov_diag *d, uint64_t pos);
+/* The current file is done: size bytes. */
+void cov_progress_end(cov_diag *d, uint64_t size);
 
 #if defined(__GNUC__)
 #define COV_PRINTF(a, b) __attribute__((format(printf, a, b)))

@@ -142,7 +142,24 @@ cov_diag cov_engine_load_diag(cov_engine *e, cov_dataset d, cov_error *err)
 {
     e->load_warnings[d].e = e;
     cov_diag diag = {err, log_warning, &e->load_warnings[d], 0};
+    /* Each load call counts from zero. */
+    e->progress.p = (cov_progress){0};
+    e->progress.countdown = COV_PROGRESS_EVERY;
     return diag;
+}
+
+cov_load_progress *cov_diag_progress(const cov_diag *d)
+{
+    if (!d || d->warn != log_warning)
+        return NULL;
+    cov_engine *e = ((cov_warning_log *)d->warn_ud)->e;
+    return e->progress.fn ? &e->progress : NULL;
+}
+
+void cov_engine_set_progress_handler(cov_engine *e, cov_progress_fn fn, void *ud)
+{
+    e->progress.fn = fn;
+    e->progress.ud = ud;
 }
 
 static int bad_dataset(cov_dataset d, cov_error *err)

@@ -47,6 +47,7 @@ struct cov_engine {
     int sandbox;
     cov_warn_fn warn;
     void *warn_ud;
+    cov_load_progress progress; /* fn NULL: no progress reports */
     cov_option *options;
     size_t n_options;
     char *report;          /* last run's report, NUL-terminated */

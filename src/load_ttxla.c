@@ -1196,8 +1196,11 @@ static int load_piped(ttx *x, cov_ypipe *q, const cov_ypipe_job *job, const char
         return too_big(x, path, h.size);
     cov_yev_src src;
     cov_yev_init_pipe(&src, q, job, path, x->lim, x->d);
+    cov_progress_begin(x->d, path, h.size);
     int rc = load_stream(x, &src, path, framework);
     cov_yev_free(&src);
+    if (!rc)
+        cov_progress_end(x->d, h.size);
     return rc;
 }
 
@@ -1228,10 +1231,14 @@ static int load_fd(ttx *x, int fd, const char *path, const char *framework)
         rc = load_one_piped(x, &job, path, framework);
     if (rc >= 0)
         return rc;
+    uint64_t size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     cov_yev_src src;
+    cov_progress_begin(x->d, path, size);
     if (!(rc = cov_yev_init_fd(&src, fd, path, x->lim, x->d)))
         rc = load_stream(x, &src, path, framework);
     cov_yev_free(&src);
+    if (!rc)
+        cov_progress_end(x->d, size);
     return rc;
 }
 
@@ -1412,6 +1419,11 @@ int cov_load_ttxla_tree(cov_model *m, const char *dir, const cov_limits *lim, co
     ttx x;
     cov_model_mark_take(m, &mark);
     ttx_init(&x, m, lim, d);
+    cov_load_progress *lp = cov_diag_progress(d);
+    if (!rc && lp) {
+        lp->p.files_total = files.n;
+        lp->p.bytes_total = total;
+    }
     /* One parser thread reads file k+1 while this thread loads file k. */
     cov_ypipe *q =
         !rc && total >= TREE_PIPE_MIN ? cov_ypipe_start(jobs, files.n, max_size(&x)) : NULL;

@@ -100,6 +100,7 @@ static void init_common(cov_yev_src *s, const char *file, const cov_limits *lim,
     memset(s, 0, sizeof *s);
     s->file = file;
     s->d = d;
+    s->progress = cov_diag_progress(d);
     s->fd = -1;
     if (lim)
         s->lim = *lim;
@@ -567,6 +568,11 @@ static int live_next(cov_yev_src *s, cov_yev *ev, int expand)
         int rc = fetch(s, &r);
         if (rc)
             return rc;
+        if (s->progress && --s->progress->countdown == 0) {
+            s->progress->countdown = COV_PROGRESS_EVERY;
+            cov_progress_at(s->d, s->pipe ? cov_ypipe_position(s->pipe)
+                                          : (uint64_t)s->parser.mark.index);
+        }
         ev->line = r.line;
         ev->column = r.column;
         switch (r.type) {

@@ -74,6 +74,7 @@ typedef struct cov_yev_src {
     uint64_t expanded;
     uint32_t n_aliases;
     cov_ypipe *pipe; /* not owned; NULL: libyaml runs on this thread */
+    cov_load_progress *progress; /* cov_diag_progress(d): NULL, none */
 } cov_yev_src;
 
 /* Reads from fd, which the caller opened and closes after cov_yev_free;

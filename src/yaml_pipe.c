@@ -40,11 +40,14 @@ struct cov_ypipe {
     unsigned char *chunk[N_CHUNKS];
     size_t used[N_CHUNKS];
     int full[N_CHUNKS]; /* published, not yet released */
+    size_t mark[N_CHUNKS]; /* the parser's position in its job after the batch */
     int cancel, done;
     /* producer side */
     unsigned w;
     size_t wused;
+    size_t wmark; /* the parser's position in the current job */
     /* consumer side */
+    size_t cur_mark; /* mark[] of the batch being read */
     unsigned cur;
     int have_cur;
     size_t pos;
@@ -127,6 +130,7 @@ static int publish(cov_ypipe *q)
     pthread_mutex_lock(&q->mu);
     if (q->wused) {
         q->used[q->w] = q->wused;
+        q->mark[q->w] = q->wmark;
         q->full[q->w] = 1;
         q->w = (q->w + 1) % N_CHUNKS;
         q->wused = 0;
@@ -255,6 +259,7 @@ static int parse_job(cov_ypipe *q, const cov_ypipe_job *j, int fd)
             break;
         }
         put_event(q, h, &e);
+        q->wmark = p.mark.index;
         if (end)
             break;
     }
@@ -270,6 +275,7 @@ static void *produce(void *arg)
         cov_ypipe_head head;
         int fd, stop;
         open_job(q, j, &head, &fd);
+        q->wmark = 0;
         rec *h = reserve(q);
         if (h)
             put_blob(q, h, REC_HEAD, 0, &head, sizeof head);
@@ -282,6 +288,7 @@ static void *produce(void *arg)
     pthread_mutex_lock(&q->mu); /* the last batch goes over without waiting */
     if (q->wused) {
         q->used[q->w] = q->wused;
+        q->mark[q->w] = q->wmark;
         q->full[q->w] = 1;
     }
     q->done = 1;
@@ -348,6 +355,7 @@ static const rec *take(cov_ypipe *q)
         while (!q->full[q->cur] && !q->done)
             pthread_cond_wait(&q->cv, &q->mu);
         int ok = q->full[q->cur];
+        q->cur_mark = q->mark[q->cur];
         pthread_mutex_unlock(&q->mu);
         q->have_cur = ok;
         q->pos = 0;
@@ -441,4 +449,9 @@ void cov_ypipe_stop(cov_ypipe *q)
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);
     free_pipe(q);
+}
+
+uint64_t cov_ypipe_position(const cov_ypipe *q)
+{
+    return q->cur_mark;
 }

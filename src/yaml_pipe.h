@@ -73,6 +73,9 @@ int cov_ypipe_begin(cov_ypipe *q, cov_ypipe_head *h);
  * libyaml failed (nothing follows); -1 on a protocol error. Not to be called
  * after STREAM_END until cov_ypipe_begin. */
 int cov_ypipe_next(cov_ypipe *q, cov_yraw *r, cov_yerr *err);
+/* How far the parser had read the current job (libyaml's mark, about a
+ * byte count) when it finished the batch being read: for progress. */
+uint64_t cov_ypipe_position(const cov_ypipe *q);
 /* Stops the thread (even mid-file), waits for it, and frees q. NULL is a no-op. */
 void cov_ypipe_stop(cov_ypipe *q);
 

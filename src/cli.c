@@ -226,12 +226,12 @@ static int set_option(cov_engine *e, const char *name, const char *value)
 typedef enum opt_action {
     ACT_HELP,      /* print usage, exit 0 */
     ACT_VERSION,   /* print the version, exit 0 */
-    ACT_PLAN_FLAG, /* set the int plan field at `offset` */
+    ACT_PLAN_FLAG, /* set the int plan field `flag` */
     ACT_FLAG,      /* set engine option `engine` to "true" (and a plan field) */
     ACT_VALUE,     /* set engine option `engine` to the value */
     ACT_INPUT,     /* an input of `kind` into `dataset` */
     ACT_FRAMEWORK, /* the framework of the --config files that follow */
-    ACT_LIMIT,     /* a whole number times `scale` into the limit at `offset` */
+    ACT_LIMIT,     /* a whole number times `scale` into the limit `limit` */
     ACT_COLOR      /* --color=auto|always|never */
 } opt_action;
 

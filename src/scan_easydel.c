@@ -1,12 +1,11 @@
 /* EasyDeL checkout scanner: finds @register_module(...) decorators in
- * easydel/modules/<name>/<file>.py with a hand-written lexer for Python source.
- * The lexer knows comments, line continuations, brackets and every string
- * form (prefixes, triple quotes, escapes, f-strings with nested quotes as
- * Python 3.12 allows), so decorators shown in docstrings or comments are not
- * taken for code. Only the files directly in a module directory are read:
+ * easydel/modules/<name>/<file>.py with the Python lexer of python_lex.h
+ * (shared with the tt-forge-models scanner), so decorators shown in
+ * docstrings or comments are not taken for code. Only the files directly in a module directory are read:
  * EasyDeL keeps each module flat. */
 #include "load_easydel.h"
 #include "fsutil.h"
+#include "python_lex.h"
 
 #include "alloc.h"
 
@@ -92,357 +91,6 @@ static int modules_dir(const char *dir, char **out, cov_diag *d)
                     "not an EasyDeL checkout: no easydel/modules directory");
 }
 
-/* ---- Python lexer ---- */
-
-enum { T_EOF, T_NEWLINE, T_NAME, T_STRING, T_FSTRING, T_NUMBER, T_OP, T_EQEQ };
-
-typedef struct py_tok {
-    int kind;
-    size_t off, len;   /* the token as written */
-    size_t coff, clen; /* T_STRING: the text between the quotes, escapes as written */
-    char op;           /* T_OP: the character */
-    int first;         /* the first token of its logical line */
-} py_tok;
-
-/* Inside an f-string: its literal text, a replacement field's expression, or
- * the field's format spec. q and triple are those of the enclosing string. */
-enum { F_STR, F_EXPR, F_SPEC };
-typedef struct fctx {
-    unsigned char kind, triple;
-    char q;
-    size_t depth; /* F_EXPR: brackets open inside the expression */
-} fctx;
-
-typedef struct py_lex {
-    const char *s; /* NUL-terminated at n */
-    size_t n, i;
-    size_t depth; /* brackets open in code */
-    int has_tok;  /* the current logical line has a token */
-    fctx *stk;    /* f-string contexts, innermost last */
-    size_t nstk, scap;
-    int oom;
-    py_tok ahead; /* one token of lookahead */
-    int has_ahead;
-    size_t lpos, lstart; /* line counting up to lpos; lstart starts that line */
-    unsigned long line;
-} py_lex;
-
-static int is_ident_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           (unsigned char)c >= 0x80;
-}
-
-static int is_ident(char c)
-{
-    return is_ident_start(c) || (c >= '0' && c <= '9');
-}
-
-static int is_quote(char c)
-{
-    return c == '"' || c == '\'';
-}
-
-/* Whether p[0..n) is a string prefix (r b f u t and the two-letter mixes, any
- * case); *fmt is set for f- and t-strings, whose {fields} hold code. */
-static int str_prefix(const char *p, size_t n, int *fmt)
-{
-    char a = (char)(p[0] | 0x20), b = n == 2 ? (char)(p[1] | 0x20) : 0;
-    if (n == 1 && strchr("rbfut", a)) {
-        *fmt = a == 'f' || a == 't';
-        return 1;
-    }
-    if (n == 2 && a != b && (a == 'r' || b == 'r') && strchr("bft", a == 'r' ? b : a)) {
-        char o = a == 'r' ? b : a;
-        *fmt = o == 'f' || o == 't';
-        return 1;
-    }
-    return 0;
-}
-
-/* Skips a plain string body from i (just after the opening quotes). Returns
- * where the body ends and sets *next past the closing quotes. An
- * unterminated single-quoted string ends at its line, a triple-quoted one
- * at the end of the file. A backslash always protects the next character,
- * raw strings included (r"\"" is one string). */
-static size_t skip_plain(const char *s, size_t n, size_t i, char q, int triple,
-                         size_t *next)
-{
-    while (i < n) {
-        char c = s[i];
-        if (c == '\\') {
-            i += s[i + 1] == '\r' && s[i + 2] == '\n' ? 3 : s[i + 1] ? 2 : 1;
-            continue;
-        }
-        if (c == q && (!triple || (s[i + 1] == q && s[i + 2] == q))) {
-            *next = i + (triple ? 3 : 1);
-            return i;
-        }
-        if (!triple && (c == '\n' || c == '\r')) {
-            *next = i;
-            return i;
-        }
-        i++;
-    }
-    *next = n;
-    return n;
-}
-
-static int push_ctx(py_lex *lx, unsigned char kind, char q, unsigned char triple)
-{
-    if (lx->nstk == lx->scap) {
-        size_t cap = lx->scap ? lx->scap * 2 : 8;
-        fctx *p = cov_realloc(lx->stk, cap * sizeof *p);
-        if (!p) {
-            lx->oom = 1;
-            return -1;
-        }
-        lx->stk = p;
-        lx->scap = cap;
-    }
-    fctx *c = &lx->stk[lx->nstk++];
-    c->kind = kind;
-    c->q = q;
-    c->triple = triple;
-    c->depth = 0;
-    return 0;
-}
-
-/* The opening quote(s) at s[at]: 1 or 3 characters. */
-static int triple_at(const char *s, size_t at)
-{
-    return s[at + 1] == s[at] && s[at + 2] == s[at];
-}
-
-/* Skips an f-string whose body starts at lx->i. Iterative: nested fields and
- * strings live on lx->stk, so deep nesting costs heap, not C stack. */
-static void skip_fstring(py_lex *lx, char q, int triple)
-{
-    const char *s = lx->s;
-    size_t n = lx->n, i = lx->i, base = lx->nstk;
-    if (push_ctx(lx, F_STR, q, (unsigned char)triple) < 0)
-        return;
-    while (lx->nstk > base && i < n) {
-        fctx *top = &lx->stk[lx->nstk - 1];
-        char c = s[i];
-        if (top->kind != F_EXPR) {
-            if (c == '\\') {
-                /* "\{" is a backslash then a field, not an escaped brace. */
-                i += s[i + 1] == '{' || s[i + 1] == '}' || !s[i + 1] ? 1 : 2;
-            } else if (c == top->q && (!top->triple || (s[i + 1] == c && s[i + 2] == c))) {
-                /* The string's own quote ends it, a format spec included. */
-                if (top->kind == F_STR)
-                    i += top->triple ? 3 : 1;
-                lx->nstk--;
-            } else if (!top->triple && (c == '\n' || c == '\r')) {
-                lx->nstk--; /* unterminated: ends at its line */
-            } else if (c == '{') {
-                if (top->kind == F_STR && s[i + 1] == '{') {
-                    i += 2;
-                } else {
-                    i++;
-                    if (push_ctx(lx, F_EXPR, top->q, top->triple) < 0)
-                        break;
-                }
-            } else if (c == '}') {
-                if (top->kind == F_SPEC) {
-                    lx->nstk--; /* the spec ends its field */
-                    i++;
-                } else {
-                    i += s[i + 1] == '}' ? 2 : 1;
-                }
-            } else {
-                i++;
-            }
-            continue;
-        }
-        /* A replacement field's expression: Python code up to its '}'. */
-        if (c == '#') {
-            while (i < n && s[i] != '\n' && s[i] != '\r')
-                i++;
-        } else if (is_quote(c) || is_ident_start(c)) {
-            size_t j = i;
-            int fmt = 0;
-            while (is_ident(s[j]))
-                j++;
-            if (j > i && !(is_quote(s[j]) && str_prefix(s + i, j - i, &fmt))) {
-                i = j; /* a name */
-                continue;
-            }
-            int tq = triple_at(s, j);
-            size_t body = j + (tq ? 3 : 1);
-            if (fmt) {
-                i = body;
-                if (push_ctx(lx, F_STR, s[j], (unsigned char)tq) < 0)
-                    break;
-            } else {
-                skip_plain(s, n, body, s[j], tq, &i);
-            }
-        } else if (c == '(' || c == '[' || c == '{') {
-            top->depth++;
-            i++;
-        } else if (c == ')' || c == ']') {
-            if (top->depth)
-                top->depth--;
-            i++;
-        } else if (c == '}') {
-            if (top->depth)
-                top->depth--;
-            else
-                lx->nstk--;
-            i++;
-        } else if (c == ':' && top->depth == 0) {
-            top->kind = F_SPEC;
-            i++;
-        } else {
-            i++;
-        }
-    }
-    lx->nstk = base;
-    lx->i = i < n ? i : n;
-}
-
-/* A string token whose opening quote is at s[q]; start is where its prefix
- * (if any) begins. */
-static void string_tok(py_lex *lx, py_tok *t, size_t q, int fmt)
-{
-    const char *s = lx->s;
-    int triple = triple_at(s, q);
-    size_t body = q + (triple ? 3 : 1);
-    if (fmt) {
-        lx->i = body;
-        skip_fstring(lx, s[q], triple);
-        t->kind = T_FSTRING;
-    } else {
-        size_t end = skip_plain(s, lx->n, body, s[q], triple, &lx->i);
-        t->kind = T_STRING;
-        t->coff = body;
-        t->clen = end - body;
-    }
-    t->len = lx->i - t->off;
-}
-
-/* The next token of code. Comments, blank lines and line continuations
- * produce none; a NEWLINE ends each non-empty logical line (newlines inside
- * brackets do not). */
-static void next_tok(py_lex *lx, py_tok *t)
-{
-    if (lx->has_ahead) {
-        *t = lx->ahead;
-        lx->has_ahead = 0;
-        return;
-    }
-    const char *s = lx->s;
-    size_t n = lx->n;
-    memset(t, 0, sizeof *t);
-    for (;;) {
-        size_t i = lx->i;
-        if (i >= n) {
-            t->off = n;
-            t->kind = lx->has_tok ? T_NEWLINE : T_EOF;
-            lx->has_tok = 0;
-            return;
-        }
-        char c = s[i];
-        if (c == ' ' || c == '\t' || c == '\f') {
-            lx->i++;
-            continue;
-        }
-        if (c == '\\' && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
-            lx->i += s[i + 1] == '\r' && s[i + 2] == '\n' ? 3 : 2;
-            continue;
-        }
-        if (c == '#') {
-            while (lx->i < n && s[lx->i] != '\n' && s[lx->i] != '\r')
-                lx->i++;
-            continue;
-        }
-        if (c == '\n' || c == '\r') {
-            lx->i++;
-            if (lx->depth == 0 && lx->has_tok) {
-                lx->has_tok = 0;
-                t->kind = T_NEWLINE;
-                t->off = i;
-                return;
-            }
-            continue;
-        }
-        t->off = i;
-        t->first = !lx->has_tok;
-        lx->has_tok = 1;
-        if (is_ident_start(c)) {
-            size_t j = i;
-            int fmt = 0;
-            while (is_ident(s[j]))
-                j++;
-            if (is_quote(s[j]) && str_prefix(s + i, j - i, &fmt)) {
-                string_tok(lx, t, j, fmt);
-                return;
-            }
-            lx->i = j;
-            t->kind = T_NAME;
-            t->len = j - i;
-            return;
-        }
-        if (is_quote(c)) {
-            string_tok(lx, t, i, 0);
-            return;
-        }
-        if ((c >= '0' && c <= '9') || (c == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')) {
-            size_t j = i + 1;
-            while (is_ident(s[j]) || s[j] == '.' ||
-                   ((s[j] == '+' || s[j] == '-') && (s[j - 1] | 0x20) == 'e'))
-                j++;
-            lx->i = j;
-            t->kind = T_NUMBER;
-            t->len = j - i;
-            return;
-        }
-        lx->i++;
-        if (c == '(' || c == '[' || c == '{') {
-            lx->depth++;
-        } else if (c == ')' || c == ']' || c == '}') {
-            if (lx->depth)
-                lx->depth--;
-        } else if (c == '=' && s[i + 1] == '=') {
-            lx->i++;
-            t->kind = T_EQEQ;
-            t->len = 2;
-            return;
-        }
-        t->kind = T_OP;
-        t->op = c;
-        t->len = 1;
-        return;
-    }
-}
-
-static void unget_tok(py_lex *lx, const py_tok *t)
-{
-    lx->ahead = *t;
-    lx->has_ahead = 1;
-}
-
-/* Line and column (1-based, in characters) of off; offsets asked for never
- * go backwards, so counting resumes where it stopped. */
-static void py_where(py_lex *lx, size_t off, int *line, int *col)
-{
-    const char *s = lx->s;
-    for (; lx->lpos < off; lx->lpos++) {
-        char c = s[lx->lpos];
-        if (c == '\n' || (c == '\r' && s[lx->lpos + 1] != '\n')) {
-            lx->line++;
-            lx->lstart = lx->lpos + 1;
-        }
-    }
-    long cc = 1;
-    for (size_t i = lx->lstart; i < off; i++)
-        if ((s[i] & 0xC0) != 0x80 && s[i] != '\r')
-            cc++;
-    *line = lx->line > INT32_MAX ? INT32_MAX : (int)lx->line;
-    *col = cc > INT32_MAX ? INT32_MAX : (int)cc;
-}
-
 /* ---- decorators ---- */
 
 typedef struct scan {
@@ -450,7 +98,7 @@ typedef struct scan {
     cov_diag *d;
     const char *path; /* the file, for messages */
     cov_sym file;     /* the file relative to the modules directory */
-    py_lex lx;
+    cov_py_lex lx;
     uint32_t pending; /* registrations from here on still wait for their class */
     int *cols;        /* decorator column of each pending registration */
     size_t ncols, ccap;
@@ -458,15 +106,15 @@ typedef struct scan {
     size_t blen, bcap;
 } scan;
 
-static int tok_is(const scan *sc, const py_tok *t, const char *word)
+static int tok_is(const scan *sc, const cov_py_tok *t, const char *word)
 {
     size_t n = strlen(word);
-    return t->kind == T_NAME && t->len == n && memcmp(sc->lx.s + t->off, word, n) == 0;
+    return t->kind == COV_PY_NAME && t->len == n && memcmp(sc->lx.s + t->off, word, n) == 0;
 }
 
-static int is_op(const py_tok *t, char op)
+static int is_op(const cov_py_tok *t, char op)
 {
-    return t->kind == T_OP && t->op == op;
+    return t->kind == COV_PY_OP && t->len == 1 && t->op == op;
 }
 
 static int buf_add(scan *sc, const char *p, size_t n)
@@ -536,11 +184,11 @@ static int take_arg(scan *sc, const arg *a, int *npos, cov_registration *reg, in
 
 /* Reads the arguments of @register_module after its '('; at is the '@'.
  * Adds a pending registration. Returns 0 or COV_ENOMEM. */
-static int read_decorator(scan *sc, const py_tok *at)
+static int read_decorator(scan *sc, const cov_py_tok *at)
 {
-    py_lex *lx = &sc->lx;
+    cov_py_lex *lx = &sc->lx;
     int line, col;
-    py_where(lx, at->off, &line, &col);
+    cov_py_where(lx, at->off, &line, &col);
     cov_registration reg = {0};
     reg.file = sc->file;
     reg.line = (uint32_t)line;
@@ -548,21 +196,21 @@ static int read_decorator(scan *sc, const py_tok *at)
     sc->blen = 0;
     int npos = 0;
     size_t depth = 1;
-    py_tok t;
+    cov_py_tok t;
     for (;;) {
-        next_tok(lx, &t);
+        cov_py_next(lx, &t);
         if (lx->oom)
             return COV_ENOMEM;
-        if (t.kind == T_EOF) {
+        if (t.kind == COV_PY_EOF) {
             cov_warn(sc->d, sc->path, line, col, "@register_module( is never closed");
             return COV_OK;
         }
-        if (t.kind == T_OP && (t.op == '(' || t.op == '[' || t.op == '{')) {
+        if (t.kind == COV_PY_OP && (t.op == '(' || t.op == '[' || t.op == '{')) {
             depth++;
             a.kind = V_OTHER;
             continue;
         }
-        if (t.kind == T_OP && (t.op == ')' || t.op == ']' || t.op == '}')) {
+        if (t.kind == COV_PY_OP && (t.op == ')' || t.op == ']' || t.op == '}')) {
             if (--depth == 0)
                 break;
             continue;
@@ -576,24 +224,24 @@ static int read_decorator(scan *sc, const py_tok *at)
             sc->blen = 0;
             continue;
         }
-        if (a.kind == V_EMPTY && !a.klen && t.kind == T_NAME) {
-            py_tok eq;
-            next_tok(lx, &eq);
+        if (a.kind == V_EMPTY && !a.klen && t.kind == COV_PY_NAME) {
+            cov_py_tok eq;
+            cov_py_next(lx, &eq);
             if (is_op(&eq, '=')) {
                 a.koff = t.off;
                 a.klen = t.len;
                 continue;
             }
-            unget_tok(lx, &eq);
+            cov_py_unget(lx, &eq);
         }
         switch (a.kind) {
         case V_EMPTY:
-            a.kind = t.kind == T_NAME ? V_NAME : t.kind == T_STRING ? V_STRING : V_OTHER;
+            a.kind = t.kind == COV_PY_NAME ? V_NAME : t.kind == COV_PY_STRING ? V_STRING : V_OTHER;
             break;
         case V_NAME: a.kind = is_op(&t, '.') ? V_DOT : V_OTHER; continue;
-        case V_DOT: a.kind = t.kind == T_NAME ? V_NAME : V_OTHER; break;
+        case V_DOT: a.kind = t.kind == COV_PY_NAME ? V_NAME : V_OTHER; break;
         case V_STRING:
-            if (t.kind != T_STRING)
+            if (t.kind != COV_PY_STRING)
                 a.kind = V_OTHER;
             break;
         default: break;
@@ -639,45 +287,45 @@ static void drop_pending(scan *sc)
 /* Scans one file's text, appending its registrations. Returns 0 or COV_ENOMEM. */
 static int scan_text(scan *sc)
 {
-    py_lex *lx = &sc->lx;
+    cov_py_lex *lx = &sc->lx;
     cov_vec *regs = &sc->m->registrations;
     sc->pending = regs->count;
     sc->ncols = 0;
-    py_tok t;
+    cov_py_tok t;
     for (;;) {
-        next_tok(lx, &t);
+        cov_py_next(lx, &t);
         if (lx->oom)
             return COV_ENOMEM;
-        if (t.kind == T_EOF)
+        if (t.kind == COV_PY_EOF)
             break;
         if (!t.first)
             continue;
         if (is_op(&t, '@')) {
             /* A decorator: a dotted name, then maybe a call. */
-            py_tok at = t, last = {0};
-            next_tok(lx, &t);
-            while (t.kind == T_NAME) {
+            cov_py_tok at = t, last = {0};
+            cov_py_next(lx, &t);
+            while (t.kind == COV_PY_NAME) {
                 last = t;
-                next_tok(lx, &t);
+                cov_py_next(lx, &t);
                 if (!is_op(&t, '.'))
                     break;
-                next_tok(lx, &t);
+                cov_py_next(lx, &t);
             }
             if (tok_is(sc, &last, "register_module") && is_op(&t, '(')) {
                 int rc = read_decorator(sc, &at);
                 if (rc)
                     return rc;
             } else {
-                unget_tok(lx, &t);
+                cov_py_unget(lx, &t);
             }
             continue;
         }
         if (sc->pending == regs->count)
             continue;
-        py_tok name;
+        cov_py_tok name;
         if (tok_is(sc, &t, "class")) {
-            next_tok(lx, &name);
-            if (name.kind == T_NAME) {
+            cov_py_next(lx, &name);
+            if (name.kind == COV_PY_NAME) {
                 cov_sym cls = cov_model_intern(sc->m, lx->s + name.off, name.len);
                 if (cls == COV_SYM_OOM)
                     return COV_ENOMEM;
@@ -687,7 +335,7 @@ static int scan_text(scan *sc)
                 sc->ncols = 0;
                 continue;
             }
-            unget_tok(lx, &name);
+            cov_py_unget(lx, &name);
         }
         drop_pending(sc);
     }
@@ -705,16 +353,7 @@ static int scan_file_text(scan *sc, const char *path, const char *rel, const cha
     sc->file = cov_model_intern(sc->m, rel, strlen(rel));
     if (sc->file == COV_SYM_OOM)
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
-    fctx *stk = sc->lx.stk;
-    size_t scap = sc->lx.scap;
-    memset(&sc->lx, 0, sizeof sc->lx);
-    sc->lx.stk = stk; /* keep the context stack's memory across files */
-    sc->lx.scap = scap;
-    sc->lx.s = text;
-    sc->lx.n = len;
-    sc->lx.line = 1;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        sc->lx.i = sc->lx.lpos = sc->lx.lstart = 3; /* a BOM is not code */
+    cov_py_lex_start(&sc->lx, text, len);
     if (scan_text(sc))
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
     return COV_OK;
@@ -807,7 +446,7 @@ static int scan_checkout(cov_model *m, const char *dir, const cov_limits *lim,
         cov_free(sub);
     }
     cov_strvec_free(&entries);
-    cov_free(sc.lx.stk);
+    cov_py_lex_free(&sc.lx);
     cov_free(sc.cols);
     cov_free(sc.buf);
     cov_free(mods);
@@ -864,7 +503,7 @@ int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
             mod->count = m->registrations.count - first;
         }
     }
-    cov_free(sc.lx.stk);
+    cov_py_lex_free(&sc.lx);
     cov_free(sc.cols);
     cov_free(sc.buf);
     cov_free(copy);

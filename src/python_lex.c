@@ -218,9 +218,9 @@ static void string_tok(py_lex *lx, py_tok *t, size_t q, int fmt)
 /* Operators longer than one character; brackets are always one. */
 static size_t op_len(const char *p)
 {
-    static const char *const longer[] = {"**=", "//=", ">>=", "<<=", "...", "==", "!=", "<=",
-                                         ">=", "->", ":=", "**", "//", "<<", ">>", "+=",
-                                         "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="};
+    static const char *const longer[] = {
+        "**=", "//=", ">>=", "<<=", "...", "==", "!=", "<=", ">=", "->", ":=", "**",
+        "//",  "<<",  ">>",  "+=",  "-=",  "*=", "/=", "%=", "&=", "|=", "^=", "@="};
     for (size_t k = 0; k < sizeof longer / sizeof *longer; k++) {
         size_t n = strlen(longer[k]);
         if (strncmp(p, longer[k], n) == 0)
@@ -346,7 +346,6 @@ void cov_py_where(py_lex *lx, size_t off, int *line, int *col)
     *line = lx->line > INT32_MAX ? INT32_MAX : (int)lx->line;
     *col = cc > INT32_MAX ? INT32_MAX : (int)cc;
 }
-
 
 void cov_py_lex_start(py_lex *lx, const char *text, size_t len)
 {

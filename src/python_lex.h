@@ -14,10 +14,10 @@ enum {
     COV_PY_EOF,
     COV_PY_NEWLINE, /* ends each non-empty logical line */
     COV_PY_NAME,
-    COV_PY_STRING,  /* any string but an f- or t-string */
+    COV_PY_STRING, /* any string but an f- or t-string */
     COV_PY_FSTRING,
     COV_PY_NUMBER,
-    COV_PY_OP       /* an operator or delimiter, 1 to 3 characters */
+    COV_PY_OP /* an operator or delimiter, 1 to 3 characters */
 };
 
 typedef struct cov_py_tok {
@@ -41,11 +41,11 @@ typedef struct cov_py_fctx {
 typedef struct cov_py_lex {
     const char *s; /* NUL-terminated at n */
     size_t n, i;
-    size_t depth;  /* brackets open in code */
-    int has_tok;   /* the current logical line has a token */
+    size_t depth;     /* brackets open in code */
+    int has_tok;      /* the current logical line has a token */
     cov_py_fctx *stk; /* f-string contexts, innermost last; owned */
     size_t nstk, scap;
-    int oom;       /* the context stack could not grow: stop */
+    int oom;          /* the context stack could not grow: stop */
     int unterminated; /* internal: the string being read has no closing quote */
     cov_py_tok ahead; /* one token of lookahead */
     int has_ahead;

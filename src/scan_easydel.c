@@ -1,8 +1,8 @@
 /* EasyDeL checkout scanner: finds @register_module(...) decorators in
  * easydel/modules/<name>/<file>.py with the Python lexer of python_lex.h
  * (shared with the tt-forge-models scanner), so decorators shown in
- * docstrings or comments are not taken for code. Only the files directly in a module directory are read:
- * EasyDeL keeps each module flat. */
+ * docstrings or comments are not taken for code. Only the files directly in
+ * a module directory are read: EasyDeL keeps each module flat. */
 #include "load_easydel.h"
 #include "fsutil.h"
 #include "python_lex.h"

@@ -155,6 +155,13 @@ COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov
 /* A manifest from memory (buf not retained, need not be NUL-terminated). */
 COV_API int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name,
                                     const char *buf, size_t len, cov_error *err);
+/* A tt-forge-models checkout (the loaders tt-xla's tests run; tt-xla pins it
+ * at third_party/tt_forge_models): every loader.py under dir, read without
+ * running Python. One tree per dataset. The dataset's tests, loaded before
+ * or after, are joined to the loader variants their ids name; a test id
+ * naming none is a warning. */
+COV_API int cov_load_tt_forge_models(cov_engine *e, cov_dataset d, const char *dir,
+                                     cov_error *err);
 /* The built-in snapshot compiled into the library (data/). */
 COV_API int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err);
 

@@ -3,6 +3,7 @@
  * one line "covengine: FILE:LINE:COL: message" and exit status 2. */
 #include "covengine.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,7 +17,7 @@
 enum { EXIT_GATE = 1, EXIT_ERROR = 2, MAX_INPUTS = 256, WARNING_CAP = 50 };
 
 typedef struct input {
-    int kind; /* 't' tt-xla dir, 'c' config file, 'e' easydel */
+    int kind; /* 't' tt-xla dir, 'c' config file, 'e' easydel, 'f' tt-forge-models */
     cov_dataset dataset;
     const char *path;
     const char *framework; /* for 'c' */
@@ -261,7 +262,8 @@ typedef struct cli_option {
     size_t flag;         /* ACT_PLAN_FLAG, ACT_FLAG: PLAN_FLAG(field), 0 for none */
     size_t limit;        /* ACT_LIMIT: LIMIT_FIELD(field) */
     uint64_t scale;      /* ACT_LIMIT: the unit of the number given */
-    int kind;            /* ACT_INPUT: 't' tt-xla dir, 'c' config file, 'e' easydel */
+    int kind;            /* ACT_INPUT: 't' tt-xla dir, 'c' config file, 'e' easydel,
+                            'f' tt-forge-models */
     cov_dataset dataset; /* ACT_INPUT */
 } cli_option;
 
@@ -280,10 +282,16 @@ static const cli_option options[] = {
     {.name = "--easydel", .action = ACT_INPUT, .group = G_INPUT, .arg = "PATH",
      .help = "EasyDeL manifest (.json) or checkout directory", .kind = 'e',
      .dataset = COV_HEAD},
+    {.name = "--tt-forge-models", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
+     .help = "the loaders the tests run (default: --tt-xla's third_party/tt_forge_models)",
+     .kind = 'f', .dataset = COV_HEAD},
     {.name = "--base-tt-xla", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
      .help = "the base's tt-xla tree", .kind = 't', .dataset = COV_BASE},
     {.name = "--base-easydel", .action = ACT_INPUT, .group = G_BASE, .arg = "PATH",
      .help = "the base's EasyDeL inventory (default: the head's)", .kind = 'e',
+     .dataset = COV_BASE},
+    {.name = "--base-tt-forge-models", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
+     .help = "the base's tt-forge-models tree (default: --base-tt-xla's)", .kind = 'f',
      .dataset = COV_BASE},
     {.name = "--baseline", .action = ACT_VALUE, .group = G_BASE, .arg = "REPORT.json",
      .help = "or a previous --format json report as the base", .engine = "baseline"},
@@ -514,6 +522,62 @@ static int parse_args(int argc, char **argv, plan *p, cov_engine *e)
     return -1;
 }
 
+/* DIR/third_party/tt_forge_models of a tt-xla checkout, when it is a
+ * directory with something in it (a submodule never checked out is an empty
+ * directory): into buf, or NULL. */
+static const char *pinned_forge(const char *ttxla, char *buf, size_t size)
+{
+    size_t n = strlen(ttxla);
+    while (n > 1 && ttxla[n - 1] == '/')
+        n--;
+    if ((size_t)snprintf(buf, size, "%.*s/third_party/tt_forge_models", (int)n, ttxla) >= size)
+        return NULL;
+    DIR *dh = opendir(buf);
+    if (!dh)
+        return NULL;
+    int any = 0;
+    for (struct dirent *de; !any && (de = readdir(dh));)
+        any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    closedir(dh);
+    return any ? buf : NULL;
+}
+
+/* The tree a tt-xla checkout pins, unless one was given: the first --tt-xla
+ * (--base-tt-xla) of each dataset that has one. */
+static int load_pinned_forge(cov_engine *e, const plan *p)
+{
+    int forge[2] = {0, 0};
+    for (int i = 0; i < p->ninputs; i++)
+        if (p->inputs[i].kind == 'f')
+            forge[p->inputs[i].dataset] = 1;
+    for (int i = 0; i < p->ninputs; i++) {
+        const input *in = &p->inputs[i];
+        char buf[4096];
+        cov_error err;
+        const char *dir = in->kind == 't' && !forge[in->dataset]
+                              ? pinned_forge(in->path, buf, sizeof buf)
+                              : NULL;
+        if (!dir)
+            continue;
+        forge[in->dataset] = 1;
+        int rc = cov_load_tt_forge_models(e, in->dataset, dir, &err);
+        if (rc == COV_EINPUT) {
+            /* Not a loader tree after all: the run goes on without one. */
+            err.code = COV_OK;
+            print_warning(NULL, &err);
+        } else if (rc != COV_OK) {
+            return report_error(&err);
+        } else if (cov_engine_set_option(e, in->dataset == COV_HEAD
+                                                ? "tt_forge_models_found"
+                                                : "base_tt_forge_models_found",
+                                         dir) != COV_OK) {
+            fprintf(stderr, "covengine: out of memory\n");
+            return EXIT_ERROR;
+        }
+    }
+    return 0;
+}
+
 static int load_inputs(cov_engine *e, const plan *p)
 {
     cov_error err;
@@ -530,11 +594,16 @@ static int load_inputs(cov_engine *e, const plan *p)
             rc = cov_load_ttxla(e, in->dataset, in->path, &err);
         else if (in->kind == 'c')
             rc = cov_load_config(e, in->dataset, in->path, in->framework, &err);
+        else if (in->kind == 'f')
+            rc = cov_load_tt_forge_models(e, in->dataset, in->path, &err);
         else
             rc = cov_load_easydel(e, in->dataset, in->path, &err);
         if (rc != COV_OK)
             return report_error(&err);
     }
+    int rc = load_pinned_forge(e, p);
+    if (rc)
+        return rc;
     progress_clear();
     cov_engine_set_progress_handler(e, NULL, NULL);
     return 0;

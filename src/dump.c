@@ -1,6 +1,7 @@
 #include "dump.h"
 
 #include "alloc.h"
+#include "load_forge.h"
 #include "strbuf.h"
 #include "yaml_scalar.h"
 
@@ -180,6 +181,29 @@ static cJSON *task_path_json(jctx *c, cov_sym task)
     return arr;
 }
 
+/* The loader variant test i joined to: {path, variant, source, group,
+ * checkpoint, model, file, line}, or null. */
+static cJSON *test_loader_json(jctx *c, uint32_t i)
+{
+    const cov_model *m = c->m;
+    const cov_lvariant *v = cov_model_test_lvariant(m, i);
+    if (!v)
+        return cJSON_CreateNull();
+    const cov_loader *L = COV_VEC_AT(m->loaders, cov_loader, v->loader);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add(c, o, "path", sym_json(c, L->path));
+    add(c, o, "variant", sym_json(c, v->value));
+    add(c, o, "source", sym_json(c, v->field[COV_LF_SOURCE]));
+    add(c, o, "group", sym_json(c, v->field[COV_LF_GROUP]));
+    add(c, o, "checkpoint", sym_json(c, v->checkpoint));
+    add(c, o, "model", sym_json(c, v->field[COV_LF_MODEL]));
+    add(c, o, "file", sym_json(c, v->file));
+    add(c, o, "line", cJSON_CreateNumber(v->line));
+    return o;
+}
+
 static cJSON *test_json(jctx *c, const cov_test *t)
 {
     const cov_model *m = c->m;
@@ -227,6 +251,11 @@ static cJSON *test_json(jctx *c, const cov_test *t)
     add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
     add(c, o, "line", cJSON_CreateNumber(t->line));
     add(c, o, "column", cJSON_CreateNumber(t->column));
+    uint32_t i = (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0));
+    add(c, o, "loader", test_loader_json(c, i));
+    char why[1200];
+    const char *reason = cov_forge_unknown_reason(m, i, why, sizeof why);
+    add(c, o, "loader_unknown", reason ? cJSON_CreateString(reason) : cJSON_CreateNull());
     return o;
 }
 
@@ -309,6 +338,88 @@ static cJSON *source_json(jctx *c, const cov_source *s)
     return o;
 }
 
+static cJSON *lvariant_json(jctx *c, const cov_lvariant *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add(c, o, "name", sym_json(c, v->name));
+    add(c, o, "value", sym_json(c, v->value));
+    add(c, o, "checkpoint", sym_json(c, v->checkpoint));
+    add(c, o, "line", cJSON_CreateNumber(v->line));
+    add(c, o, "tested", cJSON_CreateBool(v->tests > 0));
+    add(c, o, "tests", cJSON_CreateNumber(v->tests));
+    for (int f = 0; f < COV_LF_COUNT; f++)
+        add(c, o, cov_loader_field_name(f), sym_json(c, v->field[f]));
+    add(c, o, "prefill", cJSON_CreateBool(v->prefill));
+    return o;
+}
+
+/* One loader: the fields of DESIGN.md 5 and, additively, how each ModelInfo
+ * field is written ("fields"), its base (adapters), default variant,
+ * readability, LLM phases and config entries. */
+static cJSON *loader_json(jctx *c, const cov_loader *L)
+{
+    const cov_model *m = c->m;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add(c, o, "path", sym_json(c, L->path));
+    add(c, o, "file", sym_json(c, L->file));
+    add(c, o, "line", L->line ? cJSON_CreateNumber(L->line) : cJSON_CreateNull());
+    cJSON *computed = cJSON_CreateArray(), *fields = cJSON_CreateObject();
+    static const int order[] = {COV_LF_FRAMEWORK, COV_LF_SOURCE, COV_LF_GROUP, COV_LF_TASK,
+                                COV_LF_MODEL};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        const cov_loader_field *f = &L->f[order[k]];
+        const char *name = cov_loader_field_name(order[k]);
+        add(c, o, name, f->how == COV_LV_LITERAL ? sym_json(c, f->value) : cJSON_CreateNull());
+    }
+    for (int k = 0; k < COV_LF_COUNT; k++) {
+        const cov_loader_field *f = &L->f[k];
+        const char *name = cov_loader_field_name(k);
+        if (computed && f->how != COV_LV_LITERAL && f->how != COV_LV_ABSENT &&
+            !cJSON_AddItemToArray(computed, cJSON_CreateString(name)))
+            c->ok = 0;
+        cJSON *fo = cJSON_CreateObject();
+        if (fo) {
+            add(c, fo, "how", cJSON_CreateString(cov_loader_how_name(f->how)));
+            add(c, fo, "line", f->line ? cJSON_CreateNumber(f->line) : cJSON_CreateNull());
+            if (f->how == COV_LV_CANDIDATES)
+                add(c, fo, "candidates", list_json(c, f->cands));
+        }
+        add(c, fields, name, fo);
+    }
+    add(c, o, "computed", computed);
+    add(c, o, "fields", fields);
+    add(c, o, "base", sym_json(c, L->base));
+    add(c, o, "default_variant", sym_json(c, L->default_variant));
+    add(c, o, "readable", cJSON_CreateBool(L->readable));
+    cJSON *phases = cJSON_CreateArray();
+    if (phases && (L->phases & COV_LOADER_DECODE))
+        cJSON_AddItemToArray(phases, cJSON_CreateString("llm_decode"));
+    if (phases && (L->phases & COV_LOADER_PREFILL))
+        cJSON_AddItemToArray(phases, cJSON_CreateString("llm_prefill"));
+    add(c, o, "llm_phases", phases);
+    uint32_t tests = 0;
+    cJSON *vars = cJSON_CreateArray();
+    for (uint32_t k = 0; k < L->count; k++) {
+        const cov_lvariant *v = COV_VEC_AT(m->lvariants, cov_lvariant, L->first + k);
+        tests += v->tests;
+        if (L->variantless || !vars)
+            continue;
+        cJSON *vo = lvariant_json(c, v);
+        if (!vo || !cJSON_AddItemToArray(vars, vo)) {
+            cJSON_Delete(vo);
+            c->ok = 0;
+        }
+    }
+    add(c, o, "variants", vars);
+    add(c, o, "tested", cJSON_CreateBool(tests > 0));
+    add(c, o, "tests", cJSON_CreateNumber(tests));
+    return o;
+}
+
 /* Prints one element compactly after a separator and frees it. */
 static void emit(jctx *c, cov_buf *b, cJSON *item, int first)
 {
@@ -368,7 +479,23 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
             cov_buf_adds(&b, "]}");
         }
     }
-    cov_buf_adds(&b, "\n}\n");
+    cov_buf_adds(&b, ",\n\"tt_forge_models\": ");
+    if (!m->has_forge) {
+        cov_buf_adds(&b, "null");
+    } else {
+        cJSON *head = cJSON_CreateObject();
+        if (head) {
+            add(&c, head, "source",
+                cJSON_CreateString(cov_model_source(m, m->forge_source)->path));
+            add(&c, head, "loaders", cJSON_CreateNumber(m->loaders.count));
+            add(&c, head, "unknown", cJSON_CreateNumber(m->unknown));
+        }
+        emit(&c, &b, head, 1);
+    }
+    cov_buf_adds(&b, ",\n\"loaders\": [");
+    for (uint32_t i = 0; c.ok && i < m->loaders.count; i++)
+        emit(&c, &b, loader_json(&c, COV_VEC_AT(m->loaders, cov_loader, i)), i == 0);
+    cov_buf_adds(&b, "]\n}\n");
     if (!c.ok) {
         cov_buf_free(&b);
         cov_fail(d, COV_ENOMEM, NULL, 0, 0, "out of memory writing the dump");

@@ -6,6 +6,7 @@
 #include "embedded.h"
 #include "fsutil.h"
 #include "load_easydel.h"
+#include "load_forge.h"
 #include "load_ttxla.h"
 #include "lua_bridge.h"
 
@@ -171,9 +172,19 @@ static int bad_dataset(cov_dataset d, cov_error *err)
     return 1;
 }
 
-/* Every loader ends here: mark the dataset as used on success. */
-static int loaded(cov_engine *e, cov_dataset d, int rc)
+/* Every loader ends here. On success the dataset's tests are joined to its
+ * tt-forge-models loaders (warning about the tests this load added, or about
+ * all of them when it added the tree) and the dataset is marked as used; a
+ * join that runs out of memory undoes the load. */
+static int loaded(cov_engine *e, cov_dataset d, int rc, const cov_model_mark *mark,
+                  cov_diag *diag)
 {
+    if (rc == COV_OK) {
+        cov_model *m = &e->models[d];
+        rc = cov_forge_join(m, mark->has_forge ? mark->tests : 0, diag);
+        if (rc != COV_OK)
+            cov_model_rollback(m, mark);
+    }
     if (rc == COV_OK) {
         e->loaded[d] = 1;
         e->generation[d]++;
@@ -221,7 +232,10 @@ int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_diag diag = cov_engine_load_diag(e, d, err);
-    return loaded(e, d, cov_load_ttxla_tree(&e->models[d], dir, &e->limits, &diag));
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d, cov_load_ttxla_tree(&e->models[d], dir, &e->limits, &diag), &mark,
+                  &diag);
 }
 
 int cov_load_config(cov_engine *e, cov_dataset d, const char *path, const char *framework,
@@ -231,8 +245,11 @@ int cov_load_config(cov_engine *e, cov_dataset d, const char *path, const char *
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_diag diag = cov_engine_load_diag(e, d, err);
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
     return loaded(e, d,
-                  cov_load_ttxla_file(&e->models[d], path, framework, &e->limits, &diag));
+                  cov_load_ttxla_file(&e->models[d], path, framework, &e->limits, &diag),
+                  &mark, &diag);
 }
 
 int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name, const char *buf,
@@ -242,8 +259,12 @@ int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name, const
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_diag diag = cov_engine_load_diag(e, d, err);
-    return loaded(e, d, cov_load_ttxla_buffer(&e->models[d], name, buf, len, framework,
-                                              &e->limits, &diag));
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d,
+                  cov_load_ttxla_buffer(&e->models[d], name, buf, len, framework, &e->limits,
+                                        &diag),
+                  &mark, &diag);
 }
 
 int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *err)
@@ -252,7 +273,10 @@ int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_diag diag = cov_engine_load_diag(e, d, err);
-    return loaded(e, d, cov_load_easydel_path(&e->models[d], path, &e->limits, &diag));
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d, cov_load_easydel_path(&e->models[d], path, &e->limits, &diag), &mark,
+                  &diag);
 }
 
 int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name, const char *buf,
@@ -262,8 +286,23 @@ int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name, cons
     if (bad_dataset(d, err))
         return COV_EUSAGE;
     cov_diag diag = cov_engine_load_diag(e, d, err);
-    return loaded(e, d, cov_load_easydel_manifest(&e->models[d], name, buf, len,
-                                                  &e->limits, &diag));
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d,
+                  cov_load_easydel_manifest(&e->models[d], name, buf, len, &e->limits, &diag),
+                  &mark, &diag);
+}
+
+int cov_load_tt_forge_models(cov_engine *e, cov_dataset d, const char *dir, cov_error *err)
+{
+    cov_error_clear(err);
+    if (bad_dataset(d, err))
+        return COV_EUSAGE;
+    cov_diag diag = cov_engine_load_diag(e, d, err);
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d, cov_load_forge_tree(&e->models[d], dir, &e->limits, &diag), &mark,
+                  &diag);
 }
 
 /* The snapshot's YAML files sit in data/<framework>/; its manifest is the one
@@ -297,7 +336,7 @@ int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err)
     }
     if (rc != COV_OK)
         cov_model_rollback(m, &mark);
-    return loaded(e, d, rc);
+    return loaded(e, d, rc, &mark, &diag);
 }
 
 int cov_engine_set_report(cov_engine *e, const char *text, size_t len)

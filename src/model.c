@@ -71,8 +71,30 @@ const char *cov_source_kind_name(int kind)
     case COV_SOURCE_PLACEHOLDERS: return "placeholders";
     case COV_SOURCE_EASYDEL_MANIFEST: return "easydel_manifest";
     case COV_SOURCE_EASYDEL_CHECKOUT: return "easydel_checkout";
+    case COV_SOURCE_TT_FORGE_MODELS: return "tt_forge_models";
     default: return "unknown";
     }
+}
+
+const char *cov_loader_field_name(int field)
+{
+    static const char *const names[COV_LF_COUNT] = {"source", "group", "task", "model",
+                                                    "framework"};
+    return field >= 0 && field < COV_LF_COUNT ? names[field] : NULL;
+}
+
+const char *cov_loader_how_name(int how)
+{
+    static const char *const names[] = {"absent", "literal", "per_variant", "candidates",
+                                        "computed"};
+    return how >= 0 && how <= COV_LV_COMPUTED ? names[how] : NULL;
+}
+
+const cov_lvariant *cov_model_test_lvariant(const cov_model *m, uint32_t i)
+{
+    if (!m->has_forge || !m->join || i >= m->join_cap || !m->join[i])
+        return NULL;
+    return COV_VEC_AT(m->lvariants, cov_lvariant, m->join[i] - 1);
 }
 
 int cov_test_status(const cov_test *t)
@@ -130,6 +152,11 @@ void cov_model_free(cov_model *m)
     cov_vec_free(&m->modules);
     cov_vec_free(&m->registrations);
     cov_vec_free(&m->duplicates);
+    cov_vec_free(&m->loaders);
+    cov_vec_free(&m->lvariants);
+    cov_free(m->loader_slots);
+    cov_free(m->lvariant_slots);
+    cov_free(m->join);
     cov_agg_free(m->standing);
     cov_free(m->suffix_slots);
     cov_free(m->id_slots);
@@ -372,6 +399,9 @@ void cov_model_mark_take(const cov_model *m, cov_model_mark *k)
     k->easydel_date = m->easydel_date;
     k->easydel_source_name = m->easydel_source_name;
     k->easydel_source = m->easydel_source;
+    k->has_forge = m->has_forge;
+    k->loaders = m->loaders.count;
+    k->lvariants = m->lvariants.count;
 }
 
 int cov_model_rollback(cov_model *m, const cov_model_mark *k)
@@ -393,6 +423,17 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     m->easydel_date = k->easydel_date;
     m->easydel_source_name = k->easydel_source_name;
     m->easydel_source = k->easydel_source;
+    if (m->has_forge && !k->has_forge) {
+        /* The tree's lookups go with it; the join covers no test again. */
+        cov_free(m->loader_slots);
+        cov_free(m->lvariant_slots);
+        m->loader_slots = m->lvariant_slots = NULL;
+        m->loader_mask = m->lvariant_mask = 0;
+        m->unknown = 0;
+    }
+    m->has_forge = k->has_forge;
+    m->loaders.count = k->loaders;
+    m->lvariants.count = k->lvariants;
     if (!rebuild || !m->id_slots)
         return COV_OK;
     /* Drop index entries of the removed tests by rebuilding from the rest. */

@@ -115,7 +115,8 @@ enum {
     COV_SOURCE_TEST_CONFIG,
     COV_SOURCE_PLACEHOLDERS,
     COV_SOURCE_EASYDEL_MANIFEST,
-    COV_SOURCE_EASYDEL_CHECKOUT
+    COV_SOURCE_EASYDEL_CHECKOUT,
+    COV_SOURCE_TT_FORGE_MODELS
 };
 const char *cov_source_kind_name(int kind);
 
@@ -137,6 +138,54 @@ typedef struct cov_module {
     cov_sym type;          /* a manifest's free-text "type", NONE if not given */
     uint32_t first, count; /* registrations in model->registrations */
 } cov_module;
+
+/* tt-forge-models loaders (DESIGN.md 3.4, load_forge.h). The ModelInfo
+ * fields a loader's _get_model_info returns: */
+enum { COV_LF_SOURCE, COV_LF_GROUP, COV_LF_TASK, COV_LF_MODEL, COV_LF_FRAMEWORK, COV_LF_COUNT };
+const char *cov_loader_field_name(int field); /* "source", "group", ... */
+
+/* How such a field is written: one literal for every variant; a literal per
+ * variant (a conditional on the variant); candidates (a conditional on
+ * something else: several values, none known to apply); computed (anything
+ * else: never guessed); absent (no ModelInfo call or no such argument). */
+enum { COV_LV_ABSENT, COV_LV_LITERAL, COV_LV_PER_VARIANT, COV_LV_CANDIDATES, COV_LV_COMPUTED };
+const char *cov_loader_how_name(int how); /* "absent", "literal", ... */
+
+typedef struct cov_loader_field {
+    uint8_t how;    /* COV_LV_* */
+    cov_sym value;  /* LITERAL: the string, or an enum member's name ("EASYDEL") */
+    uint32_t cands; /* CANDIDATES: list handle of the values it may take */
+    uint32_t line;  /* of its expression, or of what made it computed; 0 = absent */
+} cov_loader_field;
+
+enum { COV_LOADER_DECODE = 1, COV_LOADER_PREFILL = 2 }; /* LLM phases served */
+
+typedef struct cov_loader {
+    cov_sym path;            /* its directory, relative to the tree: "gpt2/causal_lm/jax" */
+    cov_sym file;            /* its loader.py as read (tree path joined) */
+    uint32_t line;           /* of "class ModelLoader"; 0 when there is none */
+    cov_sym base;            /* an adapter (_lora/_dora): its base loader's path */
+    cov_sym default_variant; /* DEFAULT_VARIANT's member name, NONE if not given */
+    cov_sym family, task;    /* the join key: path = family[/task]/<fw> */
+    uint8_t mfw;             /* COV_MFW_* of the last component; NONE: ids never name it */
+    uint8_t readable;        /* the lexer could follow the file (and an adapter's base) */
+    uint8_t phases;          /* COV_LOADER_DECODE | COV_LOADER_PREFILL */
+    uint8_t variantless;     /* declares no variants: one slot stands for the loader */
+    uint32_t first, count;   /* its variants in model->lvariants (count >= 1) */
+    cov_loader_field f[COV_LF_COUNT];
+} cov_loader;
+
+typedef struct cov_lvariant {
+    cov_sym name;       /* ModelVariant member ("BASE"); NONE for a variantless slot */
+    cov_sym value;      /* its string value, what ids name ("Base"); NONE if not a literal */
+    cov_sym checkpoint; /* pretrained_model_name when a literal */
+    cov_sym file;       /* the file that declares it (an adapter's base loader) */
+    uint32_t line;      /* of its _VARIANTS key (the loader's line when variantless) */
+    uint32_t loader;    /* index into model->loaders */
+    cov_sym field[COV_LF_COUNT]; /* the fields' values for this variant, NONE if unknown */
+    uint8_t prefill;    /* the prefill class (ForgePrefillModel) serves it */
+    uint32_t tests;     /* config entries joined to it (the last join) */
+} cov_lvariant;
 
 /* A growable array of fixed-size items; cov_vec_push returns the new zeroed
  * slot or NULL on OOM. */
@@ -163,6 +212,16 @@ typedef struct cov_model {
     uint32_t easydel_source;   /* index into sources */
     cov_vec modules;           /* cov_module */
     cov_vec registrations;     /* cov_registration */
+    /* tt-forge-models */
+    int has_forge;
+    uint32_t forge_source;     /* index into sources */
+    cov_vec loaders;           /* cov_loader, in the order of their files' paths */
+    cov_vec lvariants;         /* cov_lvariant */
+    uint32_t *loader_slots, loader_mask;   /* (family, task, mfw) -> loader + 1 */
+    uint32_t *lvariant_slots, lvariant_mask; /* (loader, value) -> lvariant + 1 */
+    uint32_t *join;            /* per test: its lvariant + 1, 0 = none (cov_forge_join) */
+    uint32_t join_cap;
+    uint32_t unknown;          /* tests the last join found no loader variant for */
     /* lookups */
     uint32_t *suffix_slots, suffix_mask; /* suffix text sym -> index */
     uint32_t *id_slots, id_mask;         /* (framework, id) -> test index + 1 */
@@ -246,6 +305,9 @@ const struct cov_agg *cov_model_standing(const cov_model *m);
  * another file) for ds:duplicates(). Returns 0 or COV_ENOMEM. */
 int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier);
 
+/* The loader variant test i joined to, or NULL (no tree, or none found). */
+const cov_lvariant *cov_model_test_lvariant(const cov_model *m, uint32_t i);
+
 /* Effective status of t: the entry's, UNSPECIFIED when absent. */
 int cov_test_status(const cov_test *t);
 
@@ -258,6 +320,8 @@ typedef struct cov_model_mark {
     int has_easydel;
     cov_sym easydel_revision, easydel_date, easydel_source_name;
     uint32_t easydel_source;
+    int has_forge;
+    uint32_t loaders, lvariants;
 } cov_model_mark;
 
 void cov_model_mark_take(const cov_model *m, cov_model_mark *mark);

@@ -8,7 +8,8 @@
 static const char *const key_names[COV_K_COUNT] = {
     "framework", "family", "task_path", "variant", "model_framework", "llm_phase",
     "strategy", "parallelism", "mesh", "exec", "run_mode", "seq", "batch", "status",
-    "bringup_status", "file", "parsed", "has_reason"};
+    "bringup_status", "file", "parsed", "has_reason", "source", "group", "checkpoint",
+    "loader"};
 
 const char *cov_agg_key_name(int kind)
 {
@@ -95,6 +96,20 @@ uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind)
     case COV_K_FILE: return t->source + 1;
     case COV_K_PARSED: return t->parsed;
     case COV_K_HAS_REASON: return t->f.reason != COV_SYM_NONE;
+    case COV_K_SOURCE:
+    case COV_K_GROUP:
+    case COV_K_CHECKPOINT:
+    case COV_K_LOADER: {
+        const cov_lvariant *v =
+            cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
+        if (!v)
+            return 0;
+        if (kind == COV_K_LOADER)
+            return COV_VEC_AT(m->loaders, cov_loader, v->loader)->path;
+        return kind == COV_K_CHECKPOINT ? v->checkpoint
+               : kind == COV_K_SOURCE   ? v->field[COV_LF_SOURCE]
+                                        : v->field[COV_LF_GROUP];
+    }
     default: return 0;
     }
 }

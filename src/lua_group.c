@@ -152,7 +152,9 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
  * work on these groups (hundreds) rather than on tests (up to millions). Keys:
  * framework, family, task_path, variant, model_framework, llm_phase, strategy,
  * parallelism, mesh, exec, run_mode, seq, batch, status, bringup_status,
- * file, parsed, has_reason. Each group, in order of first appearance, is
+ * file, parsed, has_reason, and from the tt-forge-models loader variant a
+ * test joined to: source, group, checkpoint, loader (its path; nil for a
+ * test that names none). Each group, in order of first appearance, is
  * `{<key> = value, ..., count = n, status = {NAME = n}, bringup = {NAME = n},
  * arch_status = {arch = {NAME = n}}, first = <test view>}`; `arch_status`
  * gives, for each arch that some test of the group overrides, the effective

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "lua_bridge.h"
 #include "lua_filter.h"
+#include "load_forge.h"
 #include "lua_json.h"
 #include "yaml_scalar.h"
 
@@ -334,6 +335,53 @@ static void get_column(lua_State *L, const cov_model *m, const cov_test *t)
     lua_pushinteger(L, t->column);
 }
 
+/* The loader variant a test joined to (NULL: none). */
+static const cov_lvariant *lvariant_of(const cov_model *m, const cov_test *t)
+{
+    return cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
+}
+static void get_source(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->field[COV_LF_SOURCE] : COV_SYM_NONE);
+}
+static void get_group(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->field[COV_LF_GROUP] : COV_SYM_NONE);
+}
+static void get_checkpoint(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->checkpoint : COV_SYM_NONE);
+}
+static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    if (!v) {
+        lua_pushnil(L);
+        return;
+    }
+    const cov_loader *ld = COV_VEC_AT(m->loaders, cov_loader, v->loader);
+    lua_createtable(L, 0, 8);
+    push_sym(L, m, ld->path);
+    lua_setfield(L, -2, "path");
+    push_sym(L, m, v->value);
+    lua_setfield(L, -2, "variant");
+    push_sym(L, m, v->field[COV_LF_SOURCE]);
+    lua_setfield(L, -2, "source");
+    push_sym(L, m, v->field[COV_LF_GROUP]);
+    lua_setfield(L, -2, "group");
+    push_sym(L, m, v->checkpoint);
+    lua_setfield(L, -2, "checkpoint");
+    push_sym(L, m, v->field[COV_LF_MODEL]);
+    lua_setfield(L, -2, "model");
+    push_sym(L, m, v->file);
+    lua_setfield(L, -2, "file");
+    lua_pushinteger(L, v->line);
+    lua_setfield(L, -2, "line");
+}
+
 /*** @section Test views
  * `ds:tests()` and `ds:test(i)` hand out read-only views of single tests;
  * each property is computed when read, and reading an unknown one is an
@@ -346,8 +394,13 @@ static void get_column(lua_State *L, const cov_model *m, const cov_test *t)
  * when absent), `status_given`, `bringup_status`, `reason`, `markers`,
  * `supported_archs`, `arch_overrides` (arch -> {status, bringup_status,
  * reason, ...}), `extra` (every other field, typed as YAML 1.1 reads it),
- * `file`, `line`, `column`. `tostring(t)` is the id; views compare equal
- * when they show the same test.
+ * `file`, `line`, `column`. With a tt-forge-models tree loaded, `loader`
+ * is the loader variant the id names: `{path, variant, source, group,
+ * checkpoint, model, file, line}` (nil when the id names none: see
+ * `ds:unknown_ids()`), and `source`, `group` (the ModelInfo fields for that
+ * variant: "EASYDEL", "RED"; nil when not literal) and `checkpoint` (its
+ * pretrained_model_name) are its fields. `tostring(t)` is the id; views
+ * compare equal when they show the same test.
  */
 static const struct {
     const char *name;
@@ -379,6 +432,10 @@ static const struct {
     {"file", get_file},
     {"line", get_line},
     {"column", get_column},
+    {"source", get_source},
+    {"group", get_group},
+    {"checkpoint", get_checkpoint},
+    {"loader", get_loader},
 };
 
 /*** t:status_on(arch) -> status
@@ -650,9 +707,200 @@ static int ds_easydel(lua_State *L)
     return 1;
 }
 
+static void push_lvariant(lua_State *L, const cov_model *m, const cov_lvariant *v)
+{
+    lua_createtable(L, 0, 12);
+    push_sym(L, m, v->name);
+    lua_setfield(L, -2, "name");
+    push_sym(L, m, v->value);
+    lua_setfield(L, -2, "value");
+    push_sym(L, m, v->checkpoint);
+    lua_setfield(L, -2, "checkpoint");
+    lua_pushinteger(L, v->line);
+    lua_setfield(L, -2, "line");
+    lua_pushboolean(L, v->tests > 0);
+    lua_setfield(L, -2, "tested");
+    lua_pushinteger(L, v->tests);
+    lua_setfield(L, -2, "tests");
+    lua_pushboolean(L, v->prefill);
+    lua_setfield(L, -2, "prefill");
+    for (int f = 0; f < COV_LF_COUNT; f++) {
+        push_sym(L, m, v->field[f]);
+        lua_setfield(L, -2, cov_loader_field_name(f));
+    }
+}
+
+static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
+{
+    lua_createtable(L, 0, 20);
+    push_sym(L, m, ld->path);
+    lua_setfield(L, -2, "path");
+    push_sym(L, m, ld->file);
+    lua_setfield(L, -2, "file");
+    lua_pushinteger(L, ld->line);
+    lua_setfield(L, -2, "line");
+    push_sym(L, m, ld->family);
+    lua_setfield(L, -2, "family");
+    push_sym(L, m, ld->task);
+    lua_setfield(L, -2, "task_path");
+    push_name(L, cov_model_framework_name(ld->mfw));
+    lua_setfield(L, -2, "model_framework");
+    push_sym(L, m, ld->base);
+    lua_setfield(L, -2, "base");
+    push_sym(L, m, ld->default_variant);
+    lua_setfield(L, -2, "default_variant");
+    lua_pushboolean(L, ld->readable);
+    lua_setfield(L, -2, "readable");
+    lua_createtable(L, 2, 0);
+    int np = 0;
+    if (ld->phases & COV_LOADER_DECODE) {
+        lua_pushliteral(L, "llm_decode");
+        lua_rawseti(L, -2, ++np);
+    }
+    if (ld->phases & COV_LOADER_PREFILL) {
+        lua_pushliteral(L, "llm_prefill");
+        lua_rawseti(L, -2, ++np);
+    }
+    lua_setfield(L, -2, "llm_phases");
+    lua_createtable(L, 0, COV_LF_COUNT); /* fields */
+    lua_createtable(L, COV_LF_COUNT, 0); /* computed */
+    int nc = 0;
+    for (int f = 0; f < COV_LF_COUNT; f++) {
+        const cov_loader_field *lf = &ld->f[f];
+        const char *name = cov_loader_field_name(f);
+        push_sym(L, m, lf->how == COV_LV_LITERAL ? lf->value : COV_SYM_NONE);
+        lua_setfield(L, -4, name);
+        if (lf->how != COV_LV_LITERAL && lf->how != COV_LV_ABSENT) {
+            lua_pushstring(L, name);
+            lua_rawseti(L, -2, ++nc);
+        }
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, cov_loader_how_name(lf->how));
+        lua_setfield(L, -2, "how");
+        if (lf->line) {
+            lua_pushinteger(L, lf->line);
+            lua_setfield(L, -2, "line");
+        }
+        if (lf->how == COV_LV_CANDIDATES) {
+            push_list(L, m, lf->cands);
+            lua_setfield(L, -2, "candidates");
+        }
+        lua_setfield(L, -3, name);
+    }
+    lua_setfield(L, -3, "computed");
+    lua_setfield(L, -2, "fields");
+    uint32_t tests = 0;
+    lua_createtable(L, ld->variantless ? 0 : (int)ld->count, 0);
+    for (uint32_t k = 0; k < ld->count; k++) {
+        const cov_lvariant *v = COV_VEC_AT(m->lvariants, cov_lvariant, ld->first + k);
+        tests += v->tests;
+        if (ld->variantless)
+            continue;
+        push_lvariant(L, m, v);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "variants");
+    lua_pushboolean(L, tests > 0);
+    lua_setfield(L, -2, "tested");
+    lua_pushinteger(L, tests);
+    lua_setfield(L, -2, "tests");
+}
+
+/*** ds:loaders() -> array
+ * The tt-forge-models loaders (empty without a tree), in the order of their
+ * files' paths: `{path, file, line, family, task_path, model_framework,
+ * source, group, task, model, framework, computed, fields, base,
+ * default_variant, readable, llm_phases, variants, tested, tests}`. `path`
+ * is the loader's directory ("gpt2/causal_lm/jax"), `family` and
+ * `task_path` its parts, `model_framework` "jax" or "pytorch" when test ids
+ * can name it (nil for onnx/ and the like). `source`, `group`, `task`,
+ * `model`, `framework` are the ModelInfo fields when one literal holds for
+ * every variant; `computed` names the others, and `fields[name]` says how
+ * each is written: `{how = "literal" | "per_variant" | "candidates" |
+ * "computed" | "absent", line, candidates}`. `base` is an adapter's base
+ * loader, `readable` false when the lexer could not follow the file.
+ * `variants`: `{name, value, checkpoint, line, tested, tests, prefill,
+ * source, group, task, model, framework}` (the fields for that variant, nil
+ * where not known); a loader without variants has none, and its own
+ * `tested`/`tests` count the entries naming it. A variant (or variantless
+ * loader) with `tested` false is *unlisted*: no config entry names it.
+ */
+static int ds_loaders(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->loaders.count, 0);
+    for (uint32_t i = 0; i < m->loaders.count; i++) {
+        push_loader(L, m, COV_VEC_AT(m->loaders, cov_loader, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:tt_forge_models() -> table | nil
+ * `{source, loaders, unknown}` of the tt-forge-models tree (its directory,
+ * how many loaders, how many tests name no loader variant), or nil when
+ * none is loaded.
+ */
+static int ds_tt_forge_models(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    if (!m->has_forge) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, cov_model_source(m, m->forge_source)->path);
+    lua_setfield(L, -2, "source");
+    lua_pushinteger(L, m->loaders.count);
+    lua_setfield(L, -2, "loaders");
+    lua_pushinteger(L, m->unknown);
+    lua_setfield(L, -2, "unknown");
+    return 1;
+}
+
+/*** ds:unknown_ids() -> array
+ * With a tt-forge-models tree, the tests whose id names no loader variant
+ * (the loader warns about each): `{id, framework, file, line, column,
+ * reason}`, in load order; `reason` says what is missing ("no loader.py in
+ * gpt2/causal_lm/jax", "loader ... has no variant 'X'"). Empty without a
+ * tree.
+ */
+static int ds_unknown_ids(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->unknown, 0);
+    int n = 0;
+    for (uint32_t i = 0; m->has_forge && i < m->tests.count; i++) {
+        char why[1200];
+        const char *reason = cov_forge_unknown_reason(m, i, why, sizeof why);
+        if (!reason)
+            continue;
+        const cov_test *t = cov_model_test(m, i);
+        lua_createtable(L, 0, 6);
+        push_id(L, m, t);
+        lua_setfield(L, -2, "id");
+        push_sym(L, m, t->framework);
+        lua_setfield(L, -2, "framework");
+        lua_pushstring(L, cov_model_source(m, t->source)->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, t->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, t->column);
+        lua_setfield(L, -2, "column");
+        lua_pushstring(L, reason);
+        lua_setfield(L, -2, "reason");
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
 /*** ds:sources() -> array
  * The files read: `{path, kind, framework, entries}` with kind one of
- * test_config, placeholders, easydel_manifest, easydel_checkout.
+ * test_config, placeholders, easydel_manifest, easydel_checkout,
+ * tt_forge_models (a directory; entries: its loaders).
  */
 static int ds_sources(lua_State *L)
 {
@@ -844,6 +1092,19 @@ static int ds_load_easydel_string(lua_State *L)
     return load_result(L, cov_load_easydel_buffer(ds->e, ds->d, name, text, len, &err), &err);
 }
 
+/*** ds:load_tt_forge_models(dir) -> true
+ * Reads every loader.py of a tt-forge-models checkout (one per dataset) and
+ * joins the dataset's tests, loaded before or after, to their loader
+ * variants.
+ */
+static int ds_load_tt_forge_models(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const char *dir = luaL_checkstring(L, 2);
+    cov_error err;
+    return load_result(L, cov_load_tt_forge_models(ds->e, ds->d, dir, &err), &err);
+}
+
 /*** ds:load_snapshot() -> true
  * Loads the built-in snapshot (what the CLI uses without input options).
  */
@@ -875,6 +1136,10 @@ static const luaL_Reg dataset_methods[] = {
     {"load_config_string", ds_load_config_string},
     {"load_easydel", ds_load_easydel},
     {"load_easydel_string", ds_load_easydel_string},
+    {"load_tt_forge_models", ds_load_tt_forge_models},
+    {"loaders", ds_loaders},
+    {"tt_forge_models", ds_tt_forge_models},
+    {"unknown_ids", ds_unknown_ids},
     {"load_snapshot", ds_load_snapshot},
     {NULL, NULL},
 };

@@ -415,6 +415,10 @@ static cJSON *loader_json(jctx *c, const cov_loader *L)
         }
     }
     add(c, o, "variants", vars);
+    /* A loader without variants: the checkpoint it names itself. */
+    const cov_lvariant *slot =
+        L->variantless ? COV_VEC_AT(m->lvariants, cov_lvariant, L->first) : NULL;
+    add(c, o, "checkpoint", sym_json(c, slot ? slot->checkpoint : COV_SYM_NONE));
     add(c, o, "tested", cJSON_CreateBool(tests > 0));
     add(c, o, "tests", cJSON_CreateNumber(tests));
     return o;

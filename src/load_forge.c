@@ -1899,6 +1899,43 @@ static int read_variants(fscan *f, uint32_t li, uint32_t dict)
     return 0;
 }
 
+/* A loader without variants names its checkpoint itself: the one string
+ * literal assigned to self.model_name, self.pretrained_model_name or a
+ * local of those names anywhere in class ModelLoader. Several different
+ * literals: none. */
+static int own_checkpoint(fscan *f, block body, cov_sym *out)
+{
+    *out = COV_SYM_NONE;
+    if (body.a < body.b)
+        return 0;
+    int n = 0;
+    for (uint32_t l = body.l0; l < body.l1; l++) {
+        const fline *ln = &f->ln[l];
+        for (uint32_t a = ln->start; a < ln->end;) {
+            uint32_t e = simple_end(f, a, ln->end), at = a;
+            a = e + 1;
+            if (is_word(f, at, e, "self") && is_opx(f, at + 1, e, "."))
+                at += 2;
+            uint32_t v;
+            if (!(is_word(f, at, e, "model_name") || is_word(f, at, e, "pretrained_model_name")) ||
+                !is_opx(f, at + 1, e, "="))
+                continue;
+            v = parse_range(f, at + 2, e);
+            if (v == NO_NODE)
+                return -1;
+            if (f->nd[v].kind != N_STR)
+                continue;
+            if (n && *out != f->nd[v].a) {
+                *out = COV_SYM_NONE;
+                return 0;
+            }
+            *out = f->nd[v].a;
+            n = 1;
+        }
+    }
+    return 0;
+}
+
 /* Scans the loader.py text f->s for loader li (path, file and key set). */
 static int scan_loader(fscan *f, uint32_t li)
 {
@@ -1938,7 +1975,10 @@ static int scan_loader(fscan *f, uint32_t li)
     L->default_variant = f->default_member;
     if (m->lvariants.count == L->first) {
         L->variantless = 1;
-        if (push_variant(f, li, COV_SYM_NONE, COV_SYM_NONE, COV_SYM_NONE, L->line) < 0)
+        cov_sym ck = COV_SYM_NONE;
+        if (ml && own_checkpoint(f, class_body(f, ml), &ck) < 0)
+            return -1;
+        if (push_variant(f, li, COV_SYM_NONE, COV_SYM_NONE, ck, L->line) < 0)
             return -1;
         L = loader(m, li);
     }

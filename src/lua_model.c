@@ -800,6 +800,11 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "variants");
+    /* A loader without variants: the checkpoint it names itself. */
+    push_sym(L, m,
+             ld->variantless ? COV_VEC_AT(m->lvariants, cov_lvariant, ld->first)->checkpoint
+                             : COV_SYM_NONE);
+    lua_setfield(L, -2, "checkpoint");
     lua_pushboolean(L, tests > 0);
     lua_setfield(L, -2, "tested");
     lua_pushinteger(L, tests);
@@ -810,7 +815,7 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
  * The tt-forge-models loaders (empty without a tree), in the order of their
  * files' paths: `{path, file, line, family, task_path, model_framework,
  * source, group, task, model, framework, computed, fields, base,
- * default_variant, readable, llm_phases, variants, tested, tests}`. `path`
+ * default_variant, readable, llm_phases, variants, checkpoint, tested, tests}`. `path`
  * is the loader's directory ("gpt2/causal_lm/jax"), `family` and
  * `task_path` its parts, `model_framework` "jax" or "pytorch" when test ids
  * can name it (nil for onnx/ and the like). `source`, `group`, `task`,
@@ -822,7 +827,8 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
  * `variants`: `{name, value, checkpoint, line, tested, tests, prefill,
  * source, group, task, model, framework}` (the fields for that variant, nil
  * where not known); a loader without variants has none, and its own
- * `tested`/`tests` count the entries naming it. A variant (or variantless
+ * `tested`/`tests` count the entries naming it and `checkpoint` is the one
+ * literal it assigns to `self.model_name` or `self.pretrained_model_name`. A variant (or variantless
  * loader) with `tested` false is *unlisted*: no config entry names it.
  */
 static int ds_loaders(lua_State *L)

@@ -359,6 +359,21 @@ def read_loader(path):
             seen[name] = {"name": name, "value": members.get(name), "checkpoint": ck,
                           "line": k.lineno}
             r["variants"].append(seen[name])
+    r["own_checkpoint"] = None
+    if ml and not r["variants"]:
+        # A loader without variants: the one literal it assigns to
+        # self.model_name / self.pretrained_model_name (or such a local).
+        found = set()
+        for sub in ast.walk(ml):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                t = sub.targets[0]
+                name = t.id if isinstance(t, ast.Name) else \
+                    t.attr if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) \
+                    and t.value.id == "self" else None
+                if name in ("model_name", "pretrained_model_name") and \
+                        plain_str(sub.value) is not None:
+                    found.add(plain_str(sub.value))
+        r["own_checkpoint"] = found.pop() if len(found) == 1 else None
     slots = [v["name"] for v in r["variants"]] or [None]
     pk = next((c for c in cl if any(last_name(b) == "ForgePrefillModel" for b in c.bases)), None)
     if pk:
@@ -582,8 +597,8 @@ def main():
                     break
             if t["loader"]:
                 v = l["variants"][slot] if l["variants"] else None
-                differ("checkpoint of %s" % test_id, v["checkpoint"] if v else None,
-                       t["loader"]["checkpoint"])
+                differ("checkpoint of %s" % test_id,
+                       v["checkpoint"] if v else l["own_checkpoint"], t["loader"]["checkpoint"])
                 for f in ("source", "group"):
                     differ("%s of %s" % (f, test_id), l["vfields"][slot][f], t["loader"][f])
     unlisted_mine, unlisted_theirs = [], []

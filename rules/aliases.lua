@@ -13,8 +13,15 @@
 -- case, '-' and '.' to '_', no '_' between a letter and a digit) equals an
 -- EasyDeL module directory or model_type: qwen_3 -> qwen3, exaone_4 ->
 -- exaone4, mamba2 -> mamba2. Rules are only needed where that is wrong or
--- not enough. The most specific rule wins: exact family over pattern, then
--- narrowed by variant, then by task, then the longer pattern.
+-- not enough. The most specific rule wins: a checkpoint narrowing first, then
+-- exact family over pattern, then narrowed by variant, then by task, then the
+-- longer pattern.
+--
+-- With a tt-forge-models tree every test knows the checkpoint its loader
+-- loads (a Hugging Face repo id): `checkpoint` / `checkpoint_pattern`
+-- narrow by it, case-insensitively, and a rule on checkpoints alone (no
+-- family) applies to whatever family loads them, and to PLACEHOLDER_MODELS
+-- names (planned models) too. What a test loads beats what it is called.
 
 local alias = require "covengine.alias"
 local rule = alias.rule
@@ -54,6 +61,23 @@ return alias.set {
   -- GPT
   rule { family = "gpt_neo", module = false,
     reason = "GPT-Neo is not GPT-NeoX (a different architecture); EasyDeL has no GPT-Neo" },
+  rule { family = "gpt_sw3", module = "gpt2",
+    reason = "GPT-SW3 checkpoints use the GPT-2 architecture (model_type gpt2)" },
+  rule { checkpoint_pattern = "^stabilityai/stablelm%-base%-alpha%-", module = "gpt_neox",
+    reason = "StableLM-Base-Alpha checkpoints are GPT-NeoX models (model_type gpt_neox), "
+      .. "not StableLM (2+) ones" },
+
+  -- Checkpoints whose architecture EasyDeL does not implement under any name.
+  rule { checkpoint_pattern = "^meta%-llama/llama%-3%.2%-%d+b%-vision", canonical = "mllama",
+    module = false,
+    reason = "Llama-3.2-Vision checkpoints are Mllama models (model_type mllama, cross-attention "
+      .. "vision layers), not Llama; EasyDeL has no mllama" },
+  rule { checkpoint_pattern = "llava%-v1%.6", canonical = "llava_next", module = false,
+    reason = "LLaVA-1.6 (LLaVA-NeXT) checkpoints are model_type llava_next, not llava; EasyDeL "
+      .. "has no llava_next" },
+  rule { checkpoint_pattern = "xlm%-roberta", canonical = "xlm_roberta", module = false,
+    reason = "XLM-RoBERTa checkpoints (model_type xlm-roberta) are not loaded by EasyDeL's "
+      .. "roberta (model_type roberta); EasyDeL registers no xlm-roberta" },
 
   -- Falcon
   rule { family = "falcon", variant_pattern = "[Mm]amba", module = "falcon_mamba",
@@ -64,8 +88,10 @@ return alias.set {
   -- Mistral
   rule { family = "mistral", variant_pattern = "^mistral_small_3%.[12]_", module = "mistral3",
     reason = "Mistral-Small-3.1 and 3.2 are multimodal Mistral3 models" },
-  rule { family = "mistral", task = "pixtral", module = "pixtral",
-    reason = "tt-xla files Pixtral under mistral/pixtral; EasyDeL has a pixtral module" },
+  rule { checkpoint = "mistral-community/pixtral-12b", module = "llava",
+    reason = "mistral/pixtral's loader loads mistral-community/pixtral-12b with "
+      .. "LlavaForConditionalGeneration: a Llava model (model_type llava) with a Pixtral vision "
+      .. "tower; EasyDeL's pixtral module is only that vision encoder" },
   rule { family = "nous_research", variant_pattern = "Mixtral", module = "mixtral",
     reason = "Nous-Hermes-2-Mixtral is a fine-tune of Mixtral-8x7B" },
 
@@ -88,6 +114,10 @@ return alias.set {
     reason = "GLM-4.7-Flash is a GLM-4-MoE-Lite model" },
 
   -- DeepSeek: one raw family, several architectures.
+  rule { checkpoint_pattern = { "^deepseek%-ai/deepseek%-v3", "^deepseek%-ai/deepseek%-r1$",
+    "^deepseek%-ai/deepseek%-r1%-%d+$" }, module = "deepseek_v3",
+    reason = "DeepSeek-V3 and DeepSeek-R1 (built on DeepSeek-V3) checkpoints are "
+      .. "DeepSeek-V3 models (model_type deepseek_v3)" },
   rule { family = "deepseek", task = "deepseek_moe", variant_pattern = "V2", module = "deepseek_v2",
     reason = "DeepSeek-V2, V2-Lite and Coder-V2 are DeepSeek-V2 models" },
   rule { family = "deepseek", task = "qwen", module = "qwen2",
@@ -111,4 +141,10 @@ return alias.set {
     reason = "SOLAR-10.7B uses the Llama architecture (depth up-scaled Llama 2)" },
   rule { family = "exaone_3_5", module = "exaone",
     reason = "EXAONE 3.5 uses the EXAONE architecture (model_type exaone)" },
+
+  -- Planned models (PLACEHOLDER_MODELS) by their repo ids.
+  rule { checkpoint_pattern = "^meta%-llama/llama%-4%-", module = "llama4",
+    reason = "Llama 4 (Scout, Maverick) checkpoints are Llama4 models" },
+  rule { checkpoint_pattern = "^minimaxai/minimax%-text%-01", module = "minimax",
+    reason = "MiniMax-Text-01 is EasyDeL's minimax (model_type minimax_text_01)" },
 }

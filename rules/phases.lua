@@ -7,8 +7,10 @@
 -- are in aliases.lua, task paths in tasks.lua, report layouts in reports/.
 -- A family `f` seen by the predicates below has: f.name, f.module (EasyDeL
 -- module or nil), f.tested.jax / .torch / .torch_llm (per the policy),
--- f.tested_anywhere, f.tags, f.frameworks[fw] (count, status, bringup,
--- arch_status, run_modes, parallelisms, variants), f.easydel_tasks,
+-- f.tested_anywhere, f.tags, f.group (its tests' ModelGroup), f.frameworks[fw]
+-- (count, status, bringup, arch_status, run_modes, parallelisms, variants,
+-- sources: {EASYDEL = n, HUGGING_FACE = n, ...} from the tt-forge-models
+-- loaders the tests run, implementation, listed_not_running), f.easydel_tasks,
 -- f.missing_tasks. See docs/rules.md.
 
 local coverage = require "covengine.coverage"
@@ -30,11 +32,25 @@ local tags = {
 
 local function pytorch(f) return f.tested.torch or f.tested.torch_llm end
 
+-- JAX tests whose tt-forge-models loader says source=ModelSource.EASYDEL:
+-- they run EasyDeL's implementation already (whether the policy counts them
+-- as running or not; the report shows which are listed but not running).
+local function on_easydel(f)
+  local jax = f.frameworks.jax
+  return jax ~= nil and (jax.sources.EASYDEL or 0) > 0
+end
+
 local phases = phase.list {
-  define { name = "High-priority integration",
-    summary = "EasyDeL implements it and the JAX config already tests it",
+  start = 0,
+  define { name = "On EasyDeL",
+    summary = "the JAX tests already run EasyDeL's implementation (their loaders declare "
+      .. "source=EASYDEL)",
+    when = on_easydel },
+  define { name = "Switch to EasyDeL",
+    summary = "EasyDeL implements it and the JAX config tests it on another implementation "
+      .. "(Hugging Face Flax, custom)",
     when = function(f) return f.module and f.tested.jax end },
-  define { name = "Medium-priority integration",
+  define { name = "Port to JAX via EasyDeL",
     summary = "EasyDeL implements it and only the PyTorch configs test it",
     when = function(f) return f.module and pytorch(f) end },
   define { name = "Expand coverage",
@@ -58,6 +74,22 @@ local figure = {
   ratio = function(s) return s.easydel_modules - s.easydel_untested, s.easydel_modules end,
 }
 
+-- Within each phase, families whose tests' loaders declare these ModelGroups
+-- come first, in this order (the group each family shows is the first of
+-- these its loaders declare).
+local groups = { "RED", "PRIORITY" }
+
+-- "Integration started, no test": EasyDeL-sourced JAX loaders that no config
+-- entry names yet. `l` is a ds:loaders() entry.
+local function started(l)
+  if l.tested or l.model_framework ~= "jax" then return false end
+  if l.source == "EASYDEL" then return true end
+  for _, v in ipairs(l.variants) do
+    if v.source == "EASYDEL" then return true end
+  end
+  return false
+end
+
 return coverage.run {
   aliases = require "aliases",
   tasks = require "tasks",
@@ -67,4 +99,6 @@ return coverage.run {
   figure = figure,
   diff = require "diff",
   lints = require "lints",
+  groups = groups,
+  started = started,
 }

@@ -212,8 +212,9 @@ int cov_lua_group(lua_State *L)
 
     /* The loader keeps the default rules' query up to date as it reads. */
     const cov_agg *a = cov_model_standing(m);
+    holder *h = NULL;
     if (filtered || !cov_agg_matches(a, kinds, nkeys, collect, ncollect, limit)) {
-        holder *h = lua_newuserdatauv(L, sizeof *h, 0);
+        h = lua_newuserdatauv(L, sizeof *h, 0);
         h->agg = NULL;
         if (luaL_newmetatable(L, AGG_MT)) {
             lua_pushcfunction(L, holder_gc);
@@ -234,5 +235,11 @@ int cov_lua_group(lua_State *L)
         a = h->agg;
     }
     push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit);
+    /* Freed now rather than by __gc, which lua_close cannot run once memory
+     * is exhausted (the holder's finalizer stays for errors on the way). */
+    if (h) {
+        cov_agg_free(h->agg);
+        h->agg = NULL;
+    }
     return 1;
 }

@@ -10,9 +10,14 @@
 --   3. the normalised name equal to a normalised EasyDeL module name or
 --      model_type (qwen_3 -> qwen3, mpt -> mosaic_mpt);
 --   4. otherwise unmatched, with "did you mean" suggestions, never applied.
--- Specificity: an exact family beats a family pattern; then a variant
--- narrowing (exact over pattern), then a task narrowing; then the longer
--- pattern; then the earlier rule. No prefix matching: gpt_neo is not gpt_neox.
+-- Specificity: a checkpoint narrowing (exact over pattern) beats all else,
+-- since it names what a test really loads; then an exact family beats a
+-- family pattern; then a variant narrowing (exact over pattern), then a
+-- task narrowing; then the longer pattern; then the earlier rule. No prefix
+-- matching: gpt_neo is not gpt_neox. Checkpoints (Hugging Face repo ids, from
+-- the tt-forge-models loaders) match case-insensitively, and a rule on
+-- checkpoints may name no family: it then applies to any family, and to
+-- PLACEHOLDER_MODELS names too.
 local check = require "covengine.check"
 local cov = require "covengine"
 
@@ -22,8 +27,24 @@ local RULE_SPEC = {
   family = "string|list?", family_pattern = "patterns?",
   task = "string|list?", task_pattern = "patterns?",
   variant = "string|list?", variant_pattern = "patterns?",
+  checkpoint = "string|list?", checkpoint_pattern = "patterns?",
   canonical = "string?", module = "string|false?", reason = "string",
 }
+
+-- A pattern that matches case-insensitively on a lower-cased subject: its
+-- letters lower-cased, except the class letter after a '%' (%S stays %S).
+local function lower_pattern(p)
+  return (p:gsub("(%%?)(.)", function(esc, c)
+    if esc == "%" then return esc .. c end
+    return c:lower()
+  end))
+end
+
+local function lower_list(list)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = v:lower() end
+  return out
+end
 
 local function set_of(list)
   local s = {}
@@ -32,11 +53,19 @@ local function set_of(list)
 end
 
 --- alias.rule{family|family_pattern, [task|task_pattern], [variant|variant_pattern],
---  module = "name"|false, [canonical], reason} -> rule
+--  [checkpoint|checkpoint_pattern], module = "name"|false, [canonical], reason} -> rule
 function alias.rule(t)
   check.fields(t, RULE_SPEC, "alias rule", 2)
-  if (t.family == nil) == (t.family_pattern == nil) then
+  local on_checkpoint = t.checkpoint ~= nil or t.checkpoint_pattern ~= nil
+  if t.family ~= nil and t.family_pattern ~= nil then
     error("alias rule: give exactly one of 'family' and 'family_pattern'", 2)
+  end
+  if t.family == nil and t.family_pattern == nil and not on_checkpoint then
+    error("alias rule: give exactly one of 'family' and 'family_pattern' (or narrow by "
+      .. "'checkpoint' or 'checkpoint_pattern' alone)", 2)
+  end
+  if t.checkpoint and t.checkpoint_pattern then
+    error("alias rule: give at most one of 'checkpoint' and 'checkpoint_pattern'", 2)
   end
   if t.task and t.task_pattern then
     error("alias rule: give at most one of 'task' and 'task_pattern'", 2)
@@ -58,13 +87,21 @@ function alias.rule(t)
     task_pattern = t.task_pattern and check.list(t.task_pattern),
     variants = t.variant and set_of(check.list(t.variant)),
     variant_pattern = t.variant_pattern and check.list(t.variant_pattern),
+    checkpoints = t.checkpoint and set_of(lower_list(check.list(t.checkpoint))),
+    checkpoint_pattern = t.checkpoint_pattern
+      and lower_list(check.list(t.checkpoint_pattern)),
     module = t.module,
     canonical = t.canonical,
     reason = t.reason,
     hits = 0,
     spec = t,
   }
+  if r.checkpoint_pattern then
+    for i, p in ipairs(r.checkpoint_pattern) do r.checkpoint_pattern[i] = lower_pattern(p) end
+  end
+  r.any_family = not r.families and not r.family_pattern
   r.rank = {
+    r.checkpoints and 2 or r.checkpoint_pattern and 1 or 0,
     r.families and 1 or 0,
     r.variants and 2 or r.variant_pattern and 1 or 0,
     r.tasks and 2 or r.task_pattern and 1 or 0,
@@ -88,7 +125,13 @@ local function any_find(s, patterns)
   return false
 end
 
-local function narrowed_ok(r, task, variant)
+local function narrowed_ok(r, task, variant, checkpoint)
+  if r.checkpoints or r.checkpoint_pattern then
+    local ck = checkpoint and checkpoint:lower()
+    if not ck then return false end
+    if r.checkpoints and not r.checkpoints[ck] then return false end
+    if r.checkpoint_pattern and not any_find(ck, r.checkpoint_pattern) then return false end
+  end
   if r.tasks and not (task and r.tasks[task]) then return false end
   if r.task_pattern and not (task and any_find(task, r.task_pattern)) then return false end
   if r.variants and not (variant and r.variants[variant]) then return false end
@@ -118,7 +161,7 @@ function alias.set(t)
   end
   check.fields(top, SET_SPEC, "alias set", 2)
   local s = setmetatable({
-    rules = {}, exact = {}, patterns = {},
+    rules = {}, exact = {}, patterns = {}, any = {},
     adapters = check.list(t.adapters),
     normalize = t.normalize or alias.normalize,
     where = cov.where(2) or "?",
@@ -134,6 +177,8 @@ function alias.set(t)
         s.exact[name] = s.exact[name] or {}
         table.insert(s.exact[name], r)
       end
+    elseif r.any_family then
+      s.any[#s.any + 1] = r
     else
       s.patterns[#s.patterns + 1] = r
     end
@@ -142,18 +187,36 @@ function alias.set(t)
 end
 
 --- The most specific rule for raw family name (nil if none).
-function Set:best(name, task, variant)
+function Set:best(name, task, variant, checkpoint)
   local best
   for _, r in ipairs(self.exact[name] or {}) do
-    if narrowed_ok(r, task, variant) and (not best or more_specific(r, best)) then best = r end
+    if narrowed_ok(r, task, variant, checkpoint) and (not best or more_specific(r, best)) then
+      best = r
+    end
   end
   for _, r in ipairs(self.patterns) do
-    if any_find(name, r.family_pattern) and narrowed_ok(r, task, variant)
+    if any_find(name, r.family_pattern) and narrowed_ok(r, task, variant, checkpoint)
       and (not best or more_specific(r, best)) then
       best = r
     end
   end
+  if checkpoint then
+    for _, r in ipairs(self.any) do
+      if narrowed_ok(r, task, variant, checkpoint) and (not best or more_specific(r, best)) then
+        best = r
+      end
+    end
+  end
   return best
+end
+
+--- Whether some rule narrows by checkpoint (then facts resolve each
+-- checkpoint of a family on its own).
+function Set:uses_checkpoints()
+  for _, r in ipairs(self.rules) do
+    if r.checkpoints or r.checkpoint_pattern then return true end
+  end
+  return false
 end
 
 --- Whether resolving raw may depend on the variant: some rule that could
@@ -225,16 +288,17 @@ local function from_rule(self, r, name, adapter)
   return m
 end
 
---- Resolves one raw family (with its task path and variant, which may be
--- nil) to {canonical, module, no_module, rule, where, reason, how, adapter}.
--- Counts a hit on the rule used (weight: number of tests, default 1).
-function Set:resolve(raw, task, variant, weight)
+--- Resolves one raw family (with its task path, variant and checkpoint,
+-- any of which may be nil) to {canonical, module, no_module, rule, where,
+-- reason, how, adapter}. Counts a hit on the rule used (weight: number of
+-- tests, default 1).
+function Set:resolve(raw, task, variant, weight, checkpoint)
   assert(self.by_name, "alias set: call :bind(modules) before :resolve()")
-  local r = self:best(raw, task, variant)
+  local r = self:best(raw, task, variant, checkpoint)
   local base, adapter = raw, nil
   if not r then
     base, adapter = self:strip_adapter(raw)
-    if adapter then r = self:best(base, task, variant) end
+    if adapter then r = self:best(base, task, variant, checkpoint) end
   end
   if r then
     r.hits = r.hits + (weight or 1)
@@ -329,11 +393,17 @@ function alias.describe(r)
   local s = r.spec
   local function pats(v) return "'" .. table.concat(check.list(v), "' or '") .. "'" end
   local parts = { s.family and ("family " .. table.concat(check.list(s.family), "|"))
-    or ("family pattern " .. pats(s.family_pattern)) }
+    or s.family_pattern and ("family pattern " .. pats(s.family_pattern)) or nil }
   if s.task then parts[#parts + 1] = "task " .. table.concat(check.list(s.task), "|") end
   if s.task_pattern then parts[#parts + 1] = "task pattern " .. pats(s.task_pattern) end
   if s.variant then parts[#parts + 1] = "variant " .. table.concat(check.list(s.variant), "|") end
   if s.variant_pattern then parts[#parts + 1] = "variant pattern " .. pats(s.variant_pattern) end
+  if s.checkpoint then
+    parts[#parts + 1] = "checkpoint " .. table.concat(check.list(s.checkpoint), "|")
+  end
+  if s.checkpoint_pattern then
+    parts[#parts + 1] = "checkpoint pattern " .. pats(s.checkpoint_pattern)
+  end
   return table.concat(parts, ", ")
 end
 

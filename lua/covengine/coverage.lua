@@ -17,7 +17,8 @@ local coverage = {}
 
 local SPEC = {
   aliases = "table", tasks = "table", policy = "table", phases = "table", tags = "table?",
-  figure = "table?", diff = "table?", lints = "table?",
+  figure = "table?", diff = "table?", lints = "table?", groups = "table?",
+  started = "function?",
 }
 local POLICY_SPEC = { text = "string", tested = "function" }
 local TASKS_SPEC = { paths = "table", kinds = "table" }
@@ -49,23 +50,30 @@ function coverage.analyse(cfg, level, want_tests)
   check.fields(cfg.policy, POLICY_SPEC, "policy", level)
   check.fields(cfg.tasks, TASKS_SPEC, "tasks", level)
   ds = ds or cov.head
+  if cfg.groups then
+    for i, g in ipairs(cfg.groups) do
+      if type(g) ~= "string" then
+        error(("coverage: 'groups' item %d must be a ModelGroup name"):format(i), level)
+      end
+    end
+  end
   local fx = facts.build(ds, { aliases = cfg.aliases, tasks = cfg.tasks.paths,
-    tested = cfg.policy.tested })
+    tested = cfg.policy.tested, groups = cfg.groups })
   phase.tag(fx.list, cfg.tags)
-  local members = phase.assign(fx.list, cfg.phases)
+  local members = phase.assign(fx.list, cfg.phases, cfg.groups)
   local cache = {}
-  local function canonical_of(raw, task, variant)
-    local k = table.concat({ raw, task or "", variant or "" }, "\0")
+  local function canonical_of(raw, task, variant, checkpoint)
+    local k = table.concat({ raw, task or "", variant or "", checkpoint or "" }, "\0")
     local c = cache[k]
     if not c then
-      c = cfg.aliases:resolve(raw, task, variant, 0).canonical
+      c = cfg.aliases:resolve(raw, task, variant, 0, checkpoint).canonical
       cache[k] = c
     end
     return c
   end
   local data = report.build(ds, fx, cfg.phases, members, {
     policy = cfg.policy.text, types = task_kinds(cfg.tasks.kinds), tests = want_tests,
-    canonical_of = canonical_of,
+    canonical_of = canonical_of, started = cfg.started,
   })
   return data, fx, canonical_of
 end

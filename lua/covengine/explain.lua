@@ -12,6 +12,15 @@ local function status_line(counts)
   return table.concat(parts, ", ")
 end
 
+local function sorted_keys(t)
+  local list = {}
+  for k in pairs(t) do list[#list + 1] = k end
+  table.sort(list)
+  return list
+end
+
+local function fx_frameworks(f) return sorted_keys(f.frameworks) end
+
 local function family_text(out, f, e, canonical_of)
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
   add("## %s\n\n", f.name)
@@ -45,10 +54,27 @@ local function family_text(out, f, e, canonical_of)
   local lines = {}
   for _, raw in ipairs(f.raw_names) do
     for t in cov.tests { family = raw } do
-      if canonical_of(t.family, t.task_path, t.variant) == f.name then
-        lines[#lines + 1] = ("  - `%s` %s:%d %s%s\n"):format(t.id, t.file, t.line, t.status,
-          t.bringup_status and (" / " .. t.bringup_status) or "")
+      local ld = t.loader
+      if canonical_of(t.family, t.task_path, t.variant, ld and ld.checkpoint) == f.name then
+        lines[#lines + 1] = ("  - `%s` %s:%d %s%s%s\n"):format(t.id, t.file, t.line, t.status,
+          t.bringup_status and (" / " .. t.bringup_status) or "",
+          ld and (" (loader %s:%d, %s%s)"):format(ld.file, ld.line, ld.source or "source computed",
+            ld.checkpoint and (", " .. ld.checkpoint) or "") or "")
       end
+    end
+  end
+  if f.group then add("- ModelGroup: %s\n", f.group) end
+  for _, fwname in ipairs(fx_frameworks(f)) do
+    local fw = f.frameworks[fwname]
+    if fw.implementation then
+      local parts = {}
+      for _, src in ipairs(sorted_keys(fw.sources)) do
+        parts[#parts + 1] = ("%s %d"):format(src, fw.sources[src])
+      end
+      if fw.source_computed > 0 then parts[#parts + 1] = ("computed %d"):format(fw.source_computed) end
+      if fw.loader_unknown > 0 then parts[#parts + 1] = ("no loader %d"):format(fw.loader_unknown) end
+      add("- Implementation in %s: %s (%s)%s\n", fwname, fw.implementation,
+        table.concat(parts, ", "), fw.listed_not_running and "; listed, not running" or "")
     end
   end
   add("- Tests: %d\n", #lines)

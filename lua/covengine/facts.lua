@@ -42,7 +42,38 @@ local function new_framework()
   return {
     count = 0, status = {}, bringup = {}, run_modes = {}, parallelisms = {},
     task_paths = {}, variant_count = 0, variant_samples = {}, arch_delta = {},
+    -- from the tt-forge-models loaders the tests name (empty without a tree)
+    sources = {}, groups = {}, source_computed = 0, loader_unknown = 0, loaders = {},
   }
+end
+
+--- The one word for the implementation a framework's tests run, from their
+-- loaders' ModelInfo sources: the source in lower case ("easydel",
+-- "hugging_face", "custom", ...) when all agree, "computed" when the
+-- loaders compute it, "unknown" when no loader variant was found, "mixed"
+-- for several; nil without a tt-forge-models tree.
+function facts.implementation(fw)
+  local kinds = {}
+  for src, n in pairs(fw.sources) do
+    if n > 0 then kinds[#kinds + 1] = src:lower() end
+  end
+  if fw.source_computed > 0 then kinds[#kinds + 1] = "computed" end
+  if fw.loader_unknown > 0 then kinds[#kinds + 1] = "unknown" end
+  if #kinds == 0 then return nil end
+  return #kinds == 1 and kinds[1] or "mixed"
+end
+
+-- A family's ModelGroup: the first of `order` its tests' loaders declare,
+-- else the one most of them declare (ties: by name); nil when none does.
+local function family_group(groups, order)
+  for _, g in ipairs(order or {}) do
+    if (groups[g] or 0) > 0 then return g end
+  end
+  local best, most
+  for g, n in pairs(groups) do
+    if not most or n > most or (n == most and g < best) then best, most = g, n end
+  end
+  return best
 end
 
 -- The TaskType a test task path stands for: its first component that the
@@ -60,13 +91,18 @@ facts.task_type = task_type
 -- the rest).
 local VARIANT_SAMPLE = 16
 
---- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool})
+--- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool,
+--   groups = {ModelGroup, ...}})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
---     modules = {name -> module}, frameworks = ordered list}
+--     modules = {name -> module}, frameworks = ordered list, forge = tree info}
 --
 -- Tests are aggregated in C per (framework, raw family, task path); only a
 -- raw family whose alias rules look at variants is also split by variant.
 -- So the Lua work follows the number of families, not of tests or variants.
+-- With a tt-forge-models tree the aggregation is per variant, checkpoint
+-- and loader instead (alias rules may look at checkpoints, and each
+-- framework counts its tests' sources and groups): the work then follows
+-- the number of distinct variants.
 function facts.build(ds, opts)
   local set = opts.aliases:bind(ds:modules())
   local tasks = opts.tasks or {}
@@ -76,11 +112,13 @@ function facts.build(ds, opts)
   local families, unmatched, present = {}, {}, {}
   local cache = {}
 
-  local function add_group(g, variant)
-    local ck = table.concat({ g.family, g.task_path or "", variant or "" }, "\0")
+  local forge = ds.tt_forge_models and ds:tt_forge_models()
+
+  local function add_group(g, variant, checkpoint)
+    local ck = table.concat({ g.family, g.task_path or "", variant or "", checkpoint or "" }, "\0")
     local m = cache[ck]
     if not m then
-      m = set:resolve(g.family, g.task_path, variant, 0)
+      m = set:resolve(g.family, g.task_path, variant, 0, checkpoint)
       cache[ck] = m
     end
     if m.rule then m.rule.hits = m.rule.hits + g.count end
@@ -126,6 +164,21 @@ function facts.build(ds, opts)
       for st, n in pairs(counts) do delta[st] = (delta[st] or 0) + n end
       for st, n in pairs(g.status) do delta[st] = (delta[st] or 0) - n end
     end
+    if forge then
+      if g.source then
+        fw.sources[g.source] = (fw.sources[g.source] or 0) + g.count
+      elseif g.loader then
+        fw.source_computed = fw.source_computed + g.count
+      else
+        fw.loader_unknown = fw.loader_unknown + g.count
+      end
+      if g.group then fw.groups[g.group] = (fw.groups[g.group] or 0) + g.count end
+      local status = {}
+      for st, n in pairs(g.status) do status[st] = n end
+      fw.loaders[#fw.loaders + 1] = { loader = g.loader, raw_family = g.family,
+        task_path = g.task_path, variant = variant, checkpoint = checkpoint, source = g.source,
+        group = g.group, count = g.count, status = status }
+    end
     local names = variant and { variant } or g.values.variant
     fw.variant_count = fw.variant_count + (variant and 1 or g.distinct.variant)
     if not variant and g.distinct.variant > #names then fw.variants_truncated = true end
@@ -135,8 +188,18 @@ function facts.build(ds, opts)
   end
 
   local split = {}
-  for _, g in ipairs(ds:group({ "framework", "family", "task_path" },
-    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE })) do
+  local by_family = forge and {} or ds:group({ "framework", "family", "task_path" },
+    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE })
+  if forge then
+    for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant", "checkpoint",
+      "loader", "source", "group" }, { collect = { "run_mode", "parallelism" } })) do
+      if g.family ~= nil then
+        g.values.variant, g.distinct.variant = {}, 0
+        add_group(g, g.variant, g.checkpoint)
+      end
+    end
+  end
+  for _, g in ipairs(by_family) do
     -- An id outside the grammar with no path ("not-an-id") has no family to
     -- count under; the report lists it with the other unparsed ids.
     if g.family ~= nil then
@@ -182,6 +245,14 @@ function facts.build(ds, opts)
       -- the sum of the per-group counts stands.
       if not fw.variants_truncated then fw.variant_count = #dedup end
       fw.tested = opts.tested(fw) and true or false
+      -- Entries that exist but that the policy does not count as tested.
+      fw.listed_not_running = fw.count > 0 and not fw.tested
+      fw.implementation = facts.implementation(fw)
+      table.sort(fw.loaders, function(a, b)
+        if (a.loader or "") ~= (b.loader or "") then return (a.loader or "") < (b.loader or "") end
+        if (a.variant or "") ~= (b.variant or "") then return (a.variant or "") < (b.variant or "") end
+        return (a.raw_family .. "\0" .. (a.task_path or "")) < (b.raw_family .. "\0" .. (b.task_path or ""))
+      end)
     end
   end
 
@@ -242,6 +313,11 @@ function facts.build(ds, opts)
     f.test_tasks = sorted(tset)
     f.missing_tasks = sorted(missing)
     f.task_paths = sorted(f.task_paths)
+    f.groups = {}
+    for _, fw in pairs(f.frameworks) do
+      for g, n in pairs(fw.groups) do f.groups[g] = (f.groups[g] or 0) + n end
+    end
+    f.group = family_group(f.groups, opts.groups)
     list[#list + 1] = f
   end
   table.sort(list, function(a, b) return a.name < b.name end)
@@ -255,7 +331,7 @@ function facts.build(ds, opts)
 
   return {
     families = families, list = list, unmatched = unmatched_list, modules = modules,
-    frameworks = facts.framework_order(present), aliases = set,
+    frameworks = facts.framework_order(present), aliases = set, forge = forge,
   }
 end
 

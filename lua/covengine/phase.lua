@@ -14,14 +14,24 @@ function phase.define(t)
   return { name = t.name, summary = t.summary, when = t.when, where = cov.where(2) or "?" }
 end
 
---- Checks a list of phases (from phase.define), numbering them 1..n.
+--- Checks a list of phases (from phase.define), numbering them from
+-- `start` (default 1): phase.list{start = 0, define{...}, ...}.
 function phase.list(t)
   if type(t) ~= "table" or #t == 0 then error("phases: expected a list of phase.define{...}", 2) end
+  for k, v in pairs(t) do
+    if math.type(k) ~= "integer" and k ~= "start" then
+      error(("phases: unknown key '%s' (known: start)"):format(tostring(k)), 2)
+    end
+    if k == "start" and math.type(v) ~= "integer" then
+      error("phases: 'start' must be an integer", 2)
+    end
+  end
+  local start = t.start or 1
   for i, p in ipairs(t) do
     if type(p) ~= "table" or not p.when or not p.where then
       error(("phases: item %d is not a phase.define{...}"):format(i), 2)
     end
-    p.number = i
+    p.number = start + i - 1
   end
   return t
 end
@@ -45,18 +55,32 @@ function phase.tag(families, tags)
 end
 
 --- Puts each family in its first matching phase: family.phase =
--- {number, name, summary, rule}. Returns per phase the list of families.
-function phase.assign(families, phases)
+-- {number, name, summary, rule}. Returns per phase the list of families:
+-- by name, or, given groups (ModelGroup names, most important first),
+-- families whose f.group is one of them first, in that order.
+function phase.assign(families, phases, groups)
   local members = {}
   for i = 1, #phases do members[i] = {} end
   for _, f in ipairs(families) do
     f.phase = nil
     for i, p in ipairs(phases) do
       if p.when(f) then
-        f.phase = { number = i, name = p.name, summary = p.summary, rule = p.where }
+        f.phase = { number = p.number or i, name = p.name, summary = p.summary, rule = p.where }
         table.insert(members[i], f)
         break
       end
+    end
+  end
+  if groups then
+    local rank = {}
+    for i, g in ipairs(groups) do rank[g] = rank[g] or i end
+    local last = #groups + 1
+    for _, list in ipairs(members) do
+      table.sort(list, function(a, b)
+        local ra, rb = rank[a.group] or last, rank[b.group] or last
+        if ra ~= rb then return ra < rb end
+        return a.name < b.name
+      end)
     end
   end
   return members

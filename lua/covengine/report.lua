@@ -28,7 +28,8 @@ local function test_lines(ds, f, fwname, canonical_of)
   local out = array {}
   for _, raw in ipairs(f.raw_names) do
     for t in ds:tests { family = raw, framework = fwname } do
-      if canonical_of(t.family, t.task_path, t.variant) == f.name then
+      local ld = t.loader
+      if canonical_of(t.family, t.task_path, t.variant, ld and ld.checkpoint) == f.name then
         -- The status on each arch the test overrides (override over entry).
         local arch = {}
         for name, o in pairs(t.arch_overrides) do arch[name] = o.status or t.status end
@@ -37,6 +38,8 @@ local function test_lines(ds, f, fwname, canonical_of)
           task_path = or_null(t.task_path), status = t.status,
           bringup_status = or_null(t.bringup_status), file = t.file, line = t.line,
           arch_status = arch,
+          source = or_null(ld and ld.source), group = or_null(ld and ld.group),
+          checkpoint = or_null(ld and ld.checkpoint), loader = or_null(ld and ld.path),
         }
       end
     end
@@ -57,6 +60,13 @@ local function framework_entry(f, fw)
     local v = fw.variant_samples[i] -- "raw family <TAB> variant", sorted
     list[i] = prefix and v:gsub("\t", " ", 1) or v:match("\t(.*)$")
   end
+  local loaders = array {}
+  for _, l in ipairs(fw.loaders) do
+    loaders[#loaders + 1] = { loader = or_null(l.loader), raw_family = l.raw_family,
+      variant = or_null(l.variant), checkpoint = or_null(l.checkpoint),
+      source = or_null(l.source), group = or_null(l.group), count = l.count,
+      status_counts = l.status }
+  end
   return {
     tested = fw.tested, count = fw.count, status_counts = fw.status,
     bringup_counts = fw.bringup, arch_status = fw.arch_status,
@@ -65,7 +75,90 @@ local function framework_entry(f, fw)
     task_paths = array(facts_mod.sorted(fw.task_paths)),
     variant_count = fw.variant_count,
     variant_names = list,
+    listed_not_running = fw.listed_not_running,
+    implementation = or_null(fw.implementation),
+    sources = fw.sources, source_computed = fw.source_computed,
+    loader_unknown = fw.loader_unknown, groups = fw.groups,
+    loaders = loaders,
   }
+end
+
+-- The canonical family and module a loader (or a placeholder name, as a
+-- checkpoint) stands for, by the alias rules; no hit is counted.
+local function resolve(set, raw, task, variant, checkpoint)
+  local m = set:resolve(raw, task, variant, 0, checkpoint)
+  return m.canonical, m.module, m.where
+end
+
+-- tt-forge-models: the tree, the loaders whose integration started with no
+-- test yet (opts.started), the unlisted variants and the unknown ids.
+local function forge_lists(r, ds, fx, opts)
+  local forge = fx.forge
+  local found = cov.options[ds:name() == "base" and "base_tt_forge_models_found"
+    or "tt_forge_models_found"]
+  r.tt_forge_models = forge and { source = forge.source, loaders = forge.loaders,
+    found_in_tt_xla = found == forge.source } or json_null
+  r.integration_started, r.unlisted_variants, r.unknown_ids = array {}, array {}, array {}
+  if not forge then
+    r.notes[#r.notes + 1] = "no tt-forge-models tree is loaded, so which implementation "
+      .. "each test runs is not known: no family is shown as already on EasyDeL "
+      .. "(give --tt-forge-models DIR, or a --tt-xla checkout with third_party/tt_forge_models)"
+    return
+  end
+  for _, l in ipairs(ds:loaders()) do
+    if l.model_framework then
+      local first = l.variants[1]
+      local family, module = resolve(fx.aliases, l.family, l.task_path,
+        first and first.value, first and first.checkpoint or l.checkpoint)
+      if opts.started and opts.started(l) then
+        local values, checkpoints = array {}, array {}
+        for _, v in ipairs(l.variants) do
+          values[#values + 1] = v.value or v.name
+          if v.checkpoint then checkpoints[#checkpoints + 1] = v.checkpoint end
+        end
+        if #l.variants == 0 and l.checkpoint then checkpoints[1] = l.checkpoint end
+        local src = l.source
+        for _, v in ipairs(l.variants) do src = src or v.source end
+        r.integration_started[#r.integration_started + 1] = { loader = l.path,
+          family = family, easydel = or_null(module), source = or_null(src),
+          group = or_null(l.group), variants = values, checkpoints = checkpoints,
+          file = l.file, line = l.line }
+      end
+      local slots = #l.variants > 0 and l.variants or { { tested = l.tested,
+        checkpoint = l.checkpoint, source = l.source } }
+      for _, v in ipairs(slots) do
+        if not v.tested then
+          r.unlisted_variants[#r.unlisted_variants + 1] = { loader = l.path,
+            variant = or_null(v.value), checkpoint = or_null(v.checkpoint),
+            source = or_null(v.source), family = family }
+        end
+      end
+    end
+  end
+  for _, u in ipairs(ds:unknown_ids()) do
+    r.unknown_ids[#r.unknown_ids + 1] = { id = u.id, framework = u.framework, file = u.file,
+      line = u.line, reason = u.reason }
+  end
+end
+
+-- Placeholders (models planned, not brought up) through the alias rules,
+-- their name as a checkpoint: planned beside the modules they would cover.
+local function planned(r, ds, fx)
+  r.planned = array {}
+  local by_module = {}
+  for _, p in ipairs(ds:placeholders()) do
+    local raw = fx.aliases.normalize(p.name:match("([^/]*)$"))
+    local m = fx.aliases:resolve(raw, nil, nil, 1, p.name) -- a hit: planned models count
+    local family, module, where = m.canonical, m.module, m.where
+    r.planned[#r.planned + 1] = { name = p.name, bringup_status = or_null(p.bringup_status),
+      family = family, easydel = or_null(module), alias_rule = or_null(where),
+      file = p.file, line = p.line }
+    if module then
+      by_module[module] = by_module[module] or array {}
+      table.insert(by_module[module], p.name)
+    end
+  end
+  return by_module
 end
 
 --- report.build(ds, facts, phases, members, opts) -> report table.
@@ -82,10 +175,13 @@ function report.build(ds, fx, phases, members, opts)
     revision = or_null(easydel.revision), date = or_null(easydel.date), source = easydel.source,
   } or json_null
   r.inputs = array {}
+  r.notes = array {}
   for _, s in ipairs(ds:sources()) do
     r.inputs[#r.inputs + 1] = { path = s.path, kind = s.kind, framework = or_null(s.framework),
       entries = s.entries }
   end
+  forge_lists(r, ds, fx, opts)
+  local planned_for = planned(r, ds, fx)
 
   -- Suggestions belong to the family the unmatched raw name became.
   local suggestions = {}
@@ -107,6 +203,8 @@ function report.build(ds, fx, phases, members, opts)
       phase = f.phase and { number = f.phase.number, name = f.phase.name, rule = f.phase.rule }
         or json_null,
       suggestions = array {},
+      group = or_null(f.group), groups = f.groups,
+      planned = (f.module and planned_for[f.module]) or array {},
     }
     for _, sg in ipairs(suggestions[f.name] or {}) do e.suggestions[#e.suggestions + 1] = sg end
     for _, mp in ipairs(f.mappings) do
@@ -150,10 +248,31 @@ function report.build(ds, fx, phases, members, opts)
   for _, name in ipairs(facts_mod.sorted(fx.modules)) do
     if not covered[name] then
       local m = fx.modules[name]
-      untested[#untested + 1] = { module = name, type = or_null(report.module_type(m, opts.types)) }
+      untested[#untested + 1] = { module = name, type = or_null(report.module_type(m, opts.types)),
+        planned = planned_for[name] or array {} }
     end
   end
   r.easydel_untested = untested
+
+  -- Families whose JAX tests already run EasyDeL (their loaders say so):
+  -- the variants that do and their statuses.
+  r.on_easydel = array {}
+  for _, f in ipairs(fx.list) do
+    local fw = f.frameworks.jax
+    if fw and (fw.sources.EASYDEL or 0) > 0 then
+      local variants = array {}
+      for _, l in ipairs(fw.loaders) do
+        if l.source == "EASYDEL" then
+          variants[#variants + 1] = { loader = l.loader, raw_family = l.raw_family,
+            variant = or_null(l.variant), checkpoint = or_null(l.checkpoint), count = l.count,
+            status_counts = l.status }
+        end
+      end
+      r.on_easydel[#r.on_easydel + 1] = { family = f.name, easydel = or_null(f.module),
+        group = or_null(f.group), tested = fw.tested, listed_not_running = fw.listed_not_running,
+        implementation = or_null(fw.implementation), variants = variants }
+    end
+  end
 
   r.unmatched = array {}
   for _, u in ipairs(fx.unmatched) do
@@ -166,8 +285,8 @@ function report.build(ds, fx, phases, members, opts)
 
   r.phases = array {}
   for i, p in ipairs(phases) do
-    r.phases[#r.phases + 1] = { number = i, name = p.name, summary = p.summary, rule = p.where,
-      families = names(members[i]) }
+    r.phases[#r.phases + 1] = { number = p.number or i, name = p.name, summary = p.summary,
+      rule = p.where, families = names(members[i]) }
   end
 
   local per_fw = {}
@@ -183,6 +302,11 @@ function report.build(ds, fx, phases, members, opts)
     easydel_untested = #untested,
     unmatched = #r.unmatched,
     unparsed_ids = #r.unparsed,
+    on_easydel = #r.on_easydel,
+    integration_started = #r.integration_started,
+    planned = #r.planned,
+    unknown_ids = #r.unknown_ids,
+    unlisted_variants = #r.unlisted_variants,
   }
   return r
 end

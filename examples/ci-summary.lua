@@ -14,7 +14,11 @@ cov.set_option("format", "json")
 local r = cov.json.decode(cov.run(rules))
 local s = r.summary
 local tested = s.easydel_modules - s.easydel_untested
+local phase1 = 0
+for _, p in ipairs(r.phases) do
+  if p.number == 1 then phase1 = #p.families end
+end
 print(("covengine: %d tests; EasyDeL %d/%d modules tested (%.1f%%); %d tested families "
   .. "have EasyDeL, %d do not; phase 1: %d families"):format(s.tests, tested,
   s.easydel_modules, s.easydel_modules > 0 and 100 * tested / s.easydel_modules or 100,
-  s.with_easydel, s.without_easydel, #r.phases[1].families))
+  s.with_easydel, s.without_easydel, phase1))

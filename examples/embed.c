@@ -1,6 +1,8 @@
 /* A C host embedding covengine: loads the built-in snapshot, runs the
  * installed default rules for a JSON report, and prints the phase-1
- * families (EasyDeL implements them and the JAX config tests them).
+ * families (EasyDeL implements them and the JAX config tests them on
+ * another implementation; the snapshot has no loaders, so none is known to
+ * be on EasyDeL already).
  *
  *   cc embed.c $(pkg-config --cflags --libs covengine) -o embed && ./embed
  */
@@ -14,8 +16,10 @@
  * phase-1 family names, one a line. */
 static const char pick[] = "local cov = require 'covengine'\n"
                            "local report = cov.json.decode((...))\n"
-                           "for _, name in ipairs(report.phases[1].families) do\n"
-                           "  cov.write(name, '\\n')\n"
+                           "for _, p in ipairs(report.phases) do\n"
+                           "  if p.number == 1 then\n"
+                           "    for _, name in ipairs(p.families) do cov.write(name, '\\n') end\n"
+                           "  end\n"
                            "end\n";
 
 static int fail(const cov_error *err)

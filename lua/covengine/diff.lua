@@ -298,6 +298,29 @@ function diff.compare(base, head, opts)
     end
   end
 
+  -- Implementations: families whose JAX tests' loaders moved to EasyDeL
+  -- (switched) or away from it (left). Known only where both reports come
+  -- from a run with a tt-forge-models tree.
+  local function on_easydel(f)
+    local jax = f and f.frameworks and f.frameworks.jax
+    if not jax or type(jax.sources) ~= "table" then return false, jax end
+    return (jax.sources.EASYDEL or 0) > 0, jax
+  end
+  local known = not is_null(base.tt_forge_models) and not is_null(head.tt_forge_models)
+  local switched, left, new_on = array {}, array {}, array {}
+  for _, name in ipairs(known and sorted_keys(all) or {}) do
+    local was, bj = on_easydel(bf[name])
+    local now, hj = on_easydel(hf[name])
+    local function impl(j) return j and not is_null(j.implementation) and j.implementation or null end
+    if now ~= was and (now and hj or was and bj) then
+      local entry = { family = name, from = impl(bj), to = impl(hj),
+        easydel_tests_base = bj and bj.sources and bj.sources.EASYDEL or 0,
+        easydel_tests_head = hj and hj.sources and hj.sources.EASYDEL or 0 }
+      -- JAX tests new in the head that run EasyDeL did not switch from anything.
+      table.insert(now and (bj and switched or new_on) or left, entry)
+    end
+  end
+
   -- The figures before and after.
   local figures = { summary = {}, families_by_framework = {}, gate = null }
   for _, k in ipairs(SUMMARY_KEYS) do
@@ -335,6 +358,8 @@ function diff.compare(base, head, opts)
     tests = tests,
     arches = arches,
     phases = { changed = phase_changes },
+    implementations = { known = known, switched_to_easydel = switched, left_easydel = left,
+      new_on_easydel = new_on },
     figures = figures,
     summary = {
       families_gained = count_by_fw(gained),
@@ -351,6 +376,9 @@ function diff.compare(base, head, opts)
       arch_promoted = #arches.promoted,
       arch_regressed = #arches.regressed,
       phase_changes = #phase_changes,
+      switched_to_easydel = #switched,
+      left_easydel = #left,
+      new_on_easydel = #new_on,
     },
   }
 end

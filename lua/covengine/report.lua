@@ -260,17 +260,16 @@ function report.build(ds, fx, phases, members, opts)
   for _, f in ipairs(fx.list) do
     local fw = f.frameworks.jax
     if fw and (fw.sources.EASYDEL or 0) > 0 then
-      local variants = array {}
+      local variants, others = array {}, array {}
       for _, l in ipairs(fw.loaders) do
-        if l.source == "EASYDEL" then
-          variants[#variants + 1] = { loader = l.loader, raw_family = l.raw_family,
-            variant = or_null(l.variant), checkpoint = or_null(l.checkpoint), count = l.count,
-            status_counts = l.status }
-        end
+        local list = l.source == "EASYDEL" and variants or others
+        list[#list + 1] = { loader = or_null(l.loader), raw_family = l.raw_family,
+          variant = or_null(l.variant), checkpoint = or_null(l.checkpoint),
+          source = or_null(l.source), count = l.count, status_counts = l.status }
       end
       r.on_easydel[#r.on_easydel + 1] = { family = f.name, easydel = or_null(f.module),
         group = or_null(f.group), tested = fw.tested, listed_not_running = fw.listed_not_running,
-        implementation = or_null(fw.implementation), variants = variants }
+        implementation = or_null(fw.implementation), variants = variants, others = others }
     end
   end
 

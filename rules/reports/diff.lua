@@ -111,7 +111,12 @@ return {
     add("- **Tests on one arch**: %d promoted, %d regressed\n", s.arch_promoted, s.arch_regressed)
     add("- **Families' best status**: %d promoted, %d regressed\n", s.families_promoted,
       s.families_regressed)
-    add("- **Phase changes**: %d\n\n", s.phase_changes)
+    add("- **Phase changes**: %d\n", s.phase_changes)
+    add("- **JAX families switched to EasyDeL**: %d; **left EasyDeL**: %d; **new in JAX, on "
+      .. "EasyDeL**: %d%s\n\n", s.switched_to_easydel or 0, s.left_easydel or 0,
+      s.new_on_easydel or 0,
+      d.implementations and d.implementations.known and ""
+        or " (not known: both sides need a tt-forge-models tree)")
 
     for _, which in ipairs { { "gained", "Families gained" }, { "lost", "Families lost" } } do
       local counts = s["families_" .. which[1]]
@@ -121,6 +126,21 @@ return {
         if #list > 0 then add("- **%s** (%d): %s\n", label(fw), #list, names(list)) end
       end
       add("\n")
+    end
+
+    if d.implementations and d.implementations.known then
+      for _, which in ipairs { { "switched_to_easydel", "JAX families switched to EasyDeL" },
+        { "left_easydel", "JAX families that left EasyDeL" },
+        { "new_on_easydel", "JAX families new in the head, on EasyDeL" } } do
+        local list = d.implementations[which[1]]
+        add("## %s (%d)\n\n", which[2], #list)
+        for _, c in ipairs(list) do
+          local function word(v) return v == cov.json.null and "no JAX tests" or v end
+          add("- **%s**: %s -> %s (%d -> %d JAX tests on EasyDeL)\n", c.family, word(c.from),
+            word(c.to), c.easydel_tests_base, c.easydel_tests_head)
+        end
+        add("\n")
+      end
     end
 
     add("## EasyDeL modules newly tested (%d)\n\n%s\n\n", s.modules_newly_tested,

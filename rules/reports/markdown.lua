@@ -31,20 +31,36 @@ local function statuses(counts)
   return table.concat(parts, ", ")
 end
 
+local function null(v) return v == nil or v == cov.json.null end
+
+-- " [easydel]": the implementation a framework's tests run, when known.
+local function impl(fe)
+  return null(fe.implementation) and "" or (" [%s]"):format(fe.implementation)
+end
+
 function M.render(r)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = select("#", ...) > 0 and fmt:format(...) or fmt end
   local s = r.summary
   local by_name = {}
   for _, f in ipairs(r.families) do by_name[f.name] = f end
+  local on_easydel = {}
+  for _, o in ipairs(r.on_easydel or {}) do on_easydel[o.family] = o end
 
   add("# EasyDeL model coverage\n\n")
   add("Computed by covengine %s from:\n\n", cov.version)
+  local found = not null(r.tt_forge_models) and r.tt_forge_models.found_in_tt_xla
   for _, i in ipairs(r.inputs) do
-    add("- `%s` (%s%s, %d entries)\n", i.path, i.kind,
-      i.framework ~= cov.json.null and (", " .. i.framework) or "", i.entries)
+    if i.kind == "tt_forge_models" then
+      add("- `%s` (tt-forge-models, %d loaders%s)\n", i.path, i.entries,
+        found and ", found in the tt-xla checkout" or "")
+    else
+      add("- `%s` (%s%s, %d entries)\n", i.path, i.kind,
+        i.framework ~= cov.json.null and (", " .. i.framework) or "", i.entries)
+    end
   end
   add("\nPolicy: %s.\n\n", r.policy)
+  for _, n in ipairs(r.notes or {}) do add("Note: %s.\n\n", n) end
 
   add("## Executive summary\n\n")
   for _, fw in ipairs(r.frameworks) do
@@ -58,7 +74,14 @@ function M.render(r)
   add("- **Tested families without an EasyDeL implementation**: %d\n", s.without_easydel)
   add("- **EasyDeL modules no config tests**: %d\n", s.easydel_untested)
   add("- **Raw families matching no EasyDeL name or rule**: %d\n", s.unmatched)
-  add("- **Test entries**: %d (%d with ids outside the grammar)\n\n", s.tests, s.unparsed_ids)
+  add("- **Test entries**: %d (%d with ids outside the grammar)\n", s.tests, s.unparsed_ids)
+  if not null(r.tt_forge_models) then
+    add("- **Families whose JAX tests already run EasyDeL**: %d\n", s.on_easydel)
+    add("- **EasyDeL integration started, no test**: %d loaders\n", s.integration_started)
+    add("- **Loader variants no config lists**: %d\n", s.unlisted_variants)
+    add("- **Test ids naming no tt-forge-models loader variant**: %d\n", s.unknown_ids)
+  end
+  add("- **Planned models (placeholders)**: %d\n\n", s.planned)
 
   add("## Families with EasyDeL implementations (%d)\n\n", s.with_easydel)
   local head, rule = { "Family" }, { "---" }
@@ -77,9 +100,9 @@ function M.render(r)
     for _, fw in ipairs(r.frameworks) do
       local fe = f.frameworks[fw]
       if fe and fe.tested then
-        row[#row + 1] = "✅ " .. cell(variants(fe))
+        row[#row + 1] = "✅ " .. cell(variants(fe)) .. cell(impl(fe))
       elseif fe then
-        row[#row + 1] = "⛔ excluded"
+        row[#row + 1] = "⛔ listed, not running" .. cell(impl(fe))
       else
         row[#row + 1] = "❌"
       end
@@ -113,9 +136,10 @@ function M.render(r)
   end
 
   add("## EasyDeL families no config tests (%d)\n\n", s.easydel_untested)
-  add("| EasyDeL module | Type |\n|---|---|\n")
+  add("| EasyDeL module | Type | Planned |\n|---|---|---|\n")
   for _, u in ipairs(r.easydel_untested) do
-    add("| **%s** | %s |\n", cell(u.module), u.type ~= cov.json.null and cell(u.type) or "")
+    add("| **%s** | %s | %s |\n", cell(u.module), u.type ~= cov.json.null and cell(u.type) or "",
+      cell(table.concat(u.planned or {}, ", ")))
   end
   add("\n")
 
@@ -126,14 +150,61 @@ function M.render(r)
     for i, name in ipairs(p.families) do
       local f = by_name[name]
       local tested = {}
-      for _, fw in ipairs(f.tested_in) do
-        tested[#tested + 1] = ("%s %s"):format(label(fw), statuses(f.frameworks[fw].status_counts))
+      for _, fw in ipairs(r.frameworks) do
+        local fe = f.frameworks[fw]
+        if fe and fe.tested then
+          tested[#tested + 1] = ("%s%s %s"):format(label(fw), impl(fe), statuses(fe.status_counts))
+        elseif fe and fe.listed_not_running then
+          tested[#tested + 1] = ("%s%s listed, not running (%s)"):format(label(fw), impl(fe),
+            statuses(fe.status_counts))
+        end
       end
-      add("%d. **%s**%s\n", i, name,
+      add("%d. **%s**%s%s\n", i, name, null(f.group) and "" or (" [%s]"):format(f.group),
         #tested > 0 and (": " .. table.concat(tested, "; ")) or "")
+      local on = on_easydel[name]
+      if on then
+        local parts = {}
+        for _, v in ipairs(on.variants) do
+          parts[#parts + 1] = ("%s%s (%s)"):format(v.raw_family ~= name and (v.raw_family .. " ") or "",
+            null(v.variant) and "–" or v.variant, statuses(v.status_counts))
+        end
+        add("   - JAX on EasyDeL%s: %s\n", on.listed_not_running and ", listed, not running" or "",
+          table.concat(parts, "; "))
+        parts = {}
+        for _, v in ipairs(on.others) do
+          parts[#parts + 1] = ("%s%s (%s, %s)"):format(v.raw_family ~= name and (v.raw_family .. " ") or "",
+            null(v.variant) and "–" or v.variant, null(v.source) and "source computed" or v.source,
+            statuses(v.status_counts))
+        end
+        if #parts > 0 then add("   - JAX not on EasyDeL: %s\n", table.concat(parts, "; ")) end
+      end
+      for _, pl in ipairs(f.planned or {}) do add("   - planned: `%s`\n", pl) end
     end
     add("\n")
   end
+
+  if not null(r.tt_forge_models) then
+    add("## EasyDeL integration started, no test (%d)\n\n", s.integration_started)
+    if s.integration_started > 0 then
+      add("tt-forge-models loaders that run EasyDeL but that no config entry names yet.\n\n")
+    end
+    for _, l in ipairs(r.integration_started) do
+      add("- **%s** (`%s`, EasyDeL module %s): %s (%s:%d)\n", l.family, l.loader,
+        null(l.easydel) and "none" or l.easydel, table.concat(l.variants, ", "), l.file, l.line)
+    end
+    add("\n")
+  end
+
+  add("## Planned models (%d)\n\n", s.planned)
+  if s.planned > 0 then
+    add("PLACEHOLDER_MODELS entries (not brought up yet), by the alias rules.\n\n")
+  end
+  for _, p in ipairs(r.planned) do
+    add("- `%s`%s: %s\n", p.name, null(p.bringup_status) and "" or (" (%s)"):format(p.bringup_status),
+      null(p.easydel) and "no EasyDeL module" or ("EasyDeL **%s**%s"):format(p.easydel,
+        null(p.alias_rule) and "" or (" (%s)"):format(p.alias_rule)))
+  end
+  add("\n")
 
   add("## Unmatched families (%d)\n\n", s.unmatched)
   if s.unmatched > 0 then
@@ -154,6 +225,13 @@ function M.render(r)
       table.concat(plain, ", "))
   end
   add("\n")
+  if (s.unknown_ids or 0) > 0 then
+    add("## Test ids naming no tt-forge-models loader variant (%d)\n\n", s.unknown_ids)
+    for _, u in ipairs(r.unknown_ids) do
+      add("- `%s` (%s:%d): %s\n", u.id, u.file, u.line, u.reason)
+    end
+    add("\n")
+  end
   if s.unparsed_ids > 0 then
     add("## Test ids outside the grammar (%d)\n\n", s.unparsed_ids)
     for _, u in ipairs(r.unparsed) do add("- `%s` (%s:%d)\n", u.id, u.file, u.line) end
@@ -162,10 +240,11 @@ function M.render(r)
 
   add("## Conclusion\n\n")
   add("- **%d tested families** can use an EasyDeL implementation today", s.with_easydel)
-  local first = r.phases[1]
-  if first and #first.families > 0 then
-    add("; %d of them are already tested in JAX (phase 1: %s)", #first.families,
-      table.concat(first.families, ", "))
+  for _, p in ipairs(r.phases) do
+    if p.number <= 1 and #p.families > 0 then
+      add("; phase %d, %s: %d (%s)", p.number, p.name:lower(), #p.families,
+        table.concat(p.families, ", "))
+    end
   end
   add(".\n")
   add("- **%d EasyDeL modules** are not tested by any config yet.\n", s.easydel_untested)

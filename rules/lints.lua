@@ -29,4 +29,9 @@ return {
 
   -- Alias rules in aliases.lua that match no loaded test.
   unused_alias = true,
+
+  -- A test whose tt-forge-models loader runs EasyDeL (source=EASYDEL) while
+  -- its family maps to no EasyDeL module, or, by the checkpoint it loads,
+  -- to another module than its family's name does.
+  loader_disagrees = true,
 }

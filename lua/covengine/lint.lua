@@ -15,7 +15,7 @@ local lint = {}
 
 --- The lints, in the order they run and report.
 lint.NAMES = { "duplicate_id", "file_mismatch", "stale_placeholder", "unknown_arch",
-  "missing_reason", "unused_alias" }
+  "missing_reason", "unused_alias", "loader_disagrees" }
 
 --- One line per lint saying what it finds and what to do (SARIF help, docs/lints.md).
 lint.HELP = {
@@ -39,6 +39,7 @@ local OPTIONS = {
   unknown_arch = { known = "string|list" },
   missing_reason = { statuses = "string|list" },
   unused_alias = {},
+  loader_disagrees = {},
 }
 local STATUS_OPTIONS = { not_tested = true, statuses = true }
 
@@ -269,6 +270,54 @@ function checks.unused_alias(ds, _, ctx)
       out[#out + 1] = { where = r.where, entries = 0,
         message = ("alias rule never fires: %s"):format(alias.describe(r)) }
     end
+  end
+  return out
+end
+
+-- Tests whose tt-forge-models loader runs EasyDeL (source=EASYDEL) while
+-- the alias rules map their family to no EasyDeL module, or, by the
+-- checkpoint they load, to another module than their family alone maps
+-- to. One finding per loader and disagreement, at its first test.
+function checks.loader_disagrees(ds, _, ctx)
+  local out = {}
+  if not ctx.aliases or not (ds.tt_forge_models and ds:tt_forge_models()) then return out end
+  local set, found, order = ctx.aliases, {}, {}
+  for _, g in ipairs(ds:group { "loader", "family", "task_path", "variant", "checkpoint",
+    "source" }) do
+    if g.source == "EASYDEL" and g.family then
+      local m = set:resolve(g.family, g.task_path, g.variant, 0, g.checkpoint)
+      local plain = set:resolve(g.family, g.task_path, g.variant, 0, nil)
+      if not m.module or plain.module ~= m.module then
+        local key = table.concat({ g.loader, m.module or "", plain.module or "" }, "\0")
+        local f = found[key]
+        if not f then
+          f = { first = g.first, loader = g.loader, m = m, plain = plain, family = g.family,
+            entries = 0, checkpoints = {}, seen = {} }
+          found[key] = f
+          order[#order + 1] = key
+        end
+        f.entries = f.entries + g.count
+        if g.checkpoint and not f.seen[g.checkpoint] then
+          f.seen[g.checkpoint] = true
+          f.checkpoints[#f.checkpoints + 1] = g.checkpoint
+        end
+      end
+    end
+  end
+  for _, key in ipairs(order) do
+    local f = found[key]
+    local why
+    if not f.m.module then
+      why = ("its family maps to no EasyDeL module (%s%s)"):format(
+        f.m.where and (f.m.where .. ": ") or "", f.m.reason)
+    else
+      why = ("it loads %s, which %s maps to %s, while its family %s maps to %s"):format(
+        table.concat(f.checkpoints, ", "), f.m.where or "the rules", f.m.module, f.family,
+        f.plain.module or "no module")
+    end
+    out[#out + 1] = { where = at(f.first), entries = f.entries,
+      message = ("test '%s' runs EasyDeL (loader %s declares source=EASYDEL; %s) but %s"):format(
+        f.first.id, f.loader, plural(f.entries, "entry", "entries"), why) }
   end
   return out
 end

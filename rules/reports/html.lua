@@ -96,12 +96,14 @@ return {
       add("<tr><td><b>%s</b></td>", esc(name))
       for _, fw in ipairs(r.frameworks) do
         local fe = f.frameworks[fw]
+        local impl = fe and fe.implementation ~= nil and fe.implementation ~= cov.json.null
+          and (' <span class="impl">[%s]</span>'):format(esc(fe.implementation)) or ""
         if fe and fe.tested then
           local rest = fe.variant_count - #fe.variant_names
-          add('<td class="yes">%s%s</td>', esc(table.concat(fe.variant_names, ", ")),
-            rest > 0 and (" … (+%d more)"):format(rest) or "")
+          add('<td class="yes">%s%s%s</td>', esc(table.concat(fe.variant_names, ", ")),
+            rest > 0 and (" … (+%d more)"):format(rest) or "", impl)
         else
-          add('<td class="no">%s</td>', fe and "excluded" or "–")
+          add('<td class="no">%s%s</td>', fe and "listed, not running" or "–", impl)
         end
       end
       add("<td>%s%s</td><td>%s</td></tr>\n", esc(f.easydel),
@@ -132,10 +134,29 @@ return {
       add("<ol>%s</ol>\n", #p.families > 0
         and ("<li>" .. table.concat((function()
           local items = {}
-          for i, n in ipairs(p.families) do items[i] = esc(n) end
+          for i, n in ipairs(p.families) do
+            local g = by_name[n].group
+            items[i] = esc(n) .. ((g and g ~= cov.json.null) and (" [" .. esc(g) .. "]") or "")
+          end
           return items
         end)(), "</li><li>") .. "</li>") or "")
     end
+
+    if r.tt_forge_models and r.tt_forge_models ~= cov.json.null then
+      add('<h2>EasyDeL integration started, no test (%d)</h2>\n<ul id="integration-started">\n',
+        s.integration_started)
+      for _, l in ipairs(r.integration_started) do
+        add("<li><b>%s</b> (%s): %s</li>\n", esc(l.family), esc(l.loader),
+          esc(table.concat(l.variants, ", ")))
+      end
+      add("</ul>\n")
+    end
+    add('<h2>Planned models (%d)</h2>\n<ul id="planned">\n', s.planned)
+    for _, p in ipairs(r.planned) do
+      add("<li>%s: %s</li>\n", esc(p.name), p.easydel ~= cov.json.null
+        and ("EasyDeL " .. esc(p.easydel)) or "no EasyDeL module")
+    end
+    add("</ul>\n")
 
     add("<h2>Unmatched families (%d)</h2>\n<ul>\n", s.unmatched)
     for _, u in ipairs(r.unmatched) do

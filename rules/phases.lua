@@ -43,8 +43,8 @@ end
 local phases = phase.list {
   start = 0,
   define { name = "On EasyDeL",
-    summary = "the JAX tests already run EasyDeL's implementation (their loaders declare "
-      .. "source=EASYDEL)",
+    summary = "Its JAX tests already run EasyDeL's implementation (their tt-forge-models "
+      .. "loaders declare source=EASYDEL)",
     when = on_easydel },
   define { name = "Switch to EasyDeL",
     summary = "EasyDeL implements it and the JAX config tests it on another implementation "

@@ -121,7 +121,7 @@ describe("covengine --explain", function()
     assert.truthy(out:find("`qwen_3/causal_lm/pytorch-30B_A3b-single_device-inference` "
       .. "spec/fixtures/rules/tiny/torch/test_config_inference_single_device.yaml:4 "
       .. "KNOWN_FAILURE_XFAIL", 1, true))
-    assert.truthy(out:find("- Phase 2, Medium%-priority integration: .- %(rule at rules/phases.lua:%d+%)"))
+    assert.truthy(out:find("- Phase 2, Port to JAX via EasyDeL: .- %(rule at rules/phases.lua:%d+%)"))
   end)
 
   it("explains a canonical family and a family EasyDeL lacks", function()

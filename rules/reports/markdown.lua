@@ -136,10 +136,13 @@ function M.render(r)
   end
 
   add("## EasyDeL families no config tests (%d)\n\n", s.easydel_untested)
-  add("| EasyDeL module | Type | Planned |\n|---|---|---|\n")
+  local any_planned = false
+  for _, u in ipairs(r.easydel_untested) do any_planned = any_planned or #(u.planned or {}) > 0 end
+  add(any_planned and "| EasyDeL module | Type | Planned |\n|---|---|---|\n"
+    or "| EasyDeL module | Type |\n|---|---|\n")
   for _, u in ipairs(r.easydel_untested) do
-    add("| **%s** | %s | %s |\n", cell(u.module), u.type ~= cov.json.null and cell(u.type) or "",
-      cell(table.concat(u.planned or {}, ", ")))
+    add("| **%s** | %s |%s\n", cell(u.module), u.type ~= cov.json.null and cell(u.type) or "",
+      any_planned and (" %s |"):format(cell(table.concat(u.planned or {}, ", "))) or "")
   end
   add("\n")
 

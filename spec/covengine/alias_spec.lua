@@ -109,8 +109,9 @@ describe("alias matcher", function()
       return msg
     end
     local line = debug.getinfo(1, "l").currentline
-    assert.are.equal(("%s:%d: alias rule: unknown key 'famly' (known: canonical, family, "
-      .. "family_pattern, module, reason, task, task_pattern, variant, variant_pattern)")
+    assert.are.equal(("%s:%d: alias rule: unknown key 'famly' (known: canonical, checkpoint, "
+      .. "checkpoint_pattern, family, family_pattern, module, reason, task, task_pattern, "
+      .. "variant, variant_pattern)")
       :format(THIS, line + 3), err(function() rule { famly = "x", module = "y", reason = "r" } end))
     assert.are.equal(("%s:%d: alias rule: 'reason' is required"):format(THIS, line + 5),
       err(function() rule { family = "x", module = "y" } end))

@@ -104,7 +104,8 @@ describe("mistakes in the lint and diff settings", function()
     edit(dir .. "/lints.lua", "  file_mismatch = true,", "  file_mismatch = true,\n  file_mismatc = true,")
     assert.are.equal(("covengine: %s/lints.lua:%d: lints: unknown lint 'file_mismatc' (known: "
       .. "duplicate_id, file_mismatch, stale_placeholder, unknown_arch, missing_reason, "
-      .. "unused_alias, loader_disagrees)"):format(dir, line_of(dir .. "/lints.lua", "file_mismatc =")), first_line(dir))
+      .. "unused_alias, loader_disagrees)"):format(dir, line_of(dir .. "/lints.lua", "file_mismatc =")),
+      first_line(dir))
   end)
 
   it("a status that does not exist blames its line", function()

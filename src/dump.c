@@ -494,7 +494,13 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
             add(&c, head, "loaders", cJSON_CreateNumber(m->loaders.count));
             add(&c, head, "unknown", cJSON_CreateNumber(m->unknown));
         }
-        emit(&c, &b, head, 1);
+        char *text = head && c.ok ? cJSON_PrintUnformatted(head) : NULL;
+        cJSON_Delete(head);
+        if (!text)
+            c.ok = 0;
+        else
+            cov_buf_adds(&b, text);
+        cJSON_free(text);
     }
     cov_buf_adds(&b, ",\n\"loaders\": [");
     for (uint32_t i = 0; c.ok && i < m->loaders.count; i++)

@@ -47,7 +47,7 @@ enum { C_EQ, C_NE, C_IN, C_NOTIN };
 
 typedef struct node {
     uint8_t kind, op, star;
-    uint32_t tok;   /* its first token */
+    uint32_t tok; /* its first token */
     uint32_t a, b, c;
     /* N_NAME: a = first token, b = parts (a.b.c: 3); N_STR: a = sym;
      * N_IFEXP: a body, b test, c orelse; N_CMP: a left, b right; N_NOT: a;
@@ -82,8 +82,8 @@ typedef struct member {
 } member;
 
 typedef struct klass {
-    uint32_t line;   /* index into lines */
-    uint32_t name;   /* token */
+    uint32_t line;       /* index into lines */
+    uint32_t name;       /* token */
     uint32_t bfirst, bn; /* base names (last parts, as tokens) in kid[] */
 } klass;
 
@@ -117,7 +117,7 @@ typedef struct fscan {
     int depth;
     int oom;
     /* _get_model_info, while it is evaluated */
-    uint32_t nv;       /* variants (slots) of the loader */
+    uint32_t nv;          /* variants (slots) of the loader */
     const cov_sym *vname; /* their member names */
     cov_sym default_member;
     size_t voff, vlen; /* the variant parameter's name; vlen 0: none */
@@ -139,9 +139,10 @@ static int grow(void **items, uint32_t *cap, uint32_t count, size_t size)
     *cap = c;
     return 0;
 }
-#define GROW(f, arr, cnt, cap)                                                            \
-    (grow((void **)&(f)->arr, &(f)->cap, (f)->cnt, sizeof *(f)->arr) < 0 ? ((f)->oom = 1, -1) \
-                                                                       : 0)
+#define GROW(f, arr, cnt, cap)                                                             \
+    (grow((void **)&(f)->arr, &(f)->cap, (f)->cnt, sizeof *(f)->arr) < 0                   \
+         ? ((f)->oom = 1, -1)                                                              \
+         : 0)
 
 static void *scratch(fscan *f, size_t n)
 {
@@ -171,7 +172,10 @@ static void scratch_free(fscan *f)
     f->nblocks = 0;
 }
 
-static const ftok *tk(const fscan *f, uint32_t i) { return &f->t[i]; }
+static const ftok *tk(const fscan *f, uint32_t i)
+{
+    return &f->t[i];
+}
 
 static int is_word(const fscan *f, uint32_t i, uint32_t e, const char *w)
 {
@@ -190,7 +194,8 @@ static int is_opx(const fscan *f, uint32_t i, uint32_t e, const char *op)
 static int is_open(const fscan *f, uint32_t i)
 {
     const ftok *t = &f->t[i];
-    return t->kind == COV_PY_OP && t->len == 1 && (t->op == '(' || t->op == '[' || t->op == '{');
+    return t->kind == COV_PY_OP && t->len == 1 &&
+           (t->op == '(' || t->op == '[' || t->op == '{');
 }
 
 static int same_text(const fscan *f, uint32_t i, size_t off, size_t len)
@@ -302,7 +307,10 @@ static uint32_t new_node(fscan *f, int kind, uint32_t tok)
     return f->nn++;
 }
 
-static uint32_t other(fscan *f, uint32_t tok) { return new_node(f, N_OTHER, tok); }
+static uint32_t other(fscan *f, uint32_t tok)
+{
+    return new_node(f, N_OTHER, tok);
+}
 
 /* Reserves n kid slots; returns the first, or UINT32_MAX on OOM. */
 static uint32_t reserve(fscan *f, uint32_t n)
@@ -591,10 +599,10 @@ static uint32_t parse_call(fscan *f, uint32_t func, uint32_t o)
 
 static int is_keyword(const fscan *f, uint32_t i)
 {
-    static const char *const kws[] = {"if",    "else",  "elif", "for",    "in",   "is",
-                                      "not",   "and",   "or",   "lambda", "def",  "class",
-                                      "return", "yield", "from", "import", "while", "with",
-                                      "as",    "pass",  "del",  "global", "async", "await"};
+    static const char *const kws[] = {
+        "if",    "else",   "elif", "for",   "in",     "is",     "not",   "and",
+        "or",    "lambda", "def",  "class", "return", "yield",  "from",  "import",
+        "while", "with",   "as",   "pass",  "del",    "global", "async", "await"};
     for (size_t k = 0; k < sizeof kws / sizeof *kws; k++)
         if (is_word(f, i, i + 1, kws[k]))
             return 1;
@@ -619,7 +627,8 @@ static uint32_t parse_primary(fscan *f, uint32_t *p, uint32_t e)
     } else if (t->kind == COV_PY_STRING || t->kind == COV_PY_FSTRING) {
         int plain = 1;
         f->blen = 0;
-        for (; i < e && (f->t[i].kind == COV_PY_STRING || f->t[i].kind == COV_PY_FSTRING); i++) {
+        for (; i < e && (f->t[i].kind == COV_PY_STRING || f->t[i].kind == COV_PY_FSTRING);
+             i++) {
             if (!plain)
                 continue;
             int r = f->t[i].kind == COV_PY_FSTRING ? 1 : decode_string(f, &f->t[i]);
@@ -673,7 +682,7 @@ static uint32_t parse_primary(fscan *f, uint32_t *p, uint32_t e)
 
 static int binary_op(const fscan *f, uint32_t i, uint32_t e)
 {
-    static const char *const ops[] = {"+",  "-",  "*", "/", "//", "%", "@",
+    static const char *const ops[] = {"+",  "-",  "*",  "/", "//", "%", "@",
                                       "**", "<<", ">>", "&", "|",  "^"};
     for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
         if (is_opx(f, i, e, ops[k]))
@@ -1073,11 +1082,11 @@ static uint32_t module_value(fscan *f, uint32_t name, uint32_t before)
 /* ---- one loader ---- */
 
 typedef struct loader_scan {
-    cov_loader *L;        /* being filled (in m->loaders) */
-    uint32_t vars;        /* _VARIANTS value node of ModelLoader, or NO_NODE */
+    cov_loader *L; /* being filled (in m->loaders) */
+    uint32_t vars; /* _VARIANTS value node of ModelLoader, or NO_NODE */
     uint32_t vars_line;
-    uint32_t dflt;        /* DEFAULT_VARIANT value node */
-    uint32_t info_line;   /* line of def _get_model_info */
+    uint32_t dflt;      /* DEFAULT_VARIANT value node */
+    uint32_t info_line; /* line of def _get_model_info */
     int decode;
     uint32_t prefill_vars; /* _VARIANTS of the prefill class */
 } loader_scan;
@@ -1114,7 +1123,8 @@ static int loader_stmt(fscan *f, void *ud, uint32_t a, uint32_t b, uint32_t line
     loader_scan *ls = ud;
     uint32_t v;
     (void)line;
-    if (is_word(f, a, b, "def") || (is_word(f, a, b, "async") && is_word(f, a + 1, b, "def"))) {
+    if (is_word(f, a, b, "def") ||
+        (is_word(f, a, b, "async") && is_word(f, a + 1, b, "def"))) {
         uint32_t nm = a + 1 + is_word(f, a, b, "async");
         if (is_word(f, nm, b, "_get_model_info") && line != UINT32_MAX)
             ls->info_line = line;
@@ -1176,7 +1186,10 @@ static int capitalised(const fscan *f, uint32_t tok)
 
 /* ---- cells ---- */
 
-static cell *new_vec(fscan *f) { return scratch(f, (size_t)f->nv * sizeof(cell)); }
+static cell *new_vec(fscan *f)
+{
+    return scratch(f, (size_t)f->nv * sizeof(cell));
+}
 
 static cell *vec_fill(fscan *f, const uint8_t *mask, int kind, cov_sym lit, uint32_t line)
 {
@@ -1194,7 +1207,6 @@ static int pool_add(fscan *f, cov_sym s)
     f->pool[f->npool++] = s;
     return 0;
 }
-
 
 /* The values of a literal or candidate cell: into the pool from `start`,
  * without repeats. */
@@ -1444,7 +1456,8 @@ static int do_return(fscan *f, const env *en, uint32_t a, uint32_t b, uint8_t *m
                 }
             }
             /* Not given: absent, unless **kwargs may hold it. */
-            if (!v && !(v = vec_fill(f, mask, x->star ? K_COMP : K_UNSET, COV_SYM_NONE, line)))
+            if (!v &&
+                !(v = vec_fill(f, mask, x->star ? K_COMP : K_UNSET, COV_SYM_NONE, line)))
                 return -1;
         } else if (!(v = vec_fill(f, mask, K_COMP, COV_SYM_NONE, line))) {
             return -1;
@@ -1650,14 +1663,15 @@ static int exec_if(fscan *f, uint32_t l, uint32_t l1, env *en, uint8_t *mask, in
 /* Whether line l starts a compound statement other than if. */
 static int compound(const fscan *f, uint32_t l)
 {
-    static const char *const words[] = {"for",   "while", "with",  "try",  "except",
-                                        "finally", "def", "class", "async", "elif",
-                                        "else",  "match", "case"};
+    static const char *const words[] = {"for",     "while", "with",  "try",   "except",
+                                        "finally", "def",   "class", "async", "elif",
+                                        "else",    "match", "case"};
     const fline *ln = &f->ln[l];
     if (header_colon(f, l) == UINT32_MAX)
         return 0;
     /* match and case are keywords only where no name could be meant. */
-    if ((is_word(f, ln->start, ln->end, "match") || is_word(f, ln->start, ln->end, "case")) &&
+    if ((is_word(f, ln->start, ln->end, "match") ||
+         is_word(f, ln->start, ln->end, "case")) &&
         (is_opx(f, ln->start + 1, ln->end, "=") || is_opx(f, ln->start + 1, ln->end, ":") ||
          is_opx(f, ln->start + 1, ln->end, ".")))
         return 0;
@@ -1760,7 +1774,8 @@ static int classify(fscan *f, cov_loader *L, const uint32_t *kwline, uint32_t de
             } else {
                 absent++;
             }
-            lvariant(f->m, L->first + k)->field[fl] = c->kind == K_LIT ? c->lit : COV_SYM_NONE;
+            lvariant(f->m, L->first + k)->field[fl] =
+                c->kind == K_LIT ? c->lit : COV_SYM_NONE;
         }
         lf->line = kwline[fl];
         if (comp) {
@@ -1832,8 +1847,8 @@ static int model_info(fscan *f, cov_loader *L, uint32_t defline)
     return classify(f, L, kwline, (uint32_t)f->t[ln->start].line);
 }
 
-static int push_variant(fscan *f, uint32_t li, cov_sym name, cov_sym value, cov_sym checkpoint,
-                        uint32_t line)
+static int push_variant(fscan *f, uint32_t li, cov_sym name, cov_sym value,
+                        cov_sym checkpoint, uint32_t line)
 {
     cov_lvariant *v = cov_vec_push(&f->m->lvariants, sizeof *v);
     if (!v)
@@ -1882,9 +1897,10 @@ static int read_variants(fscan *f, uint32_t li, uint32_t dict)
             return f->oom = 1, -1;
         const member *mb = find_member(f, name);
         if (!mb)
-            cov_warn(f->d, f->path, kt->line, kt->col,
-                     "_VARIANTS names ModelVariant.%.*s, which ModelVariant does not define",
-                     (int)lt->len, f->s + lt->off);
+            cov_warn(
+                f->d, f->path, kt->line, kt->col,
+                "_VARIANTS names ModelVariant.%.*s, which ModelVariant does not define",
+                (int)lt->len, f->s + lt->off);
         cov_sym ck = checkpoint_of(f, val);
         int dup = 0;
         for (uint32_t j = first; j < f->m->lvariants.count && !dup; j++)
@@ -1917,7 +1933,8 @@ static int own_checkpoint(fscan *f, block body, cov_sym *out)
             if (is_word(f, at, e, "self") && is_opx(f, at + 1, e, "."))
                 at += 2;
             uint32_t v;
-            if (!(is_word(f, at, e, "model_name") || is_word(f, at, e, "pretrained_model_name")) ||
+            if (!(is_word(f, at, e, "model_name") ||
+                  is_word(f, at, e, "pretrained_model_name")) ||
                 !is_opx(f, at + 1, e, "="))
                 continue;
             v = parse_range(f, at + 2, e);
@@ -2009,7 +2026,8 @@ static int scan_loader(fscan *f, uint32_t li)
     if (ls.info_line != UINT32_MAX && model_info(f, loader(m, li), ls.info_line) < 0)
         return -1;
     L = loader(m, li);
-    for (uint32_t k = 0; k < L->count; k++) /* a variantless slot takes the literal values */
+    for (uint32_t k = 0; k < L->count;
+         k++) /* a variantless slot takes the literal values */
         if (L->variantless)
             for (int fl = 0; fl < COV_LF_COUNT; fl++)
                 if (L->f[fl].how == COV_LV_LITERAL)
@@ -2044,8 +2062,9 @@ static uint32_t add_loader(cov_model *m, const char *rel, const char *file)
     if (slash1) {
         L->mfw = (uint8_t)mfw_of(last + 1, n - (size_t)(last + 1 - rel));
         L->family = cov_model_intern(m, rel, (size_t)(slash1 - rel));
-        L->task = last > slash1 ? cov_model_intern(m, slash1 + 1, (size_t)(last - slash1 - 1))
-                                : COV_SYM_NONE;
+        L->task = last > slash1
+                      ? cov_model_intern(m, slash1 + 1, (size_t)(last - slash1 - 1))
+                      : COV_SYM_NONE;
         if (L->family == COV_SYM_OOM || L->task == COV_SYM_OOM)
             return UINT32_MAX;
         if (!L->family)
@@ -2081,7 +2100,8 @@ static uint32_t find_variant(const cov_model *m, uint32_t li, cov_sym value)
 {
     if (!m->lvariant_slots)
         return UINT32_MAX;
-    for (uint32_t j = mix3(li, value, 7) & m->lvariant_mask;; j = (j + 1) & m->lvariant_mask) {
+    for (uint32_t j = mix3(li, value, 7) & m->lvariant_mask;;
+         j = (j + 1) & m->lvariant_mask) {
         uint32_t x = m->lvariant_slots[j];
         if (!x)
             return UINT32_MAX;
@@ -2117,7 +2137,8 @@ static int build_index(cov_model *m)
     m->lvariant_mask = vs - 1;
     for (uint32_t i = 0; i < m->loaders.count; i++) {
         const cov_loader *L = loader(m, i);
-        if (!L->mfw || !L->readable || find_loader(m, L->family, L->task, L->mfw) != UINT32_MAX)
+        if (!L->mfw || !L->readable ||
+            find_loader(m, L->family, L->task, L->mfw) != UINT32_MAX)
             continue;
         uint32_t j = mix3(L->family, L->task, L->mfw) & m->loader_mask;
         while (l[j])
@@ -2225,7 +2246,8 @@ static void fscan_free(fscan *f)
 }
 
 /* Scans text (NUL-terminated at len) as the loader of directory rel. */
-static int scan_one(fscan *f, const char *rel, const char *file, const char *text, size_t len)
+static int scan_one(fscan *f, const char *rel, const char *file, const char *text,
+                    size_t len)
 {
     uint32_t li = add_loader(f->m, rel, file);
     if (li == UINT32_MAX)
@@ -2258,7 +2280,8 @@ static int check_free(const cov_model *m, const char *dir, cov_diag *d)
 {
     if (!m->has_forge)
         return COV_OK;
-    return cov_fail(d, COV_EUSAGE, dir, 0, 0, "a tt-forge-models tree is already loaded (from %s)",
+    return cov_fail(d, COV_EUSAGE, dir, 0, 0,
+                    "a tt-forge-models tree is already loaded (from %s)",
                     cov_model_source(m, m->forge_source)->path);
 }
 
@@ -2276,7 +2299,8 @@ static int walk(const char *dir, cov_strvec *files, cov_diag *d)
         if (!abs)
             rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
         else if (!dh)
-            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot open directory: %s", strerror(errno));
+            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot open directory: %s",
+                          strerror(errno));
         for (struct dirent *de; !rc && dh && (de = readdir(dh));) {
             const char *name = de->d_name;
             if (name[0] == '.' || strcmp(name, "__pycache__") == 0)
@@ -2409,7 +2433,8 @@ static int join_one(const cov_model *m, const cov_test *t, uint32_t *out, uint32
         /* Not in the index: absent, or there but unreadable. */
         for (uint32_t i = 0; i < m->loaders.count; i++) {
             const cov_loader *L = COV_VEC_AT(m->loaders, cov_loader, i);
-            if (L->family == t->family && L->task == t->task_path && L->mfw == t->model_fw) {
+            if (L->family == t->family && L->task == t->task_path &&
+                L->mfw == t->model_fw) {
                 *li = i;
                 return W_UNREADABLE;
             }
@@ -2447,34 +2472,40 @@ static const char *reason_text(const cov_model *m, const cov_test *t, int why, u
 {
     char path[1024];
     if (li != UINT32_MAX)
-        snprintf(path, sizeof path, "%s", cov_model_str(m, COV_VEC_AT(m->loaders, cov_loader,
-                                                                      li)->path));
+        snprintf(path, sizeof path, "%s",
+                 cov_model_str(m, COV_VEC_AT(m->loaders, cov_loader, li)->path));
     else if (t->parsed)
         snprintf(path, sizeof path, "%s%s%s/%s", cov_model_str(m, t->family),
-                 t->task_path ? "/" : "", t->task_path ? cov_model_str(m, t->task_path) : "",
+                 t->task_path ? "/" : "",
+                 t->task_path ? cov_model_str(m, t->task_path) : "",
                  cov_model_framework_name(t->model_fw));
     const char *v = t->parsed && t->variant ? cov_model_str(m, t->variant) : "";
     switch (why) {
     case W_UNPARSED: snprintf(buf, size, "the id does not fit the test-id grammar"); break;
     case W_NO_LOADER: snprintf(buf, size, "no loader.py in %s", path); break;
-    case W_UNREADABLE: snprintf(buf, size, "its loader %s/loader.py cannot be read", path); break;
+    case W_UNREADABLE:
+        snprintf(buf, size, "its loader %s/loader.py cannot be read", path);
+        break;
     case W_NO_VARIANT: snprintf(buf, size, "loader %s has no variant '%s'", path, v); break;
     case W_NEEDS_VARIANT:
         snprintf(buf, size, "loader %s has variants and the id names none", path);
         break;
     case W_NO_VARIANTS:
-        snprintf(buf, size, "loader %s declares no variants and the id names '%s'", path, v);
+        snprintf(buf, size, "loader %s declares no variants and the id names '%s'", path,
+                 v);
         break;
     case W_NO_DECODE:
-        snprintf(buf, size, "loader %s serves no llm_decode phase (no load_inputs_decode)", path);
+        snprintf(buf, size, "loader %s serves no llm_decode phase (no load_inputs_decode)",
+                 path);
         break;
     case W_NO_PREFILL:
         snprintf(buf, size,
-                 "loader %s serves no llm_prefill phase (no ForgePrefillModel subclass)", path);
+                 "loader %s serves no llm_prefill phase (no ForgePrefillModel subclass)",
+                 path);
         break;
     default:
-        snprintf(buf, size, "variant '%s' of loader %s is not one its prefill class serves", v,
-                 path);
+        snprintf(buf, size, "variant '%s' of loader %s is not one its prefill class serves",
+                 v, path);
         break;
     }
     return buf;
@@ -2499,7 +2530,8 @@ int cov_forge_join(cov_model *m, uint32_t warn_from, cov_diag *d)
         uint32_t cap = n > 16 ? n : 16;
         uint32_t *j = cov_realloc(m->join, (size_t)cap * sizeof *j);
         if (!j)
-            return cov_fail(d, COV_ENOMEM, NULL, 0, 0, "out of memory");
+            return cov_fail(d, COV_ENOMEM, cov_model_source(m, m->forge_source)->path, 0, 0,
+                            "out of memory joining the tests to their loaders");
         m->join = j;
         m->join_cap = cap;
     }

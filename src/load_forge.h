@@ -47,6 +47,7 @@ int cov_forge_join(cov_model *m, uint32_t warn_from, cov_diag *d);
 /* Why test i has no loader variant, in words ("no loader.py in
  * gpt2/causal_lm/jax"), into buf (NUL-terminated, truncated to size);
  * returns buf, or NULL when the test did join (or m has no tree). */
-const char *cov_forge_unknown_reason(const cov_model *m, uint32_t i, char *buf, size_t size);
+const char *cov_forge_unknown_reason(const cov_model *m, uint32_t i, char *buf,
+                                     size_t size);
 
 #endif

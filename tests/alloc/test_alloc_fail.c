@@ -160,6 +160,8 @@ static const char bridge_rules[] =
 #define EASYDEL_MANIFEST "fixtures/easydel/checkout.json"
 #define EASYDEL_CHECKOUT "fixtures/easydel/checkout"
 #define PHASES "../rules/phases.lua"
+#define FORGE_MODELS "fixtures/forge/models"
+#define FORGE_CONFIGS "fixtures/forge/ttxla"
 
 /* Warnings take their own path through the engine: have them delivered. */
 static unsigned long warnings_seen;
@@ -276,6 +278,22 @@ static void run_easydel_checkout(cov_engine **e, outcome *o)
 }
 
 /* The small tree and the checkout manifest, for the dump and the rules. */
+/* The tt-forge-models scanner and the join, into a dataset holding the
+ * configs its tests name (the join's warnings and rollback too). */
+static int setup_forge_configs(cov_engine **e)
+{
+    cov_error err;
+    *e = cov_engine_new();
+    if (*e)
+        cov_engine_set_warning_handler(*e, count_warning, NULL);
+    return *e && cov_load_ttxla(*e, COV_HEAD, FORGE_CONFIGS, &err) == COV_OK;
+}
+
+static void run_forge_tree(cov_engine **e, outcome *o)
+{
+    o->rc = cov_load_tt_forge_models(*e, COV_HEAD, FORGE_MODELS, &o->err);
+}
+
 static int setup_loaded(cov_engine **e)
 {
     cov_error err;
@@ -480,6 +498,7 @@ static const scenario scenarios[] = {
     /* The single-failure sweep covers every N; the sticky one, every N up to
      * 2000 and then every third, to stay well within the test's time. */
     {"phases_json", setup_phases, run_phases, result_report, 0, 3, 2000},
+    {"forge_tree", setup_forge_configs, run_forge_tree, result_dump_head, 1, 0, 0},
 };
 
 static const char *only; /* argv[1]: run just the scenario of that name */
@@ -498,6 +517,7 @@ SCENARIO_CASE(4)
 SCENARIO_CASE(5)
 SCENARIO_CASE(6)
 SCENARIO_CASE(7)
+SCENARIO_CASE(8)
 
 int main(int argc, char **argv)
 {
@@ -509,7 +529,8 @@ int main(int argc, char **argv)
     static const unit_case cases[] = {
         {"config_buffer", case_0},   {"config_on_top", case_1},   {"ttxla_tree", case_2},
         {"easydel_manifest", case_3}, {"easydel_checkout", case_4}, {"dump_json", case_5},
-        {"bridge_rules", case_6},    {"phases_json", case_7},     {0, 0},
+        {"bridge_rules", case_6},    {"phases_json", case_7},     {"forge_tree", case_8},
+        {0, 0},
     };
     int rc = unit_run(cases);
     free(empty_dump);

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(yaml testid manifest scanner report)
+all=(yaml testid manifest scanner report forge)
 usage() { echo "usage: fuzz/run.sh SECONDS [${all[*]}]" >&2; exit 2; }
 [ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ] || usage
 secs=$1
@@ -49,7 +49,7 @@ dict_of() {
         yaml | report) echo "$root/fuzz/yaml.dict" ;;
         testid) echo "$root/fuzz/testid.dict" ;;
         manifest) echo "$root/fuzz/json.dict" ;;
-        scanner) echo "$root/fuzz/python.dict" ;;
+        scanner|forge) echo "$root/fuzz/python.dict" ;;
     esac
 }
 

@@ -1,0 +1,3 @@
+class ModelVariant(StrEnum):
+    BASE = "Base"
+    LARGE = "Large

@@ -142,4 +142,41 @@ describe("alias matcher", function()
     assert.are.same({ "gemma" }, set:suggest("gemma_2b_it"))
     assert.are.same({}, set:suggest("resnet"))
   end)
+
+  it("narrows by checkpoint, case-insensitively, before anything else", function()
+    local set = alias.set {
+      rule { family = "stablelm", module = "llama", reason = "family rule" },
+      rule { family = "stablelm", variant = "7B", module = "qwen2", reason = "variant rule" },
+      rule { family = "stablelm", checkpoint_pattern = "^StabilityAI/stablelm%-base%-alpha%-%d+B$",
+        module = "gpt_neox", reason = "checkpoint rule" },
+      rule { checkpoint = "Org/Exact-One", canonical = "exact", module = false,
+        reason = "a rule on a checkpoint alone" },
+    }:bind(MODULES)
+    -- The checkpoint rule beats the more specific-looking variant rule.
+    local m = set:resolve("stablelm", "causal_lm", "7B", 1, "stabilityai/stablelm-base-alpha-7b")
+    assert.are.equal("gpt_neox", m.module)
+    assert.are.equal("checkpoint rule", m.reason)
+    -- %d stays a class: lower-casing the pattern leaves its escapes alone.
+    assert.are.equal("qwen2",
+      set:resolve("stablelm", nil, "7B", 1, "stabilityai/stablelm-base-alpha-xb").module)
+    assert.are.equal("llama", set:resolve("stablelm", nil, "3B", 1, nil).module)
+    -- A rule on a checkpoint alone applies to any family, and never without one.
+    m = set:resolve("anything", nil, nil, 1, "ORG/exact-one")
+    assert.are.equal("exact", m.canonical)
+    assert.is_true(m.no_module)
+    assert.are.equal("unmatched", set:resolve("anything", nil, nil, 1, nil).how)
+    assert.is_true(set:uses_checkpoints())
+    assert.are.equal("checkpoint Org/Exact-One", alias.describe(set.rules[4]))
+  end)
+
+  it("rejects bad checkpoint rules", function()
+    assert.has_error(function() rule { module = "x", reason = "r" } end,
+      "alias rule: give exactly one of 'family' and 'family_pattern' (or narrow by 'checkpoint' "
+        .. "or 'checkpoint_pattern' alone)")
+    assert.has_error(function()
+      rule { checkpoint = "a", checkpoint_pattern = "b", module = "x", reason = "r" }
+    end, "alias rule: give at most one of 'checkpoint' and 'checkpoint_pattern'")
+    assert.has_error(function() rule { checkpoint_pattern = "[", module = "x", reason = "r" } end,
+      "alias rule: 'checkpoint_pattern' must be a valid Lua pattern or a list of them")
+  end)
 end)

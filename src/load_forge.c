@@ -31,7 +31,8 @@ enum { MAX_DEPTH = 96 };
 typedef struct ftok {
     int kind;
     size_t off, len, coff, clen, plen;
-    int line, col;
+    int line;
+    size_t lstart;  /* where its line starts: the column is counted from there */
     char op;        /* COV_PY_OP: its first character */
     uint32_t match; /* brackets: the index of the other one */
 } ftok;
@@ -210,6 +211,16 @@ static uint32_t step(const fscan *f, uint32_t i)
     return is_open(f, i) ? f->t[i].match + 1 : i + 1;
 }
 
+/* The column (1-based, in characters) of token i. */
+static int col_of(const fscan *f, uint32_t i)
+{
+    long cc = 1;
+    for (size_t k = f->t[i].lstart; k < f->t[i].off; k++)
+        if ((f->s[k] & 0xC0) != 0x80 && f->s[k] != '\r')
+            cc++;
+    return cc > INT32_MAX ? INT32_MAX : (int)cc;
+}
+
 /* Lexes the file into f->t and f->ln. Returns 0, 1 when the lexer cannot
  * follow it (warned), or -1 on OOM. */
 static int tokenize(fscan *f)
@@ -217,6 +228,8 @@ static int tokenize(fscan *f)
     cov_py_lex_start(&f->lx, f->s, f->n);
     f->nt = f->nl = f->nst = 0;
     int bad = 0;
+    unsigned long line = 1;
+    size_t scanned = f->lx.i, lstart = f->lx.i; /* after a byte order mark */
     for (;;) {
         cov_py_tok pt;
         cov_py_next(&f->lx, &pt);
@@ -242,14 +255,22 @@ static int tokenize(fscan *f)
         t->plen = pt.plen;
         t->op = pt.op;
         t->match = UINT32_MAX;
-        cov_py_where(&f->lx, pt.off, &t->line, &t->col);
+        /* Lines as the lexer counts them ("\n", "\r\n", a lone "\r"); offsets
+         * only grow, so the scan resumes where it stopped. */
+        for (; scanned < pt.off; scanned++) {
+            char c = f->s[scanned];
+            if (c == '\n' || (c == '\r' && f->s[scanned + 1] != '\n')) {
+                line++;
+                lstart = scanned + 1;
+            }
+        }
+        t->line = line > INT32_MAX ? INT32_MAX : (int)line;
+        t->lstart = lstart;
         if (pt.first) {
             if (GROW(f, ln, nl, capl) < 0)
                 return -1;
             /* Indentation as Python measures it: tabs to multiples of 8. */
-            size_t b = pt.off;
-            while (b > 0 && f->s[b - 1] != '\n' && f->s[b - 1] != '\r')
-                b--;
+            size_t b = lstart;
             long ind = 0;
             for (size_t k = b; k < pt.off; k++)
                 ind = f->s[k] == '\t' ? (ind / 8 + 1) * 8 : f->s[k] == '\f' ? 0 : ind + 1;
@@ -257,7 +278,7 @@ static int tokenize(fscan *f)
         }
         f->nt++;
         if (pt.unterminated) {
-            cov_warn(f->d, f->path, t->line, t->col,
+            cov_warn(f->d, f->path, t->line, col_of(f, f->nt - 1),
                      "unterminated string: the loader cannot be read");
             bad = 1;
             break;
@@ -272,7 +293,7 @@ static int tokenize(fscan *f)
         } else if (c == ')' || c == ']' || c == '}') {
             char want = c == ')' ? '(' : c == ']' ? '[' : '{';
             if (!f->nst || f->t[f->stack[f->nst - 1]].op != want) {
-                cov_warn(f->d, f->path, t->line, t->col,
+                cov_warn(f->d, f->path, t->line, col_of(f, f->nt - 1),
                          "unmatched '%c': the loader cannot be read", c);
                 bad = 1;
                 break;
@@ -284,7 +305,7 @@ static int tokenize(fscan *f)
     }
     if (!bad && f->nst) {
         const ftok *o = &f->t[f->stack[f->nst - 1]];
-        cov_warn(f->d, f->path, o->line, o->col,
+        cov_warn(f->d, f->path, o->line, col_of(f, f->stack[f->nst - 1]),
                  "'%c' is never closed: the loader cannot be read", o->op);
         bad = 1;
     }
@@ -1111,7 +1132,7 @@ static int enum_member(fscan *f, void *ud, uint32_t a, uint32_t b, uint32_t line
     mb->name = sym;
     mb->value = f->nd[n].kind == N_STR ? f->nd[n].a : COV_SYM_NONE;
     if (!mb->value)
-        cov_warn(f->d, f->path, f->t[name].line, f->t[name].col,
+        cov_warn(f->d, f->path, f->t[name].line, col_of(f, name),
                  "ModelVariant member '%.*s' is not a string literal: no test id can name "
                  "it",
                  (int)f->t[name].len, f->s + f->t[name].off);
@@ -1887,7 +1908,7 @@ static int read_variants(fscan *f, uint32_t li, uint32_t dict)
             continue; /* **other: not read */
         const ftok *kt = &f->t[f->nd[key].tok];
         if (f->nd[key].kind != N_NAME || f->nd[key].b < 2) {
-            cov_warn(f->d, f->path, kt->line, kt->col,
+            cov_warn(f->d, f->path, kt->line, col_of(f, f->nd[key].tok),
                      "_VARIANTS key is not ModelVariant.<member>: it is not read");
             continue;
         }
@@ -1898,7 +1919,7 @@ static int read_variants(fscan *f, uint32_t li, uint32_t dict)
         const member *mb = find_member(f, name);
         if (!mb)
             cov_warn(
-                f->d, f->path, kt->line, kt->col,
+                f->d, f->path, kt->line, col_of(f, f->nd[key].tok),
                 "_VARIANTS names ModelVariant.%.*s, which ModelVariant does not define",
                 (int)lt->len, f->s + lt->off);
         cov_sym ck = checkpoint_of(f, val);

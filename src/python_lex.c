@@ -218,14 +218,14 @@ static void string_tok(py_lex *lx, py_tok *t, size_t q, int fmt)
 /* Operators longer than one character; brackets are always one. */
 static size_t op_len(const char *p)
 {
-    static const char *const longer[] = {
-        "**=", "//=", ">>=", "<<=", "...", "==", "!=", "<=", ">=", "->", ":=", "**",
-        "//",  "<<",  ">>",  "+=",  "-=",  "*=", "/=", "%=", "&=", "|=", "^=", "@="};
-    for (size_t k = 0; k < sizeof longer / sizeof *longer; k++) {
-        size_t n = strlen(longer[k]);
-        if (strncmp(p, longer[k], n) == 0)
-            return n;
-    }
+    char a = p[0], b = p[1];
+    if ((a == '*' && b == '*') || (a == '/' && b == '/') || (a == '<' && b == '<') ||
+        (a == '>' && b == '>'))
+        return p[2] == '=' ? 3 : 2; /* **= //= <<= >>= or ** // << >> */
+    if (a == '.' && b == '.' && p[2] == '.')
+        return 3;
+    if ((a == '-' && b == '>') || (b == '=' && strchr("=!<>:+-*/%&|^@", a) && a))
+        return 2;
     return 1;
 }
 
@@ -337,14 +337,13 @@ void cov_py_where(py_lex *lx, size_t off, int *line, int *col)
         if (c == '\n' || (c == '\r' && s[lx->lpos + 1] != '\n')) {
             lx->line++;
             lx->lstart = lx->lpos + 1;
+            lx->lcol = 0;
+        } else if ((c & 0xC0) != 0x80 && c != '\r') {
+            lx->lcol++; /* characters from lstart to lpos */
         }
     }
-    long cc = 1;
-    for (size_t i = lx->lstart; i < off; i++)
-        if ((s[i] & 0xC0) != 0x80 && s[i] != '\r')
-            cc++;
     *line = lx->line > INT32_MAX ? INT32_MAX : (int)lx->line;
-    *col = cc > INT32_MAX ? INT32_MAX : (int)cc;
+    *col = lx->lcol >= INT32_MAX ? INT32_MAX : (int)lx->lcol + 1;
 }
 
 void cov_py_lex_start(py_lex *lx, const char *text, size_t len)

@@ -50,6 +50,7 @@ typedef struct cov_py_lex {
     cov_py_tok ahead; /* one token of lookahead */
     int has_ahead;
     size_t lpos, lstart; /* line counting up to lpos; lstart starts that line */
+    size_t lcol;         /* characters from lstart to lpos */
     unsigned long line;
 } cov_py_lex;
 

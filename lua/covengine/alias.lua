@@ -125,9 +125,10 @@ local function any_find(s, patterns)
   return false
 end
 
+-- checkpoint: already lower case (Set:best lowers it once).
 local function narrowed_ok(r, task, variant, checkpoint)
   if r.checkpoints or r.checkpoint_pattern then
-    local ck = checkpoint and checkpoint:lower()
+    local ck = checkpoint
     if not ck then return false end
     if r.checkpoints and not r.checkpoints[ck] then return false end
     if r.checkpoint_pattern and not any_find(ck, r.checkpoint_pattern) then return false end
@@ -188,6 +189,7 @@ end
 
 --- The most specific rule for raw family name (nil if none).
 function Set:best(name, task, variant, checkpoint)
+  checkpoint = checkpoint and checkpoint:lower()
   local best
   for _, r in ipairs(self.exact[name] or {}) do
     if narrowed_ok(r, task, variant, checkpoint) and (not best or more_specific(r, best)) then

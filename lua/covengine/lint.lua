@@ -281,12 +281,21 @@ end
 function checks.loader_disagrees(ds, _, ctx)
   local out = {}
   if not ctx.aliases or not (ds.tt_forge_models and ds:tt_forge_models()) then return out end
-  local set, found, order = ctx.aliases, {}, {}
+  local set, found, order, cache = ctx.aliases, {}, {}, {}
+  local function memo(raw, task, variant, checkpoint)
+    local k = table.concat({ raw, task or "", variant or "", checkpoint or "" }, "\0")
+    local m = cache[k]
+    if not m then
+      m = set:resolve(raw, task, variant, 0, checkpoint)
+      cache[k] = m
+    end
+    return m
+  end
   for _, g in ipairs(ds:group { "loader", "family", "task_path", "variant", "checkpoint",
     "source" }) do
     if g.source == "EASYDEL" and g.family then
-      local m = set:resolve(g.family, g.task_path, g.variant, 0, g.checkpoint)
-      local plain = set:resolve(g.family, g.task_path, g.variant, 0, nil)
+      local m = memo(g.family, g.task_path, g.variant, g.checkpoint)
+      local plain = memo(g.family, g.task_path, g.variant, nil)
       if not m.module or plain.module ~= m.module then
         local key = table.concat({ g.loader, m.module or "", plain.module or "" }, "\0")
         local f = found[key]

@@ -283,7 +283,8 @@ function facts.build(ds, opts)
     -- first: it is the one "alias_rule" reports.
     table.sort(maps, function(a, b)
       if (a.raw == f.name) ~= (b.raw == f.name) then return a.raw == f.name end
-      return a.raw < b.raw
+      if a.raw ~= b.raw then return a.raw < b.raw end
+      return (a.where or a.how) < (b.where or b.how) -- one raw family, several rules
     end)
     f.mappings = maps
     f.alias = maps[1]

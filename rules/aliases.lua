@@ -88,7 +88,7 @@ return alias.set {
   -- Mistral
   rule { family = "mistral", variant_pattern = "^mistral_small_3%.[12]_", module = "mistral3",
     reason = "Mistral-Small-3.1 and 3.2 are multimodal Mistral3 models" },
-  rule { checkpoint = "mistral-community/pixtral-12b", module = "llava",
+  rule { family = "mistral", task = "pixtral", module = "llava",
     reason = "mistral/pixtral's loader loads mistral-community/pixtral-12b with "
       .. "LlavaForConditionalGeneration: a Llava model (model_type llava) with a Pixtral vision "
       .. "tower; EasyDeL's pixtral module is only that vision encoder" },

@@ -321,7 +321,8 @@ static void hide_data(lua_State *L, int mod)
     static const char *const stops[] = {
         "dataset", "baseline", "count", "test", "tests", "group", "placeholders", "modules",
         "easydel", "sources", "dump", "duplicates", "warnings", "load_tt_xla", "load_config",
-        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", NULL};
+        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot",
+        "loaders", "tt_forge_models", "unknown_ids", "load_tt_forge_models", NULL};
     for (const char *const *k = hidden; *k; k++) {
         lua_pushnil(L);
         lua_setfield(L, mod, *k);

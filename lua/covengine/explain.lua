@@ -12,12 +12,7 @@ local function status_line(counts)
   return table.concat(parts, ", ")
 end
 
-local function sorted_keys(t)
-  local list = {}
-  for k in pairs(t) do list[#list + 1] = k end
-  table.sort(list)
-  return list
-end
+local sorted_keys -- below
 
 local function fx_frameworks(f) return sorted_keys(f.frameworks) end
 
@@ -127,7 +122,7 @@ function explain.explain(name, data, fx, canonical_of)
   return table.concat(out)
 end
 
-local function sorted_keys(t)
+function sorted_keys(t)
   local out = {}
   for k in pairs(t) do out[#out + 1] = k end
   table.sort(out)

@@ -23,12 +23,13 @@ local cov = require "covengine"
 local SPEC = { inputs = "table?", format = "string?", output = "string?", gates = "table?",
   strict = "boolean?" }
 -- In command-line order: --framework applies to the --config files after it.
-local INPUTS = { "tt_xla", "framework", "config", "easydel", "base_tt_xla", "base_easydel",
-  "baseline" }
+local INPUTS = { "tt_xla", "framework", "config", "easydel", "tt_forge_models", "base_tt_xla",
+  "base_easydel", "base_tt_forge_models", "baseline" }
 local INPUT_SPEC = { tt_xla = "string?", framework = "string?", config = "string|list?",
-  easydel = "string?", base_tt_xla = "string?", base_easydel = "string?", baseline = "string?" }
-local PATHS = { tt_xla = true, config = true, easydel = true, base_tt_xla = true,
-  base_easydel = true, baseline = true }
+  easydel = "string?", tt_forge_models = "string?", base_tt_xla = "string?",
+  base_easydel = "string?", base_tt_forge_models = "string?", baseline = "string?" }
+local PATHS = { tt_xla = true, config = true, easydel = true, tt_forge_models = true,
+  base_tt_xla = true, base_easydel = true, base_tt_forge_models = true, baseline = true }
 local GATE_SPEC = { fail_under = "number|string?", fail_on_regression = "boolean?",
   fail_on_drop = "boolean?" }
 

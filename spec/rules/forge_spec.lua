@@ -95,6 +95,22 @@ describe("tt-forge-models on the fixture tree", function()
     rmdir(dir)
   end)
 
+  it("takes the tree from the rules' settings too", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute(("mkdir -p '%s'"):format(dir)))
+    local f = assert(io.open(dir .. "/s.lua", "w"))
+    local here = os.getenv("PWD")
+    f:write(([[
+local settings = require "covengine.settings"
+settings { inputs = { tt_xla = "%s/%s", tt_forge_models = "%s/%s" } }
+return require("covengine").tt_forge_models().loaders .. "\n"
+]]):format(here, CONFIGS, here, MODELS))
+    f:close()
+    assert.are.equal("9\n", (run_ok { "-q", dir .. "/s.lua" }))
+    rmdir(dir)
+  end)
+
   it("joins the base dataset to --base-tt-forge-models", function()
     local r = cov.json.decode(run_ok { "-q", "--base-tt-xla", CONFIGS, "--base-tt-forge-models",
       MODELS, "--tt-xla", CONFIGS, "--tt-forge-models", MODELS, "--format", "diff-json",

@@ -23,6 +23,18 @@ findings.LOAD_RULES = {
     "A top-level key other than test_config and PLACEHOLDER_MODELS; it is ignored." },
   { "^@register_module", "easydel_registration",
     "An EasyDeL @register_module decorator covengine could not read completely." },
+  { "^test id '.-' names no tt%-forge%-models loader variant", "unknown_loader",
+    "A test id names no loader variant of the tt-forge-models tree (no such loader.py, no such "
+      .. "variant, or an LLM phase the loader does not serve): tt-xla cannot run it." },
+  { "the loader cannot be read$", "unreadable_loader",
+    "A tt-forge-models loader.py covengine's lexer cannot follow (an unterminated string, an "
+      .. "unbalanced bracket); its variants are not known." },
+  { "^ModelVariant member ", "computed_variant",
+    "A ModelVariant member whose value is not a string literal: no test id can name it." },
+  { "^_VARIANTS ", "unread_variant",
+    "A _VARIANTS key covengine cannot read or that names no ModelVariant member." },
+  { "^adapter loader: ", "adapter_without_base",
+    "A LoRA/DoRA adapter loader whose base loader is missing or unreadable." },
 }
 
 local LOAD_HELP = { load_warning = "A warning from loading the inputs." }

@@ -28,6 +28,9 @@ lint.HELP = {
     .. "typo there never applies.",
   missing_reason = "An entry with a non-passing status has no reason; say why in `reason`.",
   unused_alias = "An alias rule in rules/aliases.lua matches no loaded test; fix or remove it.",
+  loader_disagrees = "A test's tt-forge-models loader runs EasyDeL while the alias rules map "
+    .. "its family to no module, or its checkpoint to another module than its name; check the "
+    .. "rule or the loader.",
 }
 
 -- Each lint's options (check.fields spec); `true` in the rules means "on,

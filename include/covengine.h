@@ -139,8 +139,24 @@ COV_API int cov_engine_set_option(cov_engine *e, const char *name, const char *v
  * dataset as it was before the call. */
 
 /* Every test_config_*.yaml under DIR (a tt-xla checkout or a copy of its
- * tests/runner/test_config directory). */
+ * tests/runner/test_config directory). DIR "git:REPO@REV" is
+ * cov_load_ttxla_git(e, d, REPO, REV, err): REV follows the last '@' not
+ * starting "@{" (git:.@HEAD@{1} is REV HEAD@{1}) and is HEAD without one;
+ * write ./git:x for a directory of that name. */
 COV_API int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err);
+/* The configs of one revision of a tt-xla git repository, read from its
+ * objects with libgit2 (nothing is checked out): every test_config_*.yaml
+ * blob under tests/runner/test_config/ of the revision's tree, loaded as
+ * cov_load_ttxla loads a checkout of it. repo is a work tree, its .git or
+ * a bare repository (parents are not searched); rev any rev-parse spec
+ * (sha, branch, tag, HEAD~3, origin/main), NULL for HEAD. A HEAD on a
+ * branch with no commits means the only branch, with a warning (an error
+ * when there are several). Sources are named REPO@COMMIT:PATH, COMMIT the
+ * commit id's first 12 hex digits, PATH from the repository's root; e.g.
+ * "tt-xla@1f1c2411ab3c:tests/runner/test_config/jax/test_config_x.yaml".
+ * Symbolic links are skipped (a directory load follows them). */
+COV_API int cov_load_ttxla_git(cov_engine *e, cov_dataset d, const char *repo,
+                               const char *rev, cov_error *err);
 /* One YAML file; framework is "jax", "torch", "torch_llm" or NULL to infer
  * it from the file's directory. */
 COV_API int cov_load_config(cov_engine *e, cov_dataset d, const char *path,
@@ -150,8 +166,15 @@ COV_API int cov_load_config(cov_engine *e, cov_dataset d, const char *path,
 COV_API int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *name,
                                    const char *buf, size_t len, const char *framework,
                                    cov_error *err);
-/* An EasyDeL manifest (.json) or checkout directory. */
+/* An EasyDeL manifest (.json) or checkout directory; "git:REPO@REV" as
+ * for cov_load_ttxla is cov_load_easydel_git. */
 COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *err);
+/* EasyDeL's easydel/modules/<module>/<file>.py at a revision of its git
+ * repository (repo and rev as for cov_load_ttxla_git), scanned as a
+ * checkout is. The inventory's source is REPO@COMMIT, its revision the
+ * commit id and its date the commit date (YYYY-MM-DD). */
+COV_API int cov_load_easydel_git(cov_engine *e, cov_dataset d, const char *repo,
+                                 const char *rev, cov_error *err);
 /* A manifest from memory (buf not retained, need not be NUL-terminated). */
 COV_API int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *name,
                                     const char *buf, size_t len, cov_error *err);

@@ -17,7 +17,8 @@
 enum { EXIT_GATE = 1, EXIT_ERROR = 2, MAX_INPUTS = 256, WARNING_CAP = 50 };
 
 typedef struct input {
-    int kind; /* 't' tt-xla dir, 'c' config file, 'e' easydel, 'f' tt-forge-models */
+    int kind; /* 't' tt-xla dir, 'c' config file, 'e' easydel, 'f' tt-forge-models,
+                 'g'/'G' tt-xla's and EasyDeL's git repos */
     cov_dataset dataset;
     const char *path;
     const char *framework; /* for 'c' */
@@ -31,6 +32,7 @@ typedef struct plan {
     const char *output;
     int dump, sandbox, quiet, verbose;
     const char *color; /* "auto" (NULL), "always" or "never" */
+    const char *rev, *easydel_rev; /* of --tt-xla-git, --easydel-git (NULL: HEAD) */
     int script_argc;
     char **script_argv;
     cov_limits limits;
@@ -233,7 +235,8 @@ typedef enum opt_action {
     ACT_INPUT,     /* an input of `kind` into `dataset` */
     ACT_FRAMEWORK, /* the framework of the --config files that follow */
     ACT_LIMIT,     /* a whole number times `scale` into the limit `limit` */
-    ACT_COLOR      /* --color=auto|always|never */
+    ACT_COLOR,     /* --color=auto|always|never */
+    ACT_PLAN_VALUE /* the value into the const char * plan field `field` */
 } opt_action;
 
 /* --help shows the options in these groups, in this order (docs/covengine.1
@@ -265,16 +268,18 @@ typedef struct cli_option {
     int kind;            /* ACT_INPUT: 't' tt-xla dir, 'c' config file, 'e' easydel,
                             'f' tt-forge-models */
     cov_dataset dataset; /* ACT_INPUT */
+    size_t field;        /* ACT_PLAN_VALUE: PLAN_VALUE(field) */
 } cli_option;
 
 /* Offsets of int fields of plan, plus one so that 0 can mean "none". */
 #define PLAN_FLAG(f) (offsetof(plan, f) + 1)
+#define PLAN_VALUE(f) offsetof(plan, f)
 #define LIMIT_FIELD(f) offsetof(cov_limits, f)
 #define MIB (1024 * 1024)
 
 static const cli_option options[] = {
     {.name = "--tt-xla", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
-     .help = "load every test_config_*.yaml under DIR", .kind = 't', .dataset = COV_HEAD},
+     .help = "load every test_config_*.yaml under DIR, or git:REPO@REV", .kind = 't', .dataset = COV_HEAD},
     {.name = "--config", .action = ACT_INPUT, .group = G_INPUT, .arg = "FILE",
      .help = "load one YAML file (repeatable)", .kind = 'c', .dataset = COV_HEAD},
     {.name = "--framework", .action = ACT_FRAMEWORK, .group = G_INPUT, .arg = "NAME",
@@ -285,8 +290,19 @@ static const cli_option options[] = {
     {.name = "--tt-forge-models", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
      .help = "the loaders the tests run (default: --tt-xla's third_party/tt_forge_models)",
      .kind = 'f', .dataset = COV_HEAD},
+    {.name = "--tt-xla-git", .action = ACT_INPUT, .group = G_INPUT, .arg = "REPO",
+     .help = "load the configs of a revision of git repository REPO", .kind = 'g',
+     .dataset = COV_HEAD},
+    {.name = "--rev", .action = ACT_PLAN_VALUE, .group = G_INPUT, .arg = "REV",
+     .help = "that revision: sha, branch, tag, HEAD~3... (default HEAD)",
+     .field = PLAN_VALUE(rev)},
+    {.name = "--easydel-git", .action = ACT_INPUT, .group = G_INPUT, .arg = "REPO",
+     .help = "scan EasyDeL's modules at a revision of git repository REPO", .kind = 'G',
+     .dataset = COV_HEAD},
+    {.name = "--easydel-rev", .action = ACT_PLAN_VALUE, .group = G_INPUT, .arg = "REV",
+     .help = "that revision (default HEAD)", .field = PLAN_VALUE(easydel_rev)},
     {.name = "--base-tt-xla", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
-     .help = "the base's tt-xla tree", .kind = 't', .dataset = COV_BASE},
+     .help = "the base's tt-xla tree, or git:REPO@REV", .kind = 't', .dataset = COV_BASE},
     {.name = "--base-easydel", .action = ACT_INPUT, .group = G_BASE, .arg = "PATH",
      .help = "the base's EasyDeL inventory (default: the head's)", .kind = 'e',
      .dataset = COV_BASE},
@@ -429,6 +445,9 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
     case ACT_FRAMEWORK:
         *framework = v;
         return -1;
+    case ACT_PLAN_VALUE:
+        *(const char **)((char *)p + o->field) = v;
+        return -1;
     case ACT_COLOR:
         if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
             return usage_error("--color needs auto, always or never, not '%s'", v);
@@ -554,7 +573,9 @@ static int load_pinned_forge(cov_engine *e, const plan *p)
         const input *in = &p->inputs[i];
         char buf[4096];
         cov_error err;
-        const char *dir = in->kind == 't' && !forge[in->dataset]
+        /* A git:REPO@REV revision has no checked-out submodule to look in. */
+        const char *dir = in->kind == 't' && !forge[in->dataset] &&
+                                  strncmp(in->path, "git:", 4) != 0
                               ? pinned_forge(in->path, buf, sizeof buf)
                               : NULL;
         if (!dir)
@@ -578,9 +599,23 @@ static int load_pinned_forge(cov_engine *e, const plan *p)
     return 0;
 }
 
+/* Whether an input of kind was given. */
+static int has_input(const plan *p, int kind)
+{
+    for (int i = 0; i < p->ninputs; i++)
+        if (p->inputs[i].kind == kind)
+            return 1;
+    return 0;
+}
+
 static int load_inputs(cov_engine *e, const plan *p)
 {
     cov_error err;
+    /* A revision for a repository not given is a mistake, not a no-op. */
+    if (p->rev && !has_input(p, 'g'))
+        return usage_error("--rev is the revision of --tt-xla-git, which is not given");
+    if (p->easydel_rev && !has_input(p, 'G'))
+        return usage_error("--easydel-rev is the revision of --easydel-git, which is not given");
     if (progress.on) {
         progress.start = seconds_now();
         cov_engine_set_progress_handler(e, show_progress, NULL);
@@ -592,6 +627,10 @@ static int load_inputs(cov_engine *e, const plan *p)
         int rc;
         if (in->kind == 't')
             rc = cov_load_ttxla(e, in->dataset, in->path, &err);
+        else if (in->kind == 'g')
+            rc = cov_load_ttxla_git(e, in->dataset, in->path, p->rev, &err);
+        else if (in->kind == 'G')
+            rc = cov_load_easydel_git(e, in->dataset, in->path, p->easydel_rev, &err);
         else if (in->kind == 'c')
             rc = cov_load_config(e, in->dataset, in->path, in->framework, &err);
         else if (in->kind == 'f')

@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "load_easydel.h"
 #include "load_forge.h"
+#include "load_git.h"
 #include "load_ttxla.h"
 #include "lua_bridge.h"
 
@@ -226,7 +227,47 @@ const cov_family_index *cov_engine_family_index(cov_engine *e, cov_dataset d)
     return x;
 }
 
+/* A "git:REPO@REV" spec split into *repo and *rev (cov_free both): 1, 0
+ * for a plain path, or an error code with err filled. */
+static int git_spec(const char *spec, char **repo, char **rev, cov_error *err)
+{
+    int k = cov_git_spec_split(spec, repo, rev);
+    cov_diag diag = {err, NULL, NULL, 0};
+    if (k < 0)
+        return cov_fail(&diag, COV_ENOMEM, spec, 0, 0, "out of memory");
+    if (k && !**repo) {
+        cov_free(*repo);
+        cov_free(*rev);
+        return cov_fail(&diag, COV_EUSAGE, spec, 0, 0,
+                        "no repository before the revision (git:REPO@REV)");
+    }
+    return k ? -1 : COV_OK;
+}
+
 int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err)
+{
+    cov_error_clear(err);
+    if (bad_dataset(d, err))
+        return COV_EUSAGE;
+    char *repo, *rev;
+    int rc = git_spec(dir, &repo, &rev, err);
+    if (rc < 0) {
+        rc = cov_load_ttxla_git(e, d, repo, rev, err);
+        cov_free(repo);
+        cov_free(rev);
+        return rc;
+    }
+    if (rc)
+        return rc;
+    cov_diag diag = cov_engine_load_diag(e, d, err);
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d, cov_load_ttxla_tree(&e->models[d], dir, &e->limits, &diag), &mark,
+                  &diag);
+}
+
+int cov_load_ttxla_git(cov_engine *e, cov_dataset d, const char *repo, const char *rev,
+                       cov_error *err)
 {
     cov_error_clear(err);
     if (bad_dataset(d, err))
@@ -234,8 +275,21 @@ int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err
     cov_diag diag = cov_engine_load_diag(e, d, err);
     cov_model_mark mark;
     cov_model_mark_take(&e->models[d], &mark);
-    return loaded(e, d, cov_load_ttxla_tree(&e->models[d], dir, &e->limits, &diag), &mark,
-                  &diag);
+    return loaded(e, d, cov_load_ttxla_git_rev(&e->models[d], repo, rev, &e->limits, &diag),
+                  &mark, &diag);
+}
+
+int cov_load_easydel_git(cov_engine *e, cov_dataset d, const char *repo, const char *rev,
+                         cov_error *err)
+{
+    cov_error_clear(err);
+    if (bad_dataset(d, err))
+        return COV_EUSAGE;
+    cov_diag diag = cov_engine_load_diag(e, d, err);
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    return loaded(e, d, cov_load_easydel_git_rev(&e->models[d], repo, rev, &e->limits, &diag),
+                  &mark, &diag);
 }
 
 int cov_load_config(cov_engine *e, cov_dataset d, const char *path, const char *framework,
@@ -272,6 +326,16 @@ int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *
     cov_error_clear(err);
     if (bad_dataset(d, err))
         return COV_EUSAGE;
+    char *repo, *rev;
+    int rc = git_spec(path, &repo, &rev, err);
+    if (rc < 0) {
+        rc = cov_load_easydel_git(e, d, repo, rev, err);
+        cov_free(repo);
+        cov_free(rev);
+        return rc;
+    }
+    if (rc)
+        return rc;
     cov_diag diag = cov_engine_load_diag(e, d, err);
     cov_model_mark mark;
     cov_model_mark_take(&e->models[d], &mark);

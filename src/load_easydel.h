@@ -35,6 +35,24 @@ int cov_load_easydel_checkout(cov_model *m, const char *dir, const cov_limits *l
 int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
                           const char *text, size_t len, cov_diag *d);
 
+/* A scan whose files the caller hands in one by one (from git blobs rather
+ * than a directory), through the same per-file code path as a checkout scan:
+ * begin, then for each module _module(name) followed by _file() for each of
+ * its .py files in the order a checkout scan reads them, then _end. path
+ * names the inventory's source; a file's path stands for it in messages and
+ * file (its name in the module) in its registrations. _end(s, rc, ...) with
+ * rc != 0 (the caller's own failure) or a failure of its own rolls m back
+ * to where _begin found it; either way s is freed and the result returned.
+ * revision and date (NULL: none) are recorded as a manifest's are. */
+typedef struct cov_easydel_scanner cov_easydel_scanner;
+int cov_easydel_scanner_begin(cov_model *m, const char *path, cov_easydel_scanner **out,
+                              cov_diag *d);
+int cov_easydel_scanner_module(cov_easydel_scanner *s, const char *name);
+int cov_easydel_scanner_file(cov_easydel_scanner *s, const char *path, const char *file,
+                             const char *text, size_t len);
+int cov_easydel_scanner_end(cov_easydel_scanner *s, int rc, const char *revision,
+                            const char *date);
+
 /* Internal: whether text[0..len) (NUL-terminated at len) is JSON that cJSON
  * parses, by the lexer the manifest loader runs first (it accepts no more
  * than cJSON): COV_OK, COV_EINPUT or COV_ELIMIT (nesting deeper than cJSON

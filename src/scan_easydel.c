@@ -515,3 +515,103 @@ int cov_easydel_scan_text(cov_model *m, const char *module, const char *file,
     cov_free(rel);
     return rc;
 }
+
+/* ---- files handed in one by one (git blobs) ---- */
+
+struct cov_easydel_scanner {
+    cov_model *m;
+    cov_diag *d;
+    char *path;
+    cov_model_mark mark;
+    scan sc;
+    cov_sym module; /* the module being read, NONE before the first */
+    uint32_t first; /* its first registration */
+};
+
+int cov_easydel_scanner_begin(cov_model *m, const char *path, cov_easydel_scanner **out,
+                              cov_diag *d)
+{
+    *out = NULL;
+    int rc = cov_easydel_check_free(m, path, d);
+    if (rc)
+        return rc;
+    cov_easydel_scanner *s = cov_calloc(1, sizeof *s);
+    if (!s || !(s->path = cov_strndup(path, strlen(path)))) {
+        cov_free(s);
+        return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory");
+    }
+    s->m = m;
+    s->d = d;
+    s->sc.m = m;
+    s->sc.d = d;
+    cov_model_mark_take(m, &s->mark);
+    *out = s;
+    return COV_OK;
+}
+
+/* Appends the module being read, if any. */
+static int scanner_close_module(cov_easydel_scanner *s)
+{
+    if (s->module == COV_SYM_NONE)
+        return COV_OK;
+    cov_module *mod = cov_vec_push(&s->m->modules, sizeof *mod);
+    if (!mod)
+        return cov_fail(s->d, COV_ENOMEM, s->path, 0, 0, "out of memory");
+    mod->name = s->module;
+    mod->first = s->first;
+    mod->count = s->m->registrations.count - s->first;
+    s->module = COV_SYM_NONE;
+    return COV_OK;
+}
+
+int cov_easydel_scanner_module(cov_easydel_scanner *s, const char *name)
+{
+    int rc = scanner_close_module(s);
+    if (rc)
+        return rc;
+    cov_sym sym = cov_model_intern(s->m, name, strlen(name));
+    if (sym == COV_SYM_OOM)
+        return cov_fail(s->d, COV_ENOMEM, s->path, 0, 0, "out of memory");
+    s->module = sym;
+    s->first = s->m->registrations.count;
+    return COV_OK;
+}
+
+int cov_easydel_scanner_file(cov_easydel_scanner *s, const char *path, const char *file,
+                             const char *text, size_t len)
+{
+    if (s->module == COV_SYM_NONE)
+        return cov_fail(s->d, COV_EUSAGE, path, 0, 0, "internal error: a file before its module");
+    const char *module = cov_model_str(s->m, s->module);
+    char *rel = cov_path_join(module, file);
+    char *copy = cov_strndup(text, len); /* the lexer relies on a NUL at len */
+    int rc = rel && copy ? scan_file_text(&s->sc, path, rel, copy, len)
+                         : cov_fail(s->d, COV_ENOMEM, path, 0, 0, "out of memory");
+    cov_free(copy);
+    cov_free(rel);
+    return rc;
+}
+
+int cov_easydel_scanner_end(cov_easydel_scanner *s, int rc, const char *revision,
+                            const char *date)
+{
+    cov_sym rev = COV_SYM_NONE, day = COV_SYM_NONE;
+    if (!rc)
+        rc = scanner_close_module(s);
+    if (!rc && revision &&
+        (rev = cov_model_intern(s->m, revision, strlen(revision))) == COV_SYM_OOM)
+        rc = cov_fail(s->d, COV_ENOMEM, s->path, 0, 0, "out of memory");
+    if (!rc && date && (day = cov_model_intern(s->m, date, strlen(date))) == COV_SYM_OOM)
+        rc = cov_fail(s->d, COV_ENOMEM, s->path, 0, 0, "out of memory");
+    if (!rc)
+        rc = cov_easydel_finish(s->m, &s->mark, s->path, COV_SOURCE_EASYDEL_CHECKOUT,
+                                COV_SYM_NONE, rev, day, s->d);
+    if (rc)
+        cov_model_rollback(s->m, &s->mark);
+    cov_free(s->sc.lx.stk);
+    cov_free(s->sc.cols);
+    cov_free(s->sc.buf);
+    cov_free(s->path);
+    cov_free(s);
+    return rc;
+}

@@ -203,10 +203,11 @@ COV_API int cov_run_rules_buffer(cov_engine *e, const char *name, const char *bu
 
 /* Receives one setting of a rule script's covengine.settings{...} table:
  * name is the command-line option it stands for without "--" and with '_'
- * for '-' ("tt_xla", "config", "framework", "easydel", "base_tt_xla",
- * "base_easydel", "baseline", "format", "output", "fail_under",
- * "fail_on_regression", "fail_on_drop", "strict"), value its text ("true"
- * for a flag; relative paths already made relative to the script's
+ * for '-' ("tt_xla", "config", "framework", "easydel", "tt_xla_git", "rev",
+ * "easydel_git", "easydel_rev", "base_tt_xla", "base_easydel", "baseline",
+ * "format", "output", "fail_under", "fail_on_regression", "fail_on_drop",
+ * "strict"), value its text ("true" for a flag; relative paths, and the
+ * repository of a git:REPO@REV, already made relative to the script's
  * directory). Both are valid only during the call. Return 0 to go on, or
  * non-zero to stop with a rule error naming the setting. */
 typedef int (*cov_setting_fn)(void *ud, const char *name, const char *value);

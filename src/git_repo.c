@@ -513,7 +513,7 @@ int cov_git_blob_read(cov_git_repo *r, const cov_git_oid *blob, uint64_t max_siz
                       cov_diag *d)
 {
     *out = NULL;
-    uint64_t size;
+    uint64_t size = 0;
     int rc = blob_size(r, goid(blob), &size, d);
     if (rc)
         return rc;

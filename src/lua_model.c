@@ -1035,9 +1035,10 @@ static int load_result(lua_State *L, int rc, const cov_error *err)
 }
 
 /*** ds:load_tt_xla(dir) -> true
- * Loads every test_config_*.yaml under `dir`. Like every loader, raises
- * `"FILE:LINE:COL: message"` on bad input and then leaves the dataset as it
- * was.
+ * Loads every test_config_*.yaml under `dir`, or of a git revision when
+ * `dir` is `"git:REPO@REV"` (files named `REPO@COMMIT:PATH`). Like every
+ * loader, raises `"FILE:LINE:COL: message"` on bad input and then leaves the
+ * dataset as it was.
  */
 static int ds_load_tt_xla(lua_State *L)
 {
@@ -1075,7 +1076,8 @@ static int ds_load_config_string(lua_State *L)
 }
 
 /*** ds:load_easydel(path) -> true
- * Loads an EasyDeL manifest (.json) or scans a checkout directory.
+ * Loads an EasyDeL manifest (.json) or scans a checkout directory, or a
+ * git revision's (`"git:REPO@REV"`).
  */
 static int ds_load_easydel(lua_State *L)
 {

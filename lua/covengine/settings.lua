@@ -23,13 +23,16 @@ local cov = require "covengine"
 local SPEC = { inputs = "table?", format = "string?", output = "string?", gates = "table?",
   strict = "boolean?" }
 -- In command-line order: --framework applies to the --config files after it.
-local INPUTS = { "tt_xla", "framework", "config", "easydel", "tt_forge_models", "base_tt_xla",
-  "base_easydel", "base_tt_forge_models", "baseline" }
+local INPUTS = { "tt_xla", "framework", "config", "easydel", "tt_forge_models", "tt_xla_git",
+  "rev", "easydel_git", "easydel_rev", "base_tt_xla", "base_easydel", "base_tt_forge_models",
+  "baseline" }
 local INPUT_SPEC = { tt_xla = "string?", framework = "string?", config = "string|list?",
-  easydel = "string?", tt_forge_models = "string?", base_tt_xla = "string?",
+  easydel = "string?", tt_forge_models = "string?", tt_xla_git = "string?", rev = "string?",
+  easydel_git = "string?", easydel_rev = "string?", base_tt_xla = "string?",
   base_easydel = "string?", base_tt_forge_models = "string?", baseline = "string?" }
 local PATHS = { tt_xla = true, config = true, easydel = true, tt_forge_models = true,
-  base_tt_xla = true, base_easydel = true, base_tt_forge_models = true, baseline = true }
+  tt_xla_git = true, easydel_git = true, base_tt_xla = true, base_easydel = true,
+  base_tt_forge_models = true, baseline = true }
 local GATE_SPEC = { fail_under = "number|string?", fail_on_regression = "boolean?",
   fail_on_drop = "boolean?" }
 
@@ -41,7 +44,21 @@ local function base_dir()
   return dir
 end
 
+-- git:REPO@REV as the engine splits it: REV after the last '@' that does
+-- not start "@{"; nil for any other path.
+local function split_git(path)
+  if path:sub(1, 4) ~= "git:" then return nil end
+  local s, at = path:sub(5), nil
+  for i = 1, #s do
+    if s:sub(i, i) == "@" and s:sub(i + 1, i + 1) ~= "{" then at = i end
+  end
+  if not at then return s, "" end
+  return s:sub(1, at - 1), s:sub(at)
+end
+
 local function resolve(path, dir)
+  local repo, rev = split_git(path)
+  if repo and repo ~= "" then return "git:" .. resolve(repo, dir) .. rev end
   if not dir or path:sub(1, 1) == "/" then return path end
   if dir == "/" then return "/" .. path end
   return dir .. "/" .. path

@@ -5,6 +5,7 @@
 #include "dump.h"
 #include "embedded.h"
 #include "fsutil.h"
+#include "git_repo.h"
 #include "load_easydel.h"
 #include "load_forge.h"
 #include "load_git.h"
@@ -46,6 +47,8 @@ void cov_engine_free(cov_engine *e)
     cov_free(e->options);
     cov_free(e->report);
     cov_buf_free(&e->emitted);
+    if (e->git_held)
+        cov_git_release();
     for (int d = 0; d < 2; d++) {
         cov_warning_log *log = &e->load_warnings[d];
         for (size_t i = 0; i < log->n; i++) {
@@ -266,12 +269,24 @@ int cov_load_ttxla(cov_engine *e, cov_dataset d, const char *dir, cov_error *err
                   &diag);
 }
 
+/* The engine keeps libgit2 started between its git loads. */
+static int hold_git(cov_engine *e, cov_error *err)
+{
+    if (e->git_held)
+        return COV_OK;
+    cov_diag diag = {err, NULL, NULL, 0};
+    int rc = cov_git_hold(&diag);
+    e->git_held = rc == COV_OK;
+    return rc;
+}
+
 int cov_load_ttxla_git(cov_engine *e, cov_dataset d, const char *repo, const char *rev,
                        cov_error *err)
 {
     cov_error_clear(err);
-    if (bad_dataset(d, err))
-        return COV_EUSAGE;
+    int rc = bad_dataset(d, err) ? COV_EUSAGE : hold_git(e, err);
+    if (rc)
+        return rc;
     cov_diag diag = cov_engine_load_diag(e, d, err);
     cov_model_mark mark;
     cov_model_mark_take(&e->models[d], &mark);
@@ -283,8 +298,9 @@ int cov_load_easydel_git(cov_engine *e, cov_dataset d, const char *repo, const c
                          cov_error *err)
 {
     cov_error_clear(err);
-    if (bad_dataset(d, err))
-        return COV_EUSAGE;
+    int rc = bad_dataset(d, err) ? COV_EUSAGE : hold_git(e, err);
+    if (rc)
+        return rc;
     cov_diag diag = cov_engine_load_diag(e, d, err);
     cov_model_mark mark;
     cov_model_mark_take(&e->models[d], &mark);

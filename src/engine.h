@@ -61,6 +61,7 @@ struct cov_engine {
     int settings_read; /* 0 no pass before this run, 1 it found none, 2 it found them */
     cov_setting_fn setting_fn;
     void *setting_ud;
+    int git_held; /* holds libgit2 (cov_git_hold) from its first git load on */
 };
 
 /* A diag that reports into err and the engine's warning handler. */

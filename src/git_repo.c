@@ -81,6 +81,15 @@ static int oom(const char *path, cov_diag *d)
 
 /* ---- opening ---- */
 
+int cov_git_hold(cov_diag *d)
+{
+    if (git_libgit2_init() >= 0)
+        return COV_OK;
+    return cov_fail(d, COV_EIO, NULL, 0, 0, "cannot start libgit2: %s", git_msg());
+}
+
+void cov_git_release(void) { git_libgit2_shutdown(); }
+
 int cov_git_open(const char *path, cov_git_repo **out, cov_diag *d)
 {
     *out = NULL;

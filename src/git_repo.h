@@ -29,6 +29,15 @@ typedef struct cov_git_oid {
 void cov_git_oid_hex(const cov_git_oid *id, size_t n, char *buf);
 int cov_git_oid_equal(const cov_git_oid *a, const cov_git_oid *b);
 
+/* libgit2's global state is reference-counted: each open repository holds
+ * a reference, so the last close releases it. Starting it costs a few
+ * milliseconds (Debian's libgit2 has mbedTLS load the system CA bundle), so
+ * a caller opening several repositories in turn holds one reference across
+ * them: _hold returns 0, or COV_EIO with d->err filled; _release undoes one
+ * _hold. Both are thread-safe. */
+int cov_git_hold(cov_diag *d);
+void cov_git_release(void);
+
 /* An open repository. Opaque; owned by whoever opened it. */
 typedef struct cov_git_repo cov_git_repo;
 

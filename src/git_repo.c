@@ -88,7 +88,10 @@ int cov_git_hold(cov_diag *d)
     return cov_fail(d, COV_EIO, NULL, 0, 0, "cannot start libgit2: %s", git_msg());
 }
 
-void cov_git_release(void) { git_libgit2_shutdown(); }
+void cov_git_release(void)
+{
+    git_libgit2_shutdown();
+}
 
 int cov_git_open(const char *path, cov_git_repo **out, cov_diag *d)
 {
@@ -198,7 +201,8 @@ int cov_git_resolve(cov_git_repo *r, const char *rev, cov_git_oid *commit, cov_d
     if (!rev || !*rev)
         rev = "HEAD";
     if (strstr(rev, "..")) /* no ref name has one */
-        return cov_fail(d, COV_EINPUT, r->path, 0, 0, "'%s' is a range, not a revision", rev);
+        return cov_fail(d, COV_EINPUT, r->path, 0, 0, "'%s' is a range, not a revision",
+                        rev);
     git_object *obj;
     int rc = git_revparse_single(&obj, r->repo, rev);
     if (rc == 0)

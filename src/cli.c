@@ -279,7 +279,8 @@ typedef struct cli_option {
 
 static const cli_option options[] = {
     {.name = "--tt-xla", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
-     .help = "load every test_config_*.yaml under DIR, or git:REPO@REV", .kind = 't', .dataset = COV_HEAD},
+     .help = "load every test_config_*.yaml under DIR, or git:REPO@REV", .kind = 't',
+     .dataset = COV_HEAD},
     {.name = "--config", .action = ACT_INPUT, .group = G_INPUT, .arg = "FILE",
      .help = "load one YAML file (repeatable)", .kind = 'c', .dataset = COV_HEAD},
     {.name = "--framework", .action = ACT_FRAMEWORK, .group = G_INPUT, .arg = "NAME",

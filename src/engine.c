@@ -230,8 +230,9 @@ const cov_family_index *cov_engine_family_index(cov_engine *e, cov_dataset d)
     return x;
 }
 
-/* A "git:REPO@REV" spec split into *repo and *rev (cov_free both): 1, 0
- * for a plain path, or an error code with err filled. */
+/* Whether spec is "git:REPO@REV": -1 with *repo and *rev set (the caller
+ * frees both with cov_free), 0 for a plain path, or an error code with err
+ * filled. */
 static int git_spec(const char *spec, char **repo, char **rev, cov_error *err)
 {
     int k = cov_git_spec_split(spec, repo, rev);

@@ -9,7 +9,7 @@ static const char *const key_names[COV_K_COUNT] = {
     "framework", "family", "task_path", "variant", "model_framework", "llm_phase",
     "strategy", "parallelism", "mesh", "exec", "run_mode", "seq", "batch", "status",
     "bringup_status", "file", "parsed", "has_reason", "source", "group", "checkpoint",
-    "loader"};
+    "loader", "entry_status"};
 
 const char *cov_agg_key_name(int kind)
 {
@@ -31,7 +31,7 @@ int cov_agg_collectable(int kind)
 
 typedef cov_agg_group group;
 
-/* How overrides for one arch change a group's status counts. */
+/* How one arch changes a group's status counts, beyond `elsewhere`. */
 typedef struct arch_delta {
     cov_sym arch;
     uint32_t next;
@@ -70,6 +70,9 @@ struct cov_agg {
     uint32_t dict[MAX_COLLECT][DICT_MAX];
     uint32_t ndict[MAX_COLLECT];
     int large[MAX_COLLECT];
+    /* the arches of the test being added */
+    cov_arch_status *tarch;
+    uint32_t cap_tarch;
 };
 
 typedef cov_agg scratch;
@@ -91,7 +94,8 @@ uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind)
     case COV_K_RUN_MODE: return sx ? sx->run_mode : 0;
     case COV_K_SEQ: return sx ? (uint32_t)(sx->seq + 1) : 0;
     case COV_K_BATCH: return sx ? (uint32_t)(sx->batch + 1) : 0;
-    case COV_K_STATUS: return (uint32_t)cov_test_status(t);
+    case COV_K_STATUS: return (uint32_t)cov_test_summary_status(m, t);
+    case COV_K_ENTRY_STATUS: return (uint32_t)cov_test_status(t);
     case COV_K_BRINGUP: return t->f.bringup;
     case COV_K_FILE: return t->source + 1;
     case COV_K_PARSED: return t->parsed;
@@ -243,6 +247,7 @@ static int value_cmp(const cov_model *m, int kind, uint32_t a, uint32_t b)
     case COV_K_SEQ:
     case COV_K_BATCH:
     case COV_K_STATUS:
+    case COV_K_ENTRY_STATUS:
     case COV_K_BRINGUP:
     case COV_K_MODEL_FRAMEWORK: return a < b ? -1 : a > b;
     case COV_K_FILE: return strcmp(cov_model_source(m, a - 1)->path, cov_model_source(m, b - 1)->path);
@@ -341,6 +346,7 @@ void cov_agg_free(cov_agg *a)
         cov_free(a->coll[i].top);
     cov_free(a->coll);
     cov_free(a->seen);
+    cov_free(a->tarch);
     cov_free(a);
 }
 
@@ -365,20 +371,50 @@ int cov_agg_add(cov_agg *a, const cov_model *m, uint32_t i)
                     a->limit) < 0)
             return COV_ENOMEM;
     g = &a->groups[gi];
-    int st = cov_test_status(t);
+    int st = cov_test_summary_status(m, t);
     g->count++;
     g->status[st]++;
     g->bringup[t->f.bringup]++;
-    const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
-    for (uint32_t k = 0; k < t->n_overrides; k++) {
-        arch_delta *dl = find_delta(a, &a->groups[gi], o[k].arch);
+    if (!t->n_overrides && !t->f.has_archs) {
+        g->reach[st]++; /* runs everywhere as its entry says */
+        return COV_OK;
+    }
+    uint32_t n = cov_test_arches(m, t, a->tarch, a->cap_tarch);
+    if (n > a->cap_tarch) {
+        cov_arch_status *more = cov_realloc(a->tarch, (size_t)n * sizeof *more);
+        if (!more)
+            return COV_ENOMEM;
+        a->tarch = more;
+        a->cap_tarch = n;
+        cov_test_arches(m, t, a->tarch, n);
+    }
+    /* On an arch the test does not name it runs as `elsewhere` says (its
+     * entry, or nowhere); on a named arch as its status there says. */
+    int other = cov_test_status_elsewhere(m, t);
+    if (other != st) {
+        g->elsewhere[st]--;
+        if (other)
+            g->elsewhere[other]++;
+    }
+    unsigned reached = other ? 1u << other : 0;
+    for (uint32_t k = 0; k < n; k++) {
+        arch_delta *dl = find_delta(a, &a->groups[gi], a->tarch[k].arch);
         if (!dl)
             return COV_ENOMEM;
-        if (o[k].f.status && o[k].f.status != st) {
-            dl->delta[st]--;
-            dl->delta[o[k].f.status]++;
+        int here = a->tarch[k].status;
+        if (here != other) {
+            if (other)
+                dl->delta[other]--;
+            if (here)
+                dl->delta[here]++;
         }
+        if (here)
+            reached |= 1u << here;
     }
+    g = &a->groups[gi];
+    for (int s = 1; s < COV_STATUS_COUNT; s++)
+        if (reached >> s & 1)
+            g->reach[s]++;
     return COV_OK;
 }
 
@@ -404,9 +440,29 @@ int cov_agg_next_arch(const cov_agg *a, const cov_agg_group *g, uint32_t *cursor
     const arch_delta *dl = &a->deltas[k - 1];
     *arch = dl->arch;
     for (int st = 0; st < COV_STATUS_COUNT; st++)
-        eff[st] = (uint32_t)((int64_t)g->status[st] + dl->delta[st]);
+        eff[st] = (uint32_t)((int64_t)g->status[st] + g->elsewhere[st] + dl->delta[st]);
     *cursor = k;
     return 1;
+}
+
+void cov_agg_arch_counts(const cov_agg *a, const cov_agg_group *g, cov_sym arch,
+                         uint32_t *eff)
+{
+    const arch_delta *dl = NULL;
+    for (uint32_t k = g->arch_head; k && !dl; k = a->deltas[k - 1].next)
+        if (a->deltas[k - 1].arch == arch)
+            dl = &a->deltas[k - 1];
+    for (int st = 0; st < COV_STATUS_COUNT; st++)
+        eff[st] = (uint32_t)((int64_t)g->status[st] + g->elsewhere[st] +
+                             (dl ? dl->delta[st] : 0));
+}
+
+int cov_agg_differs_elsewhere(const cov_agg_group *g)
+{
+    for (int st = 0; st < COV_STATUS_COUNT; st++)
+        if (g->elsewhere[st])
+            return 1;
+    return 0;
 }
 
 uint32_t cov_agg_collected(const cov_agg *a, uint32_t g, int c, const uint32_t **values,

@@ -248,6 +248,20 @@ static cJSON *test_json(jctx *c, const cov_test *t)
         add(c, ov, cov_model_str(m, list[i].arch), one);
     }
     add(c, o, "arch_overrides", ov);
+    /* The engine's reading of them (model.h): where the test runs and how. */
+    add(c, o, "summary_status", enum_json(cov_status_name(cov_test_summary_status(m, t))));
+    cJSON *as = cJSON_CreateObject();
+    uint32_t na = cov_test_arches(m, t, NULL, 0);
+    cov_arch_status *al = na ? cov_malloc(na * sizeof *al) : NULL;
+    if (na && !al)
+        c->ok = 0;
+    else
+        cov_test_arches(m, t, al, na);
+    for (uint32_t i = 0; as && al && i < na; i++)
+        add(c, as, cov_model_str(m, al[i].arch), enum_json(cov_status_name(al[i].status)));
+    cov_free(al);
+    add(c, o, "arch_status", as);
+    add(c, o, "status_elsewhere", enum_json(cov_status_name(cov_test_status_elsewhere(m, t))));
     add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
     add(c, o, "line", cJSON_CreateNumber(t->line));
     add(c, o, "column", cJSON_CreateNumber(t->column));
@@ -424,6 +438,33 @@ static cJSON *loader_json(jctx *c, const cov_loader *L)
     return o;
 }
 
+/* An id read in two files: the entry kept and the one it replaced. */
+static cJSON *duplicate_json(jctx *c, const cov_duplicate *d)
+{
+    const cov_model *m = c->m;
+    const cov_test *t = cov_model_test(m, d->test);
+    cJSON *o = cJSON_CreateObject();
+    if (!o) {
+        c->ok = 0;
+        return NULL;
+    }
+    char small[512];
+    size_t n = cov_model_test_id(m, t, small, sizeof small);
+    char *big = n < sizeof small ? NULL : cov_malloc(n + 1);
+    if (big)
+        cov_model_test_id(m, t, big, n + 1);
+    add(c, o, "id", n < sizeof small ? cJSON_CreateString(small)
+                                     : big ? cJSON_CreateString(big) : NULL);
+    cov_free(big);
+    add(c, o, "framework", sym_json(c, t->framework));
+    add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
+    add(c, o, "line", cJSON_CreateNumber(t->line));
+    add(c, o, "replaced_file", cJSON_CreateString(cov_model_source(m, d->source)->path));
+    add(c, o, "replaced_line", cJSON_CreateNumber(d->line));
+    add(c, o, "replaced_column", cJSON_CreateNumber(d->column));
+    return o;
+}
+
 /* Prints one element compactly after a separator and frees it. */
 static void emit(jctx *c, cov_buf *b, cJSON *item, int first)
 {
@@ -458,6 +499,16 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
     for (uint32_t i = 0; c.ok && i < m->placeholders.count; i++)
         emit(&c, &b, placeholder_json(&c, COV_VEC_AT(m->placeholders, cov_placeholder, i)),
              i == 0);
+    cov_buf_adds(&b, "],\n\"arches\": [");
+    uint32_t na;
+    const cov_sym *arches = cov_model_arches(m, &na);
+    if (na == UINT32_MAX)
+        c.ok = 0;
+    for (uint32_t i = 0; c.ok && i < na; i++)
+        emit(&c, &b, sym_json(&c, arches[i]), i == 0);
+    cov_buf_adds(&b, "],\n\"duplicates\": [");
+    for (uint32_t i = 0; c.ok && i < m->duplicates.count; i++)
+        emit(&c, &b, duplicate_json(&c, COV_VEC_AT(m->duplicates, cov_duplicate, i)), i == 0);
     cov_buf_adds(&b, "],\n\"easydel\": ");
     if (!m->has_easydel) {
         cov_buf_adds(&b, "null");

@@ -79,7 +79,11 @@ typedef struct ttx {
     cov_yev_src *src;
     const char *path;
     uint32_t source, first_test, file_uid, next_id;
-    cov_sym fw;
+    cov_sym fw, jax_sym;
+    int fw_from_ids; /* the framework comes from the first id */
+    /* ids whose /jax- or /pytorch- disagrees with the file's framework */
+    uint32_t n_mismatch, mismatch_line, mismatch_column;
+    int mismatch_jax;
     mframe *mf;
     uint32_t n_mf, cap_mf;
     seen_entry *seen;
@@ -881,17 +885,17 @@ static int earlier_test(ttx *x, const mapr *r, uint32_t i, const cov_yev *k, uin
     if (other == COV_INDEX_OOM)
         return oom_at(x, k);
     const cov_test *o = cov_model_test(m, other);
-    /* The index keeps the first file's test; a shadow entry maps it to ours. */
-    uint64_t shadow = seen_key(x->file_uid, other);
-    seen_entry *e = o->source == x->source ? NULL : seen_find(x, shadow);
-    if (o->source != x->source && !e) {
-        warn_at(x, k, "test id '%.*s' is also in %s:%u", qlen(k->len), k->text,
-                cov_model_source(m, o->source)->path, (unsigned)o->line);
-        if (cov_model_note_duplicate(m, i, other) != COV_OK)
-            return oom_at(x, k);
-        return seen_add(x, shadow, i, 0, 0, 0) < 0 ? oom_at(x, k) : COV_OK;
+    if (o->source != x->source) {
+        /* tt-xla merges its files in sorted order, a later file's entry
+         * replacing an earlier one's: keep this one, count the id once. */
+        warn_at(x, k,
+                "test id '%.*s' is also in %s:%u; this later entry replaces it (tt-xla "
+                "merges the files in order), so the test counts once",
+                qlen(k->len), k->text, cov_model_source(m, o->source)->path,
+                (unsigned)o->line);
+        return cov_model_note_duplicate(m, i, other) != COV_OK ? oom_at(x, k) : COV_OK;
     }
-    *prev = e ? e->idx : other;
+    *prev = other;
     *rank = map_rank(x, r, x->n_tpid ? x->tpid[*prev - x->first_test] : r->root);
     if (*rank == RANK_DUP)
         return fail_at(x, COV_EINPUT, k, "duplicate test id '%.*s' (first at line %u)",
@@ -958,6 +962,22 @@ static int one_test(ttx *x, const mapr *r, const cov_yev *k)
     cov_test *t = cov_vec_push(&m->tests, sizeof *t);
     if (!t || cov_model_set_id(m, t, k->text, k->len) != COV_OK)
         return oom_at(x, k);
+    if (t->parsed && x->fw_from_ids) {
+        /* The path did not say: the first id does (/jax- or /pytorch-). */
+        const char *fw = t->model_fw == COV_MFW_JAX ? "jax" : "torch";
+        cov_sym s = cov_model_intern(m, fw, strlen(fw));
+        if (s == COV_SYM_OOM)
+            return oom_at(x, k);
+        x->fw = s;
+        COV_VEC_AT(m->sources, cov_source, x->source)->framework = s;
+        x->fw_from_ids = 0;
+    }
+    if (t->parsed && (t->model_fw == COV_MFW_JAX) != (x->fw == x->jax_sym) &&
+        !x->n_mismatch++) {
+        x->mismatch_line = k->line;
+        x->mismatch_column = k->column;
+        x->mismatch_jax = t->model_fw == COV_MFW_JAX;
+    }
     t->framework = x->fw;
     t->source = x->source;
     t->line = k->line;
@@ -1098,7 +1118,8 @@ static int parse_top(ttx *x, uint32_t *tc_line, uint32_t *ph_line)
     return rc ? rc : next(x, &ev);
 }
 
-/* The framework a file's parent directory names; torch for the flat layout. */
+/* The framework a file's parent directory names, or NULL when it names none
+ * (the flat layout of older trees, a file given alone): the ids decide. */
 static const char *infer_framework(const char *path)
 {
     size_t n = strlen(path);
@@ -1113,7 +1134,23 @@ static const char *infer_framework(const char *path)
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strlen(known[i]) == end - n && memcmp(path + n, known[i], end - n) == 0)
             return known[i];
-    return "torch";
+    return NULL;
+}
+
+/* After a file: one warning when some of its ids are of the other framework. */
+static void warn_mismatch(ttx *x)
+{
+    if (!x->n_mismatch)
+        return;
+    cov_yev at = {0};
+    at.line = x->mismatch_line;
+    at.column = x->mismatch_column;
+    unsigned n = (unsigned)x->n_mismatch;
+    warn_at(x, &at,
+            "%u test id%s %s %s (%s) but the file's framework is %s; each test keeps the "
+            "file's framework",
+            n, n == 1 ? "" : "s", n == 1 ? "is" : "are", x->mismatch_jax ? "JAX" : "PyTorch",
+            x->mismatch_jax ? "/jax-" : "/pytorch-", cov_model_str(x->m, x->fw));
 }
 
 static int is_placeholder_file(const char *path)
@@ -1140,7 +1177,12 @@ static int load_stream(ttx *x, cov_yev_src *src, const char *path, const char *f
     x->path = path;
     reset_file_state(x);
     const char *fw = framework ? framework : infer_framework(path);
-    if ((x->fw = cov_model_intern(m, fw, strlen(fw))) == COV_SYM_OOM)
+    x->fw_from_ids = fw == NULL;
+    x->n_mismatch = 0;
+    if (!fw)
+        fw = "torch"; /* until an id says otherwise (a placeholder file has none) */
+    if ((x->fw = cov_model_intern(m, fw, strlen(fw))) == COV_SYM_OOM ||
+        (x->jax_sym = cov_model_intern(m, "jax", 3)) == COV_SYM_OOM)
         return oom_at(x, &at);
     int kind = is_placeholder_file(path) ? COV_SOURCE_PLACEHOLDERS : COV_SOURCE_TEST_CONFIG;
     if ((x->source = cov_model_add_source(m, path, kind, x->fw)) == UINT32_MAX)
@@ -1150,6 +1192,7 @@ static int load_stream(ttx *x, cov_yev_src *src, const char *path, const char *f
     int rc = parse_top(x, &tc_line, &ph_line);
     if (rc)
         return rc;
+    warn_mismatch(x);
     cov_source *s = COV_VEC_AT(m->sources, cov_source, x->source);
     s->entries = (m->tests.count - x->first_test) + (m->placeholders.count - first_ph);
     if (ph_line && !tc_line)
@@ -1274,13 +1317,26 @@ static void ttx_free(ttx *x)
     cov_free(x->tpid);
 }
 
-/* Runs a load; on failure puts the model back as it was. */
+/* Runs a load; on failure puts the model back as it was. A test a later
+ * file's entry replaced goes once the whole load has succeeded. */
 static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, int rc)
 {
+    if (!rc && cov_model_resolve_duplicates(m, mark->duplicates) != COV_OK)
+        rc = cov_fail(x->d, COV_ENOMEM, x->path, 0, 0, "out of memory");
     ttx_free(x);
     if (rc)
         cov_model_rollback(m, mark);
+    m->changes++;
     return rc;
+}
+
+/* A framework given by the caller must be one tt-xla has. */
+static int bad_framework(const char *fw, cov_diag *d)
+{
+    if (!fw || !strcmp(fw, "jax") || !strcmp(fw, "torch") || !strcmp(fw, "torch_llm"))
+        return 0;
+    return cov_fail(d, COV_EUSAGE, NULL, 0, 0,
+                    "unknown framework '%s' (known: jax, torch, torch_llm)", fw);
 }
 
 int cov_load_ttxla_file(cov_model *m, const char *path, const char *framework,
@@ -1288,6 +1344,8 @@ int cov_load_ttxla_file(cov_model *m, const char *path, const char *framework,
 {
     if (!path)
         return cov_fail(d, COV_EUSAGE, NULL, 0, 0, "no file name given");
+    if (bad_framework(framework, d))
+        return COV_EUSAGE;
     cov_model_mark mark;
     ttx x;
     cov_model_mark_take(m, &mark);
@@ -1298,6 +1356,8 @@ int cov_load_ttxla_file(cov_model *m, const char *path, const char *framework,
 int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_t len,
                           const char *framework, const cov_limits *lim, cov_diag *d)
 {
+    if (bad_framework(framework, d))
+        return COV_EUSAGE;
     cov_model_mark mark;
     ttx x;
     cov_model_mark_take(m, &mark);

@@ -468,9 +468,9 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
 
     static const char *const shortcuts[] = {
         "count", "test", "tests", "group", "placeholders", "modules", "easydel", "sources",
-        "dump", "duplicates", "warnings", "load_tt_xla", "load_config", "load_config_string",
-        "load_easydel", "load_easydel_string", "load_snapshot", "loaders", "tt_forge_models",
-        "unknown_ids", "load_tt_forge_models", NULL};
+        "dump", "duplicates", "warnings", "arches", "load_tt_xla", "load_config",
+        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", "loaders",
+        "tt_forge_models", "unknown_ids", "load_tt_forge_models", NULL};
     for (const char *const *s = shortcuts; *s; s++) {
         lua_pushvalue(L, head);
         lua_getfield(L, head, *s);

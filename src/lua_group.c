@@ -45,7 +45,8 @@ static void push_key(lua_State *L, const cov_model *m, int kind, uint32_t v)
         else
             lua_pushnil(L);
         return;
-    case COV_K_STATUS: lua_pushstring(L, cov_status_name((int)v)); return;
+    case COV_K_STATUS:
+    case COV_K_ENTRY_STATUS: lua_pushstring(L, cov_status_name((int)v)); return;
     case COV_K_BRINGUP:
         if (v)
             lua_pushstring(L, cov_bringup_name((int)v));
@@ -95,7 +96,8 @@ static int read_keys(lua_State *L, int i, int *kinds, int max, const char *what)
 
 /* Pushes the array of group tables of a (see the doc comment below). */
 static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, const int *kinds,
-                        int nkeys, const int *collect, int ncollect, uint32_t limit)
+                        int nkeys, const int *collect, int ncollect, uint32_t limit,
+                        const cov_sym *arches, uint32_t narches)
 {
     uint32_t n = cov_agg_groups(a);
     lua_createtable(L, (int)n, 0);
@@ -112,12 +114,23 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
         lua_setfield(L, -2, "status");
         push_counts(L, g->bringup, COV_BRINGUP_COUNT, cov_bringup_name);
         lua_setfield(L, -2, "bringup");
+        push_counts(L, g->reach, COV_STATUS_COUNT, cov_status_name);
+        lua_setfield(L, -2, "reach");
         lua_newtable(L);
         uint32_t cursor = 0, eff[COV_STATUS_COUNT];
         cov_sym arch;
-        while (cov_agg_next_arch(a, g, &cursor, &arch, eff)) {
-            push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
-            lua_setfield(L, -2, cov_model_str(m, arch));
+        if (cov_agg_differs_elsewhere(g)) {
+            /* Some test runs only where it is named: every arch differs. */
+            for (uint32_t k = 0; k < narches; k++) {
+                cov_agg_arch_counts(a, g, arches[k], eff);
+                push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
+                lua_setfield(L, -2, cov_model_str(m, arches[k]));
+            }
+        } else {
+            while (cov_agg_next_arch(a, g, &cursor, &arch, eff)) {
+                push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
+                lua_setfield(L, -2, cov_model_str(m, arch));
+            }
         }
         lua_setfield(L, -2, "arch_status");
         if (ncollect) {
@@ -151,14 +164,21 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
  * Aggregates the tests by up to 8 of their properties in one pass in C; rules
  * work on these groups (hundreds) rather than on tests (up to millions). Keys:
  * framework, family, task_path, variant, model_framework, llm_phase, strategy,
- * parallelism, mesh, exec, run_mode, seq, batch, status, bringup_status,
- * file, parsed, has_reason, and from the tt-forge-models loader variant a
- * test joined to: source, group, checkpoint, loader (its path; nil for a
- * test that names none). Each group, in order of first appearance, is
+ * parallelism, mesh, exec, run_mode, seq, batch, status (the summary status,
+ * see test views), entry_status (the entry's own), bringup_status, file,
+ * parsed, has_reason, and from the tt-forge-models loader variant a test
+ * joined to: source, group, checkpoint, loader (its path; nil for a test that
+ * names none). Each group, in order of first appearance, is
  * `{<key> = value, ..., count = n, status = {NAME = n}, bringup = {NAME = n},
- * arch_status = {arch = {NAME = n}}, first = <test view>}`; `arch_status`
- * gives, for each arch that some test of the group overrides, the effective
- * status counts on that arch (override over entry). Options:
+ * reach = {NAME = n}, arch_status = {arch = {NAME = n}}, first = <test view>}`.
+ * `status` counts the tests by summary status; `reach` counts, for each
+ * status, the tests that have it on some arch they run on (a test counts
+ * under each status it has somewhere, so "some test runs" is a question of
+ * `reach` alone); `arch_status` gives, for each arch on which the group's
+ * counts may differ from `status` (an arch some test of the group names in
+ * `supported_archs` or `arch_overrides`; every arch of `ds:arches()` when
+ * some test runs only where it is named), the effective status counts of the
+ * tests that run there (see `t:status_on`). Options:
  * `filter = {...}` (as for `ds:tests`) groups only matching tests;
  * `collect = {key, ...}` (up to 4) adds `distinct = {key = n}`, the number of
  * distinct values of each key in the group, and `values = {key = {...}}`, the
@@ -210,6 +230,12 @@ int cov_lua_group(lua_State *L)
         lua_pop(L, 1);
     }
 
+    /* The dataset's arches, asked first: failing here leaves nothing to free. */
+    uint32_t narches;
+    const cov_sym *arches = cov_model_arches(m, &narches);
+    if (narches == UINT32_MAX)
+        return cov_lua_nomem(L);
+
     /* The loader keeps the default rules' query up to date as it reads. */
     const cov_agg *a = cov_model_standing(m);
     holder *h = NULL;
@@ -234,7 +260,7 @@ int cov_lua_group(lua_State *L)
         }
         a = h->agg;
     }
-    push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit);
+    push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit, arches, narches);
     /* Freed now rather than by __gc, which lua_close cannot run once memory
      * is exhausted (the holder's finalizer stays for errors on the way). */
     if (h) {

@@ -279,8 +279,35 @@ static void get_parsed(lua_State *L, const cov_model *m, const cov_test *t)
 }
 static void get_status(lua_State *L, const cov_model *m, const cov_test *t)
 {
+    lua_pushstring(L, cov_status_name(cov_test_summary_status(m, t)));
+}
+static void get_entry_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
     (void)m;
     lua_pushstring(L, cov_status_name(cov_test_status(t)));
+}
+static void get_status_elsewhere(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_name(L, cov_status_name(cov_test_status_elsewhere(m, t)));
+}
+static void get_arch_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    cov_arch_status small[16], *list = small;
+    uint32_t n = cov_test_arches(m, t, small, 16);
+    if (n > 16) {
+        list = lua_newuserdatauv(L, n * sizeof *list, 0);
+        cov_test_arches(m, t, list, n);
+    }
+    lua_createtable(L, 0, (int)(n < 16 ? n : 16));
+    for (uint32_t i = 0; i < n; i++) {
+        if (list[i].status)
+            lua_pushstring(L, cov_status_name(list[i].status));
+        else
+            lua_pushboolean(L, 0);
+        lua_setfield(L, -2, cov_model_str(m, list[i].arch));
+    }
+    if (list != small)
+        lua_remove(L, -2);
 }
 static void get_status_given(lua_State *L, const cov_model *m, const cov_test *t)
 {
@@ -390,17 +417,24 @@ static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
  * (config directory: jax, torch, torch_llm), `model_framework` (jax or
  * pytorch, from the id), `llm_phase`, `seq`, `batch`, `strategy`,
  * `parallelism`, `mesh`, `exec`, `run_mode`, `parsed` (the id fits the
- * grammar; if not, only `id` and `family` are set), `status` (UNSPECIFIED
- * when absent), `status_given`, `bringup_status`, `reason`, `markers`,
- * `supported_archs`, `arch_overrides` (arch -> {status, bringup_status,
- * reason, ...}), `extra` (every other field, typed as YAML 1.1 reads it),
- * `file`, `line`, `column`. With a tt-forge-models tree loaded, `loader`
- * is the loader variant the id names: `{path, variant, source, group,
- * checkpoint, model, file, line}` (nil when the id names none: see
- * `ds:unknown_ids()`), and `source`, `group` (the ModelInfo fields for that
- * variant: "EASYDEL", "RED"; nil when not literal) and `checkpoint` (its
- * pretrained_model_name) are its fields. `tostring(t)` is the id; views
- * compare equal when they show the same test.
+ * grammar; if not, only `id` and `family` are set), `status` (the summary
+ * status: the entry's own when it gives one, else the best status it has on
+ * the arches its `supported_archs` or `arch_overrides` name, else
+ * UNSPECIFIED), `entry_status` (the entry's own, UNSPECIFIED when absent),
+ * `status_given`, `arch_status` (each arch the test names in
+ * `supported_archs` or `arch_overrides` -> its status there, or false where
+ * it does not run), `status_elsewhere` (its status on every arch it does not
+ * name, or nil: it runs only where it is named), `bringup_status`,
+ * `reason`, `markers`, `supported_archs`, `arch_overrides` (arch ->
+ * {status, bringup_status, reason, ...} as written), `extra` (every other
+ * field, typed as YAML 1.1 reads it), `file`, `line`, `column`. With a
+ * tt-forge-models tree loaded, `loader` is the loader variant the id names:
+ * `{path, variant, source, group, checkpoint, model, file, line}` (nil when
+ * the id names none: see `ds:unknown_ids()`), and `source`, `group` (the
+ * ModelInfo fields for that variant: "EASYDEL", "RED"; nil when not
+ * literal) and `checkpoint` (its pretrained_model_name) are its fields.
+ * `tostring(t)` is the id; views compare equal when they show the same
+ * test.
  */
 static const struct {
     const char *name;
@@ -422,7 +456,10 @@ static const struct {
     {"run_mode", get_run_mode},
     {"parsed", get_parsed},
     {"status", get_status},
+    {"entry_status", get_entry_status},
     {"status_given", get_status_given},
+    {"arch_status", get_arch_status},
+    {"status_elsewhere", get_status_elsewhere},
     {"bringup_status", get_bringup_status},
     {"reason", get_reason},
     {"markers", get_markers},
@@ -438,9 +475,11 @@ static const struct {
     {"loader", get_loader},
 };
 
-/*** t:status_on(arch) -> status
- * The status that applies on `arch`: its arch_overrides entry's, else the
- * test's own.
+/*** t:status_on(arch) -> status | nil
+ * The status that applies on `arch`, or nil where the test does not run: an
+ * arch outside its `supported_archs`, or, for an entry with no status of its
+ * own whose arch overrides give one, an arch they do not name. Elsewhere the
+ * arch override's status, else the entry's own (UNSPECIFIED when absent).
  */
 static int test_status_on(lua_State *L)
 {
@@ -449,12 +488,8 @@ static int test_status_on(lua_State *L)
     size_t len;
     const char *arch = luaL_checklstring(L, 2, &len);
     cov_sym a = cov_intern_find(&m->strs, arch, len);
-    int status = cov_test_status(t);
-    const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
-    for (uint32_t i = 0; a && i < t->n_overrides; i++)
-        if (o[i].arch == a && o[i].f.status)
-            status = o[i].f.status;
-    lua_pushstring(L, cov_status_name(status));
+    push_name(L, cov_status_name(a ? cov_test_status_on(m, t, a)
+                                   : cov_test_status_elsewhere(m, t)));
     return 1;
 }
 
@@ -968,8 +1003,12 @@ static int push_text(lua_State *L)
 }
 
 /*** ds:duplicates() -> array
- * Tests whose id and framework repeat a test of another file (the loader
- * warns about each): `{id, framework, file, line, first_file, first_line}`.
+ * Ids repeated, within one framework, in another file (the loader warns
+ * about each). As in tt-xla, which merges its files in sorted order, the
+ * later file's entry replaces the earlier one's: the dataset keeps that one
+ * test. Each is `{id, framework, file, line}` of the entry kept and
+ * `replaced_file, replaced_line` of the one it replaced (also as
+ * `first_file, first_line`), in file order of the replaced entries.
  */
 static int ds_duplicates(lua_State *L)
 {
@@ -978,23 +1017,44 @@ static int ds_duplicates(lua_State *L)
     uint32_t n = m->duplicates.count;
     lua_createtable(L, (int)n, 0);
     for (uint32_t k = 0; k < n; k++) {
-        const uint32_t *pair = (const uint32_t *)COV_VEC_AT(m->duplicates, uint64_t, k);
-        const cov_test *later = cov_model_test(m, pair[0]);
-        const cov_test *first = cov_model_test(m, pair[1]);
-        lua_createtable(L, 0, 6);
-        push_id(L, m, later);
+        const cov_duplicate *d = COV_VEC_AT(m->duplicates, cov_duplicate, k);
+        const cov_test *kept = cov_model_test(m, d->test);
+        lua_createtable(L, 0, 8);
+        push_id(L, m, kept);
         lua_setfield(L, -2, "id");
-        push_sym(L, m, later->framework);
+        push_sym(L, m, kept->framework);
         lua_setfield(L, -2, "framework");
-        lua_pushstring(L, cov_model_source(m, later->source)->path);
+        lua_pushstring(L, cov_model_source(m, kept->source)->path);
         lua_setfield(L, -2, "file");
-        lua_pushinteger(L, later->line);
+        lua_pushinteger(L, kept->line);
         lua_setfield(L, -2, "line");
-        lua_pushstring(L, cov_model_source(m, first->source)->path);
-        lua_setfield(L, -2, "first_file");
-        lua_pushinteger(L, first->line);
-        lua_setfield(L, -2, "first_line");
+        for (int alias = 0; alias < 2; alias++) {
+            lua_pushstring(L, cov_model_source(m, d->source)->path);
+            lua_setfield(L, -2, alias ? "first_file" : "replaced_file");
+            lua_pushinteger(L, d->line);
+            lua_setfield(L, -2, alias ? "first_line" : "replaced_line");
+        }
         lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/*** ds:arches() -> array
+ * Every arch some test names in `supported_archs` or `arch_overrides`,
+ * sorted: the arches on which counts can differ.
+ */
+static int ds_arches(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    uint32_t n;
+    const cov_sym *a = cov_model_arches(m, &n);
+    if (n == UINT32_MAX)
+        return cov_lua_nomem(L);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_sym(L, m, a[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
 }
@@ -1139,6 +1199,7 @@ static const luaL_Reg dataset_methods[] = {
     {"warnings", ds_warnings},
     {"dump", ds_dump},
     {"duplicates", ds_duplicates},
+    {"arches", ds_arches},
     {"load_tt_xla", ds_load_tt_xla},
     {"load_config", ds_load_config},
     {"load_config_string", ds_load_config_string},

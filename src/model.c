@@ -6,6 +6,7 @@
 #include "testid.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,6 +103,202 @@ int cov_test_status(const cov_test *t)
     return t->f.status ? t->f.status : COV_STATUS_UNSPECIFIED;
 }
 
+/* ---- effective status per (test, arch) ---- */
+
+/* Position in "how much of the test runs and passes", best first. */
+static int status_rank(int st)
+{
+    switch (st) {
+    case COV_STATUS_EXPECTED_PASSING: return 0;
+    case COV_STATUS_KNOWN_FAILURE_XFAIL: return 1;
+    case COV_STATUS_UNSPECIFIED: return 2;
+    case COV_STATUS_NOT_SUPPORTED_SKIP: return 3;
+    case COV_STATUS_EXCLUDE_MODEL: return 4;
+    default: return 5;
+    }
+}
+
+int cov_status_better(int a, int b) { return status_rank(a) < status_rank(b); }
+
+static const cov_override *override_for(const cov_model *m, const cov_test *t, cov_sym arch)
+{
+    const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+    for (uint32_t k = 0; k < t->n_overrides; k++)
+        if (o[k].arch == arch)
+            return &o[k];
+    return NULL;
+}
+
+static int list_has(const cov_model *m, uint32_t handle, cov_sym s)
+{
+    uint32_t n;
+    const cov_sym *items = cov_model_list_items(m, handle, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (items[i] == s)
+            return 1;
+    return 0;
+}
+
+int cov_test_scope(const cov_model *m, const cov_test *t)
+{
+    if (t->f.has_archs)
+        return COV_SCOPE_SUPPORTED;
+    if (t->f.status || !t->n_overrides)
+        return COV_SCOPE_ALL;
+    const cov_override *o = cov_model_overrides(m, t);
+    for (uint32_t k = 0; k < t->n_overrides; k++)
+        if (o[k].f.status)
+            return COV_SCOPE_OVERRIDES;
+    return COV_SCOPE_ALL;
+}
+
+/* The status on arch given its override (or NULL) and t's scope. */
+static int status_in_scope(const cov_model *m, const cov_test *t, int scope, cov_sym arch,
+                           const cov_override *o)
+{
+    if (scope == COV_SCOPE_SUPPORTED && !list_has(m, t->f.archs, arch))
+        return COV_STATUS_ABSENT;
+    if (scope == COV_SCOPE_OVERRIDES && !o)
+        return COV_STATUS_ABSENT;
+    return o && o->f.status ? o->f.status : cov_test_status(t);
+}
+
+int cov_test_status_on(const cov_model *m, const cov_test *t, cov_sym arch)
+{
+    return status_in_scope(m, t, cov_test_scope(m, t), arch, override_for(m, t, arch));
+}
+
+int cov_test_summary_status(const cov_model *m, const cov_test *t)
+{
+    if (t->f.status || (!t->n_overrides && !t->f.has_archs))
+        return cov_test_status(t);
+    int scope = cov_test_scope(m, t), best = COV_STATUS_ABSENT;
+    if (scope == COV_SCOPE_SUPPORTED) {
+        uint32_t n;
+        const cov_sym *items = cov_model_list_items(m, t->f.archs, &n);
+        for (uint32_t i = 0; i < n; i++) {
+            int st = status_in_scope(m, t, scope, items[i], override_for(m, t, items[i]));
+            if (cov_status_better(st, best))
+                best = st;
+        }
+    } else if (scope == COV_SCOPE_OVERRIDES) {
+        const cov_override *o = cov_model_overrides(m, t);
+        for (uint32_t k = 0; k < t->n_overrides; k++) {
+            int st = o[k].f.status ? o[k].f.status : COV_STATUS_UNSPECIFIED;
+            if (cov_status_better(st, best))
+                best = st;
+        }
+    }
+    return best ? best : COV_STATUS_UNSPECIFIED;
+}
+
+int cov_test_status_elsewhere(const cov_model *m, const cov_test *t)
+{
+    return cov_test_scope(m, t) == COV_SCOPE_ALL ? cov_test_status(t) : COV_STATUS_ABSENT;
+}
+
+uint32_t cov_test_arches(const cov_model *m, const cov_test *t, cov_arch_status *out,
+                         uint32_t max)
+{
+    int scope = cov_test_scope(m, t);
+    uint32_t n = 0, items;
+    const cov_sym *list = cov_model_list_items(m, t->f.archs, &items);
+    const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+    /* Each arch once: an item is new when no earlier item names it (the
+     * lists are short; a hostile one costs its length squared, once). */
+    for (uint32_t i = 0; i < items; i++) {
+        uint32_t j = 0;
+        while (j < i && list[j] != list[i])
+            j++;
+        if (j < i)
+            continue;
+        if (n < max)
+            out[n] = (cov_arch_status){
+                list[i], (uint8_t)status_in_scope(m, t, scope, list[i],
+                                                  override_for(m, t, list[i]))};
+        n++;
+    }
+    for (uint32_t k = 0; k < t->n_overrides; k++) {
+        if (items && list_has(m, t->f.archs, o[k].arch))
+            continue;
+        if (n < max)
+            out[n] = (cov_arch_status){o[k].arch,
+                                       (uint8_t)status_in_scope(m, t, scope, o[k].arch, &o[k])};
+        n++;
+    }
+    return n;
+}
+
+typedef struct arch_name {
+    const char *text;
+    cov_sym sym;
+} arch_name;
+
+static int arch_name_cmp(const void *a, const void *b)
+{
+    return strcmp(((const arch_name *)a)->text, ((const arch_name *)b)->text);
+}
+
+const cov_sym *cov_model_arches(const cov_model *m, uint32_t *n)
+{
+    cov_model_cache *cache = m->cache;
+    if (cache->arches_at == m->changes + 1) {
+        *n = cache->n_arches;
+        return cache->arches;
+    }
+    cov_free(cache->arches);
+    cache->arches = NULL;
+    cache->n_arches = 0;
+    cache->arches_at = 0;
+    /* One bit per symbol marks the arches already listed. */
+    size_t words = ((size_t)m->strs.count + 63) / 64;
+    uint64_t *seen = cov_calloc(words ? words : 1, sizeof *seen);
+    cov_vec found = {0};
+    int ok = seen != NULL;
+    for (uint32_t i = 0; ok && i < m->tests.count; i++) {
+        const cov_test *t = cov_model_test(m, i);
+        uint32_t items;
+        const cov_sym *list = cov_model_list_items(m, t->f.archs, &items);
+        const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+        for (uint32_t k = 0; ok && k < items + t->n_overrides; k++) {
+            cov_sym a = k < items ? list[k] : o[k - items].arch;
+            if (!a || (seen[a / 64] >> (a % 64) & 1))
+                continue;
+            seen[a / 64] |= 1ull << (a % 64);
+            cov_sym *slot = cov_vec_push(&found, sizeof *slot);
+            if (slot)
+                *slot = a;
+            ok = slot != NULL;
+        }
+    }
+    cov_free(seen);
+    if (!ok) {
+        cov_vec_free(&found);
+        *n = UINT32_MAX;
+        return NULL;
+    }
+    /* Sorted by name: pairs of (text, symbol) sort without the model. */
+    cov_sym *v = found.items;
+    arch_name *names = found.count ? cov_malloc(found.count * sizeof *names) : NULL;
+    if (found.count && !names) {
+        cov_vec_free(&found);
+        *n = UINT32_MAX;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < found.count; i++)
+        names[i] = (arch_name){cov_model_str(m, v[i]), v[i]};
+    if (found.count)
+        qsort(names, found.count, sizeof *names, arch_name_cmp);
+    for (uint32_t i = 0; i < found.count; i++)
+        v[i] = names[i].sym;
+    cov_free(names);
+    cache->arches = v;
+    cache->n_arches = found.count;
+    cache->arches_at = m->changes + 1;
+    *n = cache->n_arches;
+    return cache->arches;
+}
+
 void *cov_vec_push(cov_vec *v, size_t item_size)
 {
     if (v->count == v->cap) {
@@ -132,7 +329,8 @@ int cov_model_init(cov_model *m)
     cov_interner_init(&m->strs);
     /* Index 0 of suffixes and lists means "none". */
     if (!cov_vec_push(&m->suffixes, sizeof(cov_suffix)) ||
-        !cov_vec_push(&m->lists, sizeof(uint32_t))) {
+        !cov_vec_push(&m->lists, sizeof(uint32_t)) ||
+        !(m->cache = cov_calloc(1, sizeof *m->cache))) {
         cov_model_free(m);
         return COV_ENOMEM;
     }
@@ -160,6 +358,9 @@ void cov_model_free(cov_model *m)
     cov_agg_free(m->standing);
     cov_free(m->suffix_slots);
     cov_free(m->id_slots);
+    if (m->cache)
+        cov_free(m->cache->arches);
+    cov_free(m->cache);
     memset(m, 0, sizeof *m);
 }
 
@@ -446,11 +647,71 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
 
 int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier)
 {
-    uint32_t *pair = cov_vec_push(&m->duplicates, 2 * sizeof *pair);
-    if (!pair)
+    cov_duplicate *d = cov_vec_push(&m->duplicates, sizeof *d);
+    if (!d)
         return COV_ENOMEM;
-    pair[0] = later;
-    pair[1] = earlier;
+    const cov_test *e = cov_model_test(m, earlier);
+    *d = (cov_duplicate){later, earlier, e->source, e->line, e->column};
+    /* The id now names the later entry: a third file repeating it replaces
+     * this one, and a repeat within this file is a duplicate key. */
+    for (uint32_t j = test_key_hash(m, earlier) & m->id_mask; m->id_slots[j];
+         j = (j + 1) & m->id_mask)
+        if (m->id_slots[j] == earlier + 1) {
+            m->id_slots[j] = later + 1;
+            break;
+        }
+    return COV_OK;
+}
+
+static void standing_rebuild(cov_model *m)
+{
+    cov_agg_free(m->standing);
+    m->standing = NULL;
+    m->standing_state = COV_STANDING_EMPTY;
+    m->standing_tests = 0;
+    for (uint32_t i = 0; i < m->tests.count && m->standing_state != COV_STANDING_STALE; i++)
+        cov_model_note_test(m, i);
+}
+
+int cov_model_resolve_duplicates(cov_model *m, uint32_t first)
+{
+    uint32_t nd = m->duplicates.count, n = m->tests.count;
+    if (first >= nd)
+        return COV_OK;
+    /* replaced[i]: the test that replaces test i, + 1; then its new index. */
+    uint32_t *replaced = cov_calloc(n ? n : 1, sizeof *replaced);
+    if (!replaced)
+        return COV_ENOMEM;
+    cov_duplicate *dup = m->duplicates.items;
+    for (uint32_t k = first; k < nd; k++) {
+        replaced[dup[k].earlier] = dup[k].test + 1;
+        dup[k].earlier = UINT32_MAX;
+    }
+    /* Every record names the entry finally kept: follow the replacements. */
+    for (uint32_t k = 0; k < nd; k++)
+        while (replaced[dup[k].test])
+            dup[k].test = replaced[dup[k].test] - 1;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        cov_test *t = cov_model_test(m, i);
+        if (replaced[i]) {
+            if (!t->parsed)
+                m->unparsed--;
+            replaced[i] = UINT32_MAX;
+            continue;
+        }
+        if (kept != i)
+            *cov_model_test(m, kept) = *t;
+        replaced[i] = kept++;
+    }
+    for (uint32_t k = 0; k < nd; k++)
+        dup[k].test = replaced[dup[k].test];
+    cov_free(replaced);
+    m->tests.count = kept;
+    memset(m->id_slots, 0, ((size_t)m->id_mask + 1) * sizeof *m->id_slots);
+    for (uint32_t i = 0; i < m->tests.count; i++)
+        (void)cov_model_index_test(m, i); /* the table is large enough: no OOM */
+    standing_rebuild(m);
     return COV_OK;
 }
 

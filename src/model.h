@@ -226,14 +226,25 @@ typedef struct cov_model {
     uint32_t *suffix_slots, suffix_mask; /* suffix text sym -> index */
     uint32_t *id_slots, id_mask;         /* (framework, id) -> test index + 1 */
     uint32_t unparsed;                   /* tests whose id did not parse */
-    cov_vec duplicates;  /* uint32_t pairs: a test and the earlier one of the
-                            same framework and id in another file */
+    cov_vec duplicates;  /* cov_duplicate: an id of one framework read in two
+                            files, counted once (cov_model_resolve_duplicates) */
     /* The aggregate the default rules ask for, fed as tests load so that
      * their main query costs nothing afterwards (cov_model_standing). */
     struct cov_agg *standing;
     int standing_state; /* COV_STANDING_* */
     uint32_t standing_tests; /* tests it holds: must be all of them */
+    /* Bumped by every load (kept or rolled back): caches below compare it. */
+    uint32_t changes;
+    /* Answers computed from the tests when first asked (cov_model_arches),
+     * kept apart so that a const model can fill them in. */
+    struct cov_model_cache *cache;
 } cov_model;
+
+typedef struct cov_model_cache {
+    cov_sym *arches;
+    uint32_t n_arches;
+    uint32_t arches_at; /* valid while == changes + 1 */
+} cov_model_cache;
 
 /* Returns 0 or COV_ENOMEM. */
 int cov_model_init(cov_model *m);
@@ -301,15 +312,78 @@ void cov_model_standing_invalidate(cov_model *m);
  * not reflect every test (then compute the query instead). */
 const struct cov_agg *cov_model_standing(const cov_model *m);
 
+/* An id of one framework in two files. tt-xla merges its files in sorted
+ * order and a later file's entry replaces an earlier one's, so the model
+ * keeps one test, the later entry, and remembers where the other was. */
+typedef struct cov_duplicate {
+    uint32_t test;     /* the test kept (the later entry) */
+    uint32_t earlier;  /* while loading: the test it replaces; then UINT32_MAX */
+    uint32_t source, line, column; /* where the replaced entry is */
+} cov_duplicate;
+
 /* Records that test `later` repeats test `earlier` (same framework and id,
- * another file) for ds:duplicates(). Returns 0 or COV_ENOMEM. */
+ * another file) and points the id index at `later`. Returns 0 or
+ * COV_ENOMEM. */
 int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier);
 
 /* The loader variant test i joined to, or NULL (no tree, or none found). */
 const cov_lvariant *cov_model_test_lvariant(const cov_model *m, uint32_t i);
 
-/* Effective status of t: the entry's, UNSPECIFIED when absent. */
+/* After a load: drops every test a later entry replaced (duplicates from
+ * index `first` on), keeping file order, and rebuilds the indexes. Returns 0
+ * or COV_ENOMEM, leaving the model as it was. */
+int cov_model_resolve_duplicates(cov_model *m, uint32_t first);
+
+/* The entry's own status: UNSPECIFIED when absent. */
 int cov_test_status(const cov_test *t);
+
+/* ---- Effective status per (test, arch): the one engine fact every count,
+ * view, report, diff and gate reads. A test runs on the arches it is written
+ * for (its scope):
+ *   - the arches of `supported_archs`, when the entry has that key;
+ *   - else, when the entry has no status of its own and some arch override
+ *     gives one, the arches of `arch_overrides` (the overrides say all there
+ *     is to say: stablelm's single-device tests are EXPECTED_PASSING on p150
+ *     and KNOWN_FAILURE_XFAIL on n150, not UNSPECIFIED anywhere);
+ *   - else every arch.
+ * On an arch of its scope its status is the override's there, else the
+ * entry's own (UNSPECIFIED when absent); elsewhere it does not run. */
+enum { COV_SCOPE_ALL, COV_SCOPE_SUPPORTED, COV_SCOPE_OVERRIDES };
+int cov_test_scope(const cov_model *m, const cov_test *t);
+
+/* The status of t on arch, or COV_STATUS_ABSENT (0) where it does not run. */
+int cov_test_status_on(const cov_model *m, const cov_test *t, cov_sym arch);
+
+/* The status t counts as where no arch is named (the "top level"): the
+ * entry's own status when it gives one; else the best status it has on the
+ * arches of a finite scope (EXPECTED_PASSING > KNOWN_FAILURE_XFAIL >
+ * UNSPECIFIED > NOT_SUPPORTED_SKIP > EXCLUDE_MODEL); else UNSPECIFIED. */
+int cov_test_summary_status(const cov_model *m, const cov_test *t);
+
+/* The status t has on every arch it does not name (neither in
+ * supported_archs nor in arch_overrides): the entry's own with scope ALL, 0
+ * (it does not run) otherwise. */
+int cov_test_status_elsewhere(const cov_model *m, const cov_test *t);
+
+/* Whether status a is better than b in the order above (0 ranks last). */
+int cov_status_better(int a, int b);
+
+typedef struct cov_arch_status {
+    cov_sym arch;
+    uint8_t status; /* 0: t does not run there */
+} cov_arch_status;
+
+/* The arches t names (supported_archs, then arch_overrides, each once)
+ * with t's status on each, into out[0..max). Returns how many there are
+ * (more than max: call again with room for all). */
+uint32_t cov_test_arches(const cov_model *m, const cov_test *t, cov_arch_status *out,
+                         uint32_t max);
+
+/* Every arch some test of m names (in supported_archs or arch_overrides),
+ * sorted by name; *n receives the count. Computed when first asked after a
+ * load and kept; NULL with *n = 0 when there are none, or on OOM (then *n is
+ * UINT32_MAX). */
+const cov_sym *cov_model_arches(const cov_model *m, uint32_t *n);
 
 /* A load that fails must leave the model as it was: take a mark before and
  * roll back to it on error. Interned strings and arena memory added since the

@@ -1,5 +1,6 @@
 /* The tt-xla test-config loader: fields, enums, merges, duplicates, limits,
  * error positions, rollback, and the real snapshots when available. */
+#include "aggregate.h"
 #include "load_ttxla.h"
 #include "testid.h"
 #include "unit.h"
@@ -245,15 +246,27 @@ static void test_duplicate_across_tree(void)
     ctx_init(&c);
     int rc = cov_load_ttxla_tree(&c.m, FIX "tree_dup", NULL, &c.d);
     CHECK_INT(rc, COV_OK);
-    CHECK_INT(c.m.tests.count, 4); /* both records kept */
+    /* Counted once, as tt-xla merges the files: the later one wins. */
+    CHECK_INT(c.m.tests.count, 3);
     CHECK_INT(c.m.sources.count, 2);
     /* Sorted order: data_parallel before single_device. */
     CHECK_STR(cov_model_source(&c.m, 0)->path,
               FIX "tree_dup/jax/test_config_inference_data_parallel.yaml");
+    const cov_test *kept = cov_model_test(&c.m, 1);
+    CHECK_INT(kept->source, 1);
+    CHECK_INT(kept->line, 2);
+    CHECK_INT(kept->f.status, COV_STATUS_EXPECTED_PASSING);
+    CHECK_INT(cov_model_test(&c.m, 2)->source, 1); /* file order is kept */
+    REQUIRE(c.m.duplicates.count == 1);
+    const cov_duplicate *dup = COV_VEC_AT(c.m.duplicates, cov_duplicate, 0);
+    CHECK_INT(dup->test, 1);
+    CHECK_INT(dup->source, 0);
+    CHECK_INT(dup->line, 4);
     REQUIRE(c.ws.n == 1);
     CHECK_STR(c.ws.w[0].message,
               "test id 'falcon/jax-3_3B_Base-single_device-inference' is also in " FIX
-              "tree_dup/jax/test_config_inference_data_parallel.yaml:4");
+              "tree_dup/jax/test_config_inference_data_parallel.yaml:4; this later entry "
+              "replaces it (tt-xla merges the files in order), so the test counts once");
     CHECK_STR(c.ws.w[0].file, FIX "tree_dup/jax/test_config_inference_single_device.yaml");
     CHECK_INT(c.ws.w[0].line, 2);
     CHECK_INT(c.ws.w[0].column, 3);
@@ -267,8 +280,21 @@ static void test_duplicate_across_tree(void)
         &c, rc, COV_EINPUT, 3, 3,
         "duplicate test id 'falcon/jax-3_3B_Base-single_device-inference' (first at "
         "line 2)");
-    CHECK_INT(c.m.tests.count, 4);
+    CHECK_INT(c.m.tests.count, 3);
     CHECK_INT(c.m.sources.count, 2);
+    CHECK_INT(c.m.duplicates.count, 1);
+
+    /* A third file replaces the second's entry in turn: one test, two records. */
+    const char *third = "test_config:\n"
+                        "  falcon/jax-3_3B_Base-single_device-inference:\n"
+                        "    status: NOT_SUPPORTED_SKIP\n";
+    rc = load_text(&c, "jax/third.yaml", third, NULL);
+    CHECK_INT(rc, COV_OK);
+    CHECK_INT(c.m.tests.count, 3);
+    REQUIRE(c.m.duplicates.count == 2);
+    CHECK_INT(COV_VEC_AT(c.m.duplicates, cov_duplicate, 0)->test, 2);
+    CHECK_INT(COV_VEC_AT(c.m.duplicates, cov_duplicate, 1)->test, 2);
+    CHECK_INT(cov_model_test(&c.m, 2)->f.status, COV_STATUS_NOT_SUPPORTED_SKIP);
     cov_model_free(&c.m);
 }
 
@@ -328,6 +354,149 @@ static void test_flat_layout(void)
     CHECK_INT(rc, COV_OK);
     CHECK_STR(str(&c, cov_model_test(&c.m, 1)->framework), "torch_llm");
     CHECK_INT(c.ws.n, 0);
+    cov_model_free(&c.m);
+}
+
+/* A file outside jax/, torch/ or torch_llm/ takes its framework from its
+ * ids; ids of the other framework warn once per file; a framework given by
+ * name must be one tt-xla has. */
+static void test_framework_from_ids(void)
+{
+    ctx c;
+    ctx_init(&c);
+    const char *jax = "test_config:\n"
+                      "  gpt2/jax-Base-single_device-inference:\n"
+                      "  bert/pytorch-Base-single_device-inference:\n"
+                      "  opt/pytorch-Base-single_device-inference:\n";
+    int rc = cov_load_ttxla_buffer(&c.m, "elsewhere/test_config_x.yaml", jax, strlen(jax), NULL,
+                                   NULL, &c.d);
+    CHECK_INT(rc, COV_OK);
+    REQUIRE(c.m.tests.count == 3);
+    CHECK_STR(str(&c, cov_model_test(&c.m, 0)->framework), "jax");
+    CHECK_STR(str(&c, cov_model_test(&c.m, 2)->framework), "jax");
+    CHECK_STR(str(&c, cov_model_source(&c.m, 0)->framework), "jax");
+    REQUIRE(c.ws.n == 1);
+    CHECK_STR(c.ws.w[0].message, "2 test ids are PyTorch (/pytorch-) but the file's framework "
+                                 "is jax; each test keeps the file's framework");
+    CHECK_INT(c.ws.w[0].line, 3);
+
+    /* The directory says torch: a JAX id there is the odd one. */
+    const char *torch = "test_config:\n  vit/jax-Base-single_device-inference:\n";
+    rc = cov_load_ttxla_buffer(&c.m, "t/torch/test_config_y.yaml", torch, strlen(torch), NULL,
+                               NULL, &c.d);
+    CHECK_INT(rc, COV_OK);
+    CHECK_STR(str(&c, cov_model_test(&c.m, 3)->framework), "torch");
+    REQUIRE(c.ws.n == 2);
+    CHECK_STR(c.ws.w[1].message, "1 test id is JAX (/jax-) but the file's framework is torch; "
+                                 "each test keeps the file's framework");
+
+    rc = cov_load_ttxla_buffer(&c.m, "x.yaml", torch, strlen(torch), "jaxx", NULL, &c.d);
+    check_error(&c, rc, COV_EUSAGE, 0, 0,
+                "unknown framework 'jaxx' (known: jax, torch, torch_llm)");
+    CHECK_INT(c.m.tests.count, 4);
+    cov_model_free(&c.m);
+}
+
+/* The effective status per (test, arch): scope, status on an arch, the
+ * summary status and what ds:group counts from them. */
+static void test_effective_status(void)
+{
+    ctx c;
+    ctx_init(&c);
+    const char *text =
+        "test_config:\n"
+        /* 0: supported_archs without n150; its n150 override never applies */
+        "  a/jax-7B-single_device-inference:\n"
+        "    status: NOT_SUPPORTED_SKIP\n"
+        "    supported_archs: [p150]\n"
+        "    arch_overrides:\n"
+        "      n150: {status: EXPECTED_PASSING}\n"
+        /* 1: no status of its own; the overrides say it all */
+        "  a/jax-3B-single_device-inference:\n"
+        "    arch_overrides:\n"
+        "      n150: {status: KNOWN_FAILURE_XFAIL}\n"
+        "      p150: {status: EXPECTED_PASSING}\n"
+        /* 2: a status of its own and one override: runs everywhere */
+        "  a/jax-1B-single_device-inference:\n"
+        "    status: KNOWN_FAILURE_XFAIL\n"
+        "    arch_overrides:\n"
+        "      galaxy-wh-6u: {status: NOT_SUPPORTED_SKIP}\n"
+        /* 3: nothing: UNSPECIFIED everywhere */
+        "  a/jax-Tiny-single_device-inference:\n"
+        /* 4: runs nowhere */
+        "  a/jax-Big-single_device-inference:\n"
+        "    status: EXPECTED_PASSING\n"
+        "    supported_archs: []\n";
+    int rc = load_text(&c, "jax/test_config_e.yaml", text, NULL);
+    REQUIRE(rc == COV_OK && c.m.tests.count == 5);
+    cov_sym n150 = cov_intern_find(&c.m.strs, "n150", 4);
+    cov_sym p150 = cov_intern_find(&c.m.strs, "p150", 4);
+    cov_sym galaxy = cov_intern_find(&c.m.strs, "galaxy-wh-6u", 12);
+    const cov_test *t = cov_model_test(&c.m, 0);
+    CHECK_INT(cov_test_scope(&c.m, t), COV_SCOPE_SUPPORTED);
+    CHECK_INT(cov_test_status_on(&c.m, t, n150), COV_STATUS_ABSENT);
+    CHECK_INT(cov_test_status_on(&c.m, t, p150), COV_STATUS_NOT_SUPPORTED_SKIP);
+    CHECK_INT(cov_test_summary_status(&c.m, t), COV_STATUS_NOT_SUPPORTED_SKIP);
+    CHECK_INT(cov_test_status_elsewhere(&c.m, t), COV_STATUS_ABSENT);
+    cov_arch_status as[4];
+    REQUIRE(cov_test_arches(&c.m, t, as, 4) == 2);
+    CHECK_INT(as[0].arch, p150);
+    CHECK_INT(as[1].arch, n150);
+    CHECK_INT(as[1].status, COV_STATUS_ABSENT);
+    t = cov_model_test(&c.m, 1);
+    CHECK_INT(cov_test_scope(&c.m, t), COV_SCOPE_OVERRIDES);
+    CHECK_INT(cov_test_status_on(&c.m, t, n150), COV_STATUS_KNOWN_FAILURE_XFAIL);
+    CHECK_INT(cov_test_status_on(&c.m, t, galaxy), COV_STATUS_ABSENT);
+    CHECK_INT(cov_test_summary_status(&c.m, t), COV_STATUS_EXPECTED_PASSING);
+    t = cov_model_test(&c.m, 2);
+    CHECK_INT(cov_test_scope(&c.m, t), COV_SCOPE_ALL);
+    CHECK_INT(cov_test_status_on(&c.m, t, n150), COV_STATUS_KNOWN_FAILURE_XFAIL);
+    CHECK_INT(cov_test_status_on(&c.m, t, galaxy), COV_STATUS_NOT_SUPPORTED_SKIP);
+    CHECK_INT(cov_test_status_elsewhere(&c.m, t), COV_STATUS_KNOWN_FAILURE_XFAIL);
+    t = cov_model_test(&c.m, 3);
+    CHECK_INT(cov_test_summary_status(&c.m, t), COV_STATUS_UNSPECIFIED);
+    CHECK_INT(cov_test_status_on(&c.m, t, p150), COV_STATUS_UNSPECIFIED);
+    t = cov_model_test(&c.m, 4);
+    CHECK_INT(cov_test_status_on(&c.m, t, p150), COV_STATUS_ABSENT);
+    CHECK_INT(cov_test_arches(&c.m, t, as, 4), 0);
+
+    uint32_t n;
+    const cov_sym *arches = cov_model_arches(&c.m, &n);
+    REQUIRE(n == 3);
+    CHECK_INT(arches[0], galaxy); /* sorted by name */
+    CHECK_INT(arches[1], n150);
+    CHECK_INT(arches[2], p150);
+
+    /* One group of all five: counts on each arch are the tests running there. */
+    int keys[] = {COV_K_FAMILY};
+    cov_agg *a = cov_agg_new(keys, 1, NULL, 0, 1);
+    REQUIRE(a != NULL);
+    for (uint32_t i = 0; i < c.m.tests.count; i++)
+        REQUIRE(cov_agg_add(a, &c.m, i) == COV_OK);
+    const cov_agg_group *g = cov_agg_group_at(a, 0);
+    CHECK_INT(g->status[COV_STATUS_EXPECTED_PASSING], 2); /* 1 (summary) and 4 */
+    CHECK_INT(g->status[COV_STATUS_UNSPECIFIED], 1);
+    CHECK_INT(g->reach[COV_STATUS_EXPECTED_PASSING], 1); /* 4 runs nowhere */
+    CHECK_INT(g->reach[COV_STATUS_KNOWN_FAILURE_XFAIL], 2);
+    CHECK_INT(g->reach[COV_STATUS_NOT_SUPPORTED_SKIP], 2);
+    CHECK(cov_agg_differs_elsewhere(g));
+    uint32_t eff[COV_STATUS_COUNT];
+    cov_agg_arch_counts(a, g, n150, eff); /* 1 XFAIL, 2 XFAIL, 3 UNSPECIFIED */
+    CHECK_INT(eff[COV_STATUS_KNOWN_FAILURE_XFAIL], 2);
+    CHECK_INT(eff[COV_STATUS_UNSPECIFIED], 1);
+    CHECK_INT(eff[COV_STATUS_EXPECTED_PASSING], 0);
+    CHECK_INT(eff[COV_STATUS_NOT_SUPPORTED_SKIP], 0);
+    cov_agg_arch_counts(a, g, p150, eff); /* 0 SKIP, 1 PASS, 2 XFAIL, 3 UNSPECIFIED */
+    CHECK_INT(eff[COV_STATUS_NOT_SUPPORTED_SKIP], 1);
+    CHECK_INT(eff[COV_STATUS_EXPECTED_PASSING], 1);
+    CHECK_INT(eff[COV_STATUS_KNOWN_FAILURE_XFAIL], 1);
+    CHECK_INT(eff[COV_STATUS_UNSPECIFIED], 1);
+    cov_sym other = cov_model_intern(&c.m, "qb2-blackhole", 13);
+    cov_agg_arch_counts(a, g, other, eff); /* 2 XFAIL, 3 UNSPECIFIED */
+    CHECK_INT(eff[COV_STATUS_KNOWN_FAILURE_XFAIL], 1);
+    CHECK_INT(eff[COV_STATUS_UNSPECIFIED], 1);
+    CHECK_INT(eff[COV_STATUS_EXPECTED_PASSING] + eff[COV_STATUS_NOT_SUPPORTED_SKIP], 0);
+    cov_agg_free(a);
     cov_model_free(&c.m);
 }
 
@@ -1055,7 +1224,7 @@ static void check_real_tree(const char *root, uint32_t tests, uint32_t placehold
 
 static void test_real_2026(void)
 {
-    check_real_tree("tt-xla-2026-08-21", 1999, 15, 13, 1);
+    check_real_tree("tt-xla-2026-08-21", 1998, 15, 13, 1);
 }
 
 static void test_real_2025(void)
@@ -1072,6 +1241,8 @@ int main(void)
         {"duplicate id across a tree", test_duplicate_across_tree},
         {"placeholders", test_placeholders},
         {"flat layout", test_flat_layout},
+        {"framework from ids", test_framework_from_ids},
+        {"effective status per arch", test_effective_status},
         {"anchors and merge keys", test_anchors_and_merges},
         {"alias bomb and alias limits", test_alias_bomb},
         {"self-referential alias", test_self_alias},

@@ -33,17 +33,17 @@ return alias.set {
   -- Qwen
   rule { family = { "qwen_1_5", "qwen_2_5", "qwen_2_5_coder" }, module = "qwen2",
     reason = "Qwen1.5 and Qwen2.5 (Coder too) checkpoints use the Qwen2 architecture" },
-  rule { family = "qwen_3", variant_pattern = "A%d+[Bb]", module = "qwen3_moe",
+  rule { family = "qwen_3", variant_pattern = "%f[%a]a%d+b", module = "qwen3_moe",
     reason = "Qwen3 '-A3B' variants are mixture-of-experts models (Qwen3-MoE)" },
-  rule { family = "qwen_3_5", variant_pattern = "A%d+[Bb]", module = "qwen3_5_moe",
+  rule { family = "qwen_3_5", variant_pattern = "%f[%a]a%d+b", module = "qwen3_5_moe",
     reason = "Qwen3.5 '-A3B' variants are mixture-of-experts models (Qwen3.5-MoE)" },
-  rule { family = "nvidia", variant_pattern = "OpenReasoning_Nemotron", module = "qwen2",
+  rule { family = "nvidia", variant_pattern = "openreasoning_nemotron", module = "qwen2",
     reason = "OpenReasoning-Nemotron models are fine-tunes of Qwen2.5 (Qwen2 architecture)" },
   rule { family = "olm_ocr", variant = "olmOCR-7B-0225-preview", module = "qwen2_vl",
     reason = "olmOCR-7B-0225-preview is a fine-tune of Qwen2-VL-7B" },
-  rule { family = "olm_ocr", variant_pattern = "^olmOCR%-", canonical = "qwen_2_5_vl",
+  rule { family = "olm_ocr", variant_pattern = "^olmocr", canonical = "qwen_2_5_vl",
     reason = "later olmOCR models are fine-tunes of Qwen2.5-VL-7B" },
-  rule { family = "abacusai", variant_pattern = "^Smaug%-72B", module = "qwen2",
+  rule { family = "abacusai", variant_pattern = "^smaug72b", module = "qwen2",
     reason = "Smaug-72B is a fine-tune of Qwen1.5-72B (Qwen2 architecture)" },
   rule { family = "arcee", variant = "arcee_Spark", module = "qwen2",
     reason = "Arcee-Spark is a fine-tune of Qwen2-7B" },
@@ -80,25 +80,25 @@ return alias.set {
       .. "roberta (model_type roberta); EasyDeL registers no xlm-roberta" },
 
   -- Falcon
-  rule { family = "falcon", variant_pattern = "[Mm]amba", module = "falcon_mamba",
+  rule { family = "falcon", variant_pattern = "mamba", module = "falcon_mamba",
     reason = "Falcon-Mamba is a state-space model: EasyDeL's falcon_mamba, not falcon" },
-  rule { family = "falcon", variant_pattern = { "^3_%d+B", "^Falcon3%-%d+B" }, module = "llama",
+  rule { family = "falcon", variant_pattern = "^3_%d+b", module = "llama",
     reason = "Falcon3 dense checkpoints use the Llama architecture (model_type llama)" },
 
   -- Mistral
-  rule { family = "mistral", variant_pattern = "^mistral_small_3%.[12]_", module = "mistral3",
+  rule { family = "mistral", variant_pattern = "^small3_[12]_", module = "mistral3",
     reason = "Mistral-Small-3.1 and 3.2 are multimodal Mistral3 models" },
   rule { family = "mistral", task = "pixtral", module = "llava",
     reason = "mistral/pixtral's loader loads mistral-community/pixtral-12b with "
       .. "LlavaForConditionalGeneration: a Llava model (model_type llava) with a Pixtral vision "
       .. "tower; EasyDeL's pixtral module is only that vision encoder" },
-  rule { family = "nous_research", variant_pattern = "Mixtral", module = "mixtral",
+  rule { family = "nous_research", variant_pattern = "mixtral", module = "mixtral",
     reason = "Nous-Hermes-2-Mixtral is a fine-tune of Mixtral-8x7B" },
 
   -- Cohere
   rule { family = "coherlabs", module = "cohere",
     reason = "Aya 23, Aya Expanse and Command R (+) are Cohere-architecture models" },
-  rule { family = "command", variant_pattern = "^command%-a", module = "cohere2",
+  rule { family = "command", variant_pattern = "^a_", module = "cohere2",
     reason = "Command A models use the Cohere2 architecture" },
 
   -- Gemma
@@ -118,7 +118,7 @@ return alias.set {
     "^deepseek%-ai/deepseek%-r1%-%d+$" }, module = "deepseek_v3",
     reason = "DeepSeek-V3 and DeepSeek-R1 (built on DeepSeek-V3) checkpoints are "
       .. "DeepSeek-V3 models (model_type deepseek_v3)" },
-  rule { family = "deepseek", task = "deepseek_moe", variant_pattern = "V2", module = "deepseek_v2",
+  rule { family = "deepseek", task = "deepseek_moe", variant_pattern = "v2", module = "deepseek_v2",
     reason = "DeepSeek-V2, V2-Lite and Coder-V2 are DeepSeek-V2 models" },
   rule { family = "deepseek", task = "qwen", module = "qwen2",
     reason = "DeepSeek-R1-Distill-Qwen checkpoints are Qwen2 models" },
@@ -133,9 +133,9 @@ return alias.set {
     "wizardmath_70b", "metamath_70b", "phind", "hermes_4_70b", "allam", "yi_1_5" },
     module = "llama",
     reason = "Llama, fine-tunes of Llama (Code Llama, Vicuna, WizardLM...) or Llama-architecture models" },
-  rule { family = "deepcogito", variant_pattern = "Llama", module = "llama",
+  rule { family = "deepcogito", variant_pattern = "llama", module = "llama",
     reason = "Cogito v1 preview (Llama 3B) is a fine-tune of Llama 3.2" },
-  rule { family = "nous_research", variant_pattern = "Yi%-34B", module = "llama",
+  rule { family = "nous_research", variant_pattern = "yi34b", module = "llama",
     reason = "Nous-Hermes-2-Yi-34B is a Yi model (Llama architecture)" },
   rule { family = "solar-10_7B", module = "llama",
     reason = "SOLAR-10.7B uses the Llama architecture (depth up-scaled Llama 2)" },

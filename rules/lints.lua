@@ -30,6 +30,11 @@ return {
   -- Alias rules in aliases.lua that match no loaded test.
   unused_alias = true,
 
+  -- Alias rules in aliases.lua naming an EasyDeL module the loaded
+  -- inventory does not have (a typo, or a module of another revision), with
+  -- the closest module name.
+  unknown_module = true,
+
   -- A test whose tt-forge-models loader runs EasyDeL (source=EASYDEL) while
   -- its family maps to no EasyDeL module, or, by the checkpoint it loads,
   -- to another module than its family's name does.

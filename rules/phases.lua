@@ -7,21 +7,45 @@
 -- are in aliases.lua, task paths in tasks.lua, report layouts in reports/.
 -- A family `f` seen by the predicates below has: f.name, f.module (EasyDeL
 -- module or nil), f.tested.jax / .torch / .torch_llm (per the policy),
+-- f.listed (the same, for frameworks whose entries none run),
 -- f.tested_anywhere, f.tags, f.group (its tests' ModelGroup), f.frameworks[fw]
--- (count, status, bringup, arch_status, run_modes, parallelisms, variants,
--- sources: {EASYDEL = n, HUGGING_FACE = n, ...} from the tt-forge-models
--- loaders the tests run, implementation, listed_not_running), f.easydel_tasks,
--- f.missing_tasks. See docs/rules.md.
+-- (count, status, reach, bringup, arch_status, run_modes, parallelisms,
+-- variant_samples, sources: {EASYDEL = n, HUGGING_FACE = n, ...} from the
+-- tt-forge-models loaders the tests run, implementation, listed_not_running),
+-- f.easydel_tasks, f.missing_tasks. Reading a field that does not exist
+-- (f.tested.pytorch) is an error at its line. See docs/rules.md.
 
 local coverage = require "covengine.coverage"
 local phase = require "covengine.phase"
 local define = phase.define
 
 -- What "tested in a framework" means. Every report states it.
+--
+-- A family is tested in a framework only where one of its entries there
+-- runs: has one of the `runs` statuses on an arch the entry is written for.
+-- The engine says where and how each entry runs (docs/rules.md, "Status per
+-- arch"): an entry runs on the arches of its supported_archs; an entry with
+-- no status of its own whose arch_overrides give one, on those arches; any
+-- other entry everywhere; on each, with the override's status or its own.
+-- fw.reach[s] counts the entries that have status s on some arch they run
+-- on. A family listed in a framework whose entries are all
+-- NOT_SUPPORTED_SKIP or EXCLUDE_MODEL there is *listed, not running*.
+local runs = { "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "UNSPECIFIED" }
 local policy = {
-  text = "a family is tested in a framework when at least one of its entries there "
-    .. "has a status other than EXCLUDE_MODEL",
-  tested = function(fw) return fw.count > (fw.status.EXCLUDE_MODEL or 0) end,
+  text = "a family is tested in a framework when one of its entries there runs: has status "
+    .. table.concat(runs, ", ", 1, #runs - 1) .. " or " .. runs[#runs] .. " on an arch it is "
+    .. "written for (its supported_archs; for an entry without a status of its own, the arches "
+    .. "its arch_overrides name; else every arch), an arch override's status replacing the "
+    .. "entry's there; a family whose entries there are all NOT_SUPPORTED_SKIP or EXCLUDE_MODEL "
+    .. "is listed, not running. Where no arch is named, an entry without a status of its own "
+    .. "counts as the best status it has on its arches",
+  runs = runs,
+  tested = function(fw)
+    for _, s in ipairs(runs) do
+      if (fw.reach[s] or 0) > 0 then return true end
+    end
+    return false
+  end,
 }
 
 -- Judgements no predicate can make: families worth testing first.

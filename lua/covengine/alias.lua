@@ -18,6 +18,14 @@
 -- the tt-forge-models loaders) match case-insensitively, and a rule on
 -- checkpoints may name no family: it then applies to any family, and to
 -- PLACEHOLDER_MODELS names too.
+--
+-- Names are matched in their normalised form (alias.normalize: lower case,
+-- '-', '.' and spaces as '_', no '_' between a letter and a digit), rule
+-- values and patterns alike, so that tt-xla's respellings of one model
+-- ("tiiuae/Falcon3-1B-Base", "3_1B_Base") match the same rule. A variant is
+-- also matched without what precedes its last '/' (an organisation) and
+-- without a leading copy of the family's name: falcon's "Falcon3-1B-Base"
+-- reads as "falcon3_1b_base" and as "3_1b_base".
 local check = require "covengine.check"
 local cov = require "covengine"
 
@@ -52,10 +60,25 @@ local function set_of(list)
   return s
 end
 
+-- A pattern with an upper-case letter (outside a %X class) never matches a
+-- normalised name.
+local function lower_patterns(t)
+  for _, key in ipairs { "family_pattern", "task_pattern", "variant_pattern" } do
+    for _, p in ipairs(check.list(t[key])) do
+      if p:gsub("%%.", ""):find("%u") then
+        error(("alias rule: %s '%s' has upper-case letters; names are matched in their "
+          .. "normalised form (lower case, '-' and '.' as '_'; see docs/rules.md): write '%s'")
+          :format(key, p, (p:gsub("%%?.", function(c) return #c == 1 and c:lower() or c end))), 3)
+      end
+    end
+  end
+end
+
 --- alias.rule{family|family_pattern, [task|task_pattern], [variant|variant_pattern],
 --  [checkpoint|checkpoint_pattern], module = "name"|false, [canonical], reason} -> rule
 function alias.rule(t)
   check.fields(t, RULE_SPEC, "alias rule", 2)
+  lower_patterns(t)
   local on_checkpoint = t.checkpoint ~= nil or t.checkpoint_pattern ~= nil
   if t.family ~= nil and t.family_pattern ~= nil then
     error("alias rule: give exactly one of 'family' and 'family_pattern'", 2)
@@ -125,6 +148,7 @@ local function any_find(s, patterns)
   return false
 end
 
+-- task: the normalised task path; variant: {full, stripped} forms or nil;
 -- checkpoint: already lower case (Set:best lowers it once).
 local function narrowed_ok(r, task, variant, checkpoint)
   if r.checkpoints or r.checkpoint_pattern then
@@ -133,10 +157,14 @@ local function narrowed_ok(r, task, variant, checkpoint)
     if r.checkpoints and not r.checkpoints[ck] then return false end
     if r.checkpoint_pattern and not any_find(ck, r.checkpoint_pattern) then return false end
   end
-  if r.tasks and not (task and r.tasks[task]) then return false end
+  if r.tasks and not (task and r.tasks_n[task]) then return false end
   if r.task_pattern and not (task and any_find(task, r.task_pattern)) then return false end
-  if r.variants and not (variant and r.variants[variant]) then return false end
-  if r.variant_pattern and not (variant and any_find(variant, r.variant_pattern)) then
+  if r.variants and not (variant and (r.variants_n[variant[1]]
+    or (variant[2] and r.variants_n[variant[2]]))) then
+    return false
+  end
+  if r.variant_pattern and not (variant and (any_find(variant[1], r.variant_pattern)
+    or (variant[2] and any_find(variant[2], r.variant_pattern)))) then
     return false
   end
   return true
@@ -173,10 +201,19 @@ function alias.set(t)
     end
     r.index = i
     s.rules[#s.rules + 1] = r
+    -- Rule values in the form names are matched in.
+    local function normalised(set)
+      if not set then return nil end
+      local out = {}
+      for name in pairs(set) do out[s.normalize(name)] = true end
+      return out
+    end
+    r.tasks_n, r.variants_n = normalised(r.tasks), normalised(r.variants)
     if r.families then
-      for name in pairs(r.families) do
-        s.exact[name] = s.exact[name] or {}
-        table.insert(s.exact[name], r)
+      for _, name in ipairs(check.list(r.spec.family)) do
+        local key = s.normalize(name)
+        s.exact[key] = s.exact[key] or {}
+        table.insert(s.exact[key], r)
       end
     elseif r.any_family then
       s.any[#s.any + 1] = r
@@ -187,24 +224,41 @@ function alias.set(t)
   return s
 end
 
+--- A variant's forms for matching: {normalised, normalised without a
+-- leading copy of the family's normalised name} (the second may be nil).
+-- What precedes the variant's last '/' (an organisation) is left out.
+function Set:variant_forms(family, variant)
+  if not variant then return nil end
+  local full = self.normalize((variant:match("([^/]*)$")))
+  local fam = self.normalize(family)
+  local stripped
+  if #full > #fam and full:sub(1, #fam) == fam and full:find("^[_%d]", #fam + 1) then
+    stripped = full:sub(#fam + 1):gsub("^_", "")
+  end
+  return { full, stripped }
+end
+
 --- The most specific rule for raw family name (nil if none).
 function Set:best(name, task, variant, checkpoint)
   checkpoint = checkpoint and checkpoint:lower()
+  local key = self.normalize(name)
+  local t = task and self.normalize(task)
+  local v = self:variant_forms(name, variant)
   local best
-  for _, r in ipairs(self.exact[name] or {}) do
-    if narrowed_ok(r, task, variant, checkpoint) and (not best or more_specific(r, best)) then
+  for _, r in ipairs(self.exact[key] or {}) do
+    if narrowed_ok(r, t, v, checkpoint) and (not best or more_specific(r, best)) then
       best = r
     end
   end
   for _, r in ipairs(self.patterns) do
-    if any_find(name, r.family_pattern) and narrowed_ok(r, task, variant, checkpoint)
+    if any_find(key, r.family_pattern) and narrowed_ok(r, t, v, checkpoint)
       and (not best or more_specific(r, best)) then
       best = r
     end
   end
   if checkpoint then
     for _, r in ipairs(self.any) do
-      if narrowed_ok(r, task, variant, checkpoint) and (not best or more_specific(r, best)) then
+      if narrowed_ok(r, t, v, checkpoint) and (not best or more_specific(r, best)) then
         best = r
       end
     end
@@ -232,11 +286,12 @@ function Set:variant_sensitive(raw)
   if base ~= raw then names[2] = base end
   local found = false
   for _, name in ipairs(names) do
-    for _, r in ipairs(self.exact[name] or {}) do
+    local key = self.normalize(name)
+    for _, r in ipairs(self.exact[key] or {}) do
       found = found or r.variants ~= nil or r.variant_pattern ~= nil
     end
     for _, r in ipairs(self.patterns) do
-      if (r.variants or r.variant_pattern) and any_find(name, r.family_pattern) then found = true end
+      if (r.variants or r.variant_pattern) and any_find(key, r.family_pattern) then found = true end
     end
   end
   self.sensitive_cache = self.sensitive_cache or {}

@@ -20,14 +20,16 @@ local SPEC = {
   figure = "table?", diff = "table?", lints = "table?", groups = "table?",
   started = "function?",
 }
-local POLICY_SPEC = { text = "string", tested = "function" }
-local TASKS_SPEC = { paths = "table", kinds = "table" }
+local POLICY_SPEC = { text = "string", tested = "function", runs = "table?" }
+local TASKS_SPEC = { paths = "table", kinds = "table", variant_tasks = "table?" }
 
 local function task_kinds(list)
   local types = {}
   for rank, k in ipairs(list) do types[k[1]] = { label = k[2], rank = rank } end
   return types
 end
+
+local blame_in -- below
 
 --- Everything but the rendering: returns report data, facts and a resolver.
 -- With want_tests the report lists every test per family and framework.
@@ -58,9 +60,12 @@ function coverage.analyse(cfg, level, want_tests)
     end
   end
   local fx = facts.build(ds, { aliases = cfg.aliases, tasks = cfg.tasks.paths,
-    tested = cfg.policy.tested, groups = cfg.groups })
-  phase.tag(fx.list, cfg.tags)
-  local members = phase.assign(fx.list, cfg.phases, cfg.groups)
+    tested = cfg.policy.tested, groups = cfg.groups, variant_tasks = cfg.tasks.variant_tasks })
+  -- Predicates see strict views: a field that does not exist is an error.
+  local view = facts.viewer(fx.list, cfg.tags, fx.frameworks)
+  local unknown_tags = phase.tag(fx.list, cfg.tags, view)
+  if rawequal(ds, cov.head) then coverage.warn_unknown_tags(unknown_tags, fx, cfg, ds) end
+  local members = phase.assign(fx.list, cfg.phases, cfg.groups, view)
   local cache = {}
   local function canonical_of(raw, task, variant, checkpoint)
     local k = table.concat({ raw, task or "", variant or "", checkpoint or "" }, "\0")
@@ -85,7 +90,7 @@ end
 -- the rules script) and its first line naming `key` (as a table key, then
 -- as a quoted string, then anywhere). Nil where it cannot tell, or without
 -- io (the sandbox).
-local function blame_in(tbl)
+function blame_in(tbl)
   local path
   for name, v in pairs(package.loaded) do
     if rawequal(v, tbl) and type(name) == "string" and io then
@@ -117,6 +122,27 @@ local function blame_in(tbl)
       end
     end
     return nil
+  end
+end
+
+--- Warns about tag lists naming a family that neither a tested family nor
+-- an EasyDeL module bears ("gemmma"): at the name's line in the rules, with
+-- the closest name. Only with an EasyDeL inventory, which names the
+-- families that could exist.
+function coverage.warn_unknown_tags(unknown, fx, cfg, ds)
+  if #unknown == 0 or not ds:easydel() then return end
+  local names = {}
+  for _, f in ipairs(fx.list) do names[#names + 1] = f.name end
+  local blame = blame_in(cfg.tags)
+  for _, u in ipairs(unknown) do
+    local best, bd
+    for _, n in ipairs(names) do
+      local d = cov.distance(u.family, n, 3)
+      if d <= 3 and (not bd or d < bd) then best, bd = n, d end
+    end
+    cov.warn(("tag '%s' names '%s', which is no family and no EasyDeL module%s"):format(u.tag,
+      u.family, best and ("; did you mean '" .. best .. "'?") or ""),
+      blame(u.family) or blame(u.tag) or cov.rules_file)
   end
 end
 
@@ -223,6 +249,17 @@ function coverage.run(cfg)
   local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression or opts.fail_on_drop
   local want_figure = (fmt and fmt.needs_figure) or opts.fail_under or opts.fail_on_drop
   if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
+  -- A figure or gate about EasyDeL cannot judge without an inventory: 100%
+  -- of nothing would pass any threshold.
+  local no_easydel = not cov.head:easydel()
+  if no_easydel and want_figure and cfg.figure and cfg.figure.needs_easydel ~= false then
+    cov.abort(("no EasyDeL inventory is loaded, so the %s figure (%s) cannot be judged: "
+      .. "give --easydel PATH"):format(cfg.figure.name, cfg.figure.text))
+  end
+  if no_easydel and opts.fail_on_regression then
+    cov.abort("no EasyDeL inventory is loaded, so --fail-on-regression cannot judge families "
+      .. "(they are named after EasyDeL modules): give --easydel PATH")
+  end
   if cfg.diff then diff.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
   local lint_conf = coverage.lint_config(cfg)
   if want_figure and not cfg.figure then
@@ -242,6 +279,10 @@ function coverage.run(cfg)
       cov.abort("give either --baseline or --base-tt-xla/--base-easydel, not both")
     end
     if not cov.options.baseline and not cov.base then cov.abort(what .. " " .. BASE_NEEDED) end
+    if cov.base and cov.base:count() == 0 then
+      cov.abort(what .. ": the base dataset has no tt-xla tests to compare against (an EasyDeL "
+        .. "inventory alone is not a base): give --base-tt-xla DIR too")
+    end
   elseif (cov.base or cov.options.baseline) and not explain then
     cov.warn("a base to compare against is given but unused: it is for --format diff, "
       .. "--format diff-json, --fail-on-regression and --fail-on-drop", cov.rules_file .. ":1")
@@ -278,6 +319,10 @@ function coverage.run(cfg)
     text = require("covengine.explain").explain(explain, data, fx, canonical_of)
   else
     text = fmt.render(data, ctx)
+    if type(text) ~= "string" then
+      cov.abort(("report format '%s' returned %s from render, not the report text")
+        :format(cov.options.format or "markdown", type(text)))
+    end
   end
   if lint_errors > 0 then cov.fail_gate(lint_verdict(lint_errors)) end
   if opts.fail_under then gate.apply_fail_under(cfg.figure, data.summary, opts) end

@@ -98,6 +98,17 @@ function diff.check_report(r, ranking)
   return true
 end
 
+--- The status a report's test line has on arch a, or nil where it does not
+-- run: its arch_status entry (null: not run there), else its status on
+-- every other arch (status_elsewhere; null: it runs only where named). A
+-- line from a report that predates status_elsewhere has its status there.
+function diff.status_on(v, a)
+  local named = not is_null(v.arch_status) and v.arch_status[a]
+  if named ~= nil and named ~= false then return not is_null(named) and named or nil end
+  if v.status_elsewhere == nil then return v.status end
+  return not is_null(v.status_elsewhere) and v.status_elsewhere or nil
+end
+
 -- Every test of a report: key "framework \0 id" -> {fw, family, line}. An id
 -- repeated within a framework (a duplicate across files) counts once, as
 -- its first occurrence.
@@ -222,15 +233,17 @@ function diff.compare(base, head, opts)
       table.insert(tests[dir], line(h, { from = b.v.status, to = h.v.status,
         base_id = renamed and b.v.id }))
     end
-    -- The effective status on every arch either side overrides.
-    local ba = is_null(b.v.arch_status) and {} or b.v.arch_status
-    local ha = is_null(h.v.arch_status) and {} or h.v.arch_status
+    -- The effective status on every arch either side names, where the
+    -- test runs on both sides (an arch dropped or added is no transition).
     local names = {}
-    for a in pairs(ba) do names[a] = true end
-    for a in pairs(ha) do names[a] = true end
-    for a in pairs(names) do
-      local from, to = ba[a] or b.v.status, ha[a] or h.v.status
-      local adir = rank[from] and rank[to] and direction(from, to)
+    for _, v in ipairs { b.v, h.v } do
+      if not is_null(v.arch_status) then
+        for a in pairs(v.arch_status) do names[a] = true end
+      end
+    end
+    for _, a in ipairs(sorted_keys(names)) do
+      local from, to = diff.status_on(b.v, a), diff.status_on(h.v, a)
+      local adir = from and to and rank[from] and rank[to] and direction(from, to)
       if adir then
         table.insert(arches[adir], line(h, { arch = a, from = from, to = to,
           base_id = renamed and b.v.id }))

@@ -1,6 +1,7 @@
 --- covengine --explain NAME: why a raw or canonical family is where it is,
 -- from the same facts the report uses.
 local cov = require "covengine"
+local facts = require "covengine.facts"
 
 local explain = {}
 
@@ -40,6 +41,10 @@ local function family_text(out, f, e, canonical_of)
   table.sort(tested)
   add("- Tested in: %s (%s)\n", #tested > 0 and table.concat(tested, ", ") or "no framework",
     e.policy)
+  local listed = facts.sorted(f.listed or {})
+  if #listed > 0 then
+    add("- Listed, not running, in: %s (no entry there runs)\n", table.concat(listed, ", "))
+  end
   if f.phase then
     add("- Phase %d, %s: %s (rule at %s)\n", f.phase.number, f.phase.name, f.phase.summary,
       f.phase.rule)
@@ -51,8 +56,8 @@ local function family_text(out, f, e, canonical_of)
     for t in cov.tests { family = raw } do
       local ld = t.loader
       if canonical_of(t.family, t.task_path, t.variant, ld and ld.checkpoint) == f.name then
-        lines[#lines + 1] = ("  - `%s` %s:%d %s%s%s\n"):format(t.id, t.file, t.line, t.status,
-          t.bringup_status and (" / " .. t.bringup_status) or "",
+        lines[#lines + 1] = ("  - `%s` %s:%d %s%s%s%s\n"):format(t.id, t.file, t.line, t.status,
+          t.bringup_status and (" / " .. t.bringup_status) or "", explain.arches(t),
           ld and (" (loader %s:%d, %s%s)"):format(ld.file, ld.line, ld.source or "source computed",
             ld.checkpoint and (", " .. ld.checkpoint) or "") or "")
       end
@@ -74,12 +79,30 @@ local function family_text(out, f, e, canonical_of)
   end
   add("- Tests: %d\n", #lines)
   out[#out + 1] = table.concat(lines)
-  for fwname, fw in pairs(f.frameworks) do
-    for arch, counts in pairs(fw.arch_status) do
-      add("- On %s in %s: %s\n", arch, fwname, status_line(counts))
+  -- Sorted: pairs() order changes from run to run.
+  for _, fwname in ipairs(facts.framework_order(f.frameworks)) do
+    local fw = f.frameworks[fwname]
+    for _, arch in ipairs(facts.sorted(fw.arch_status)) do
+      local line = status_line(fw.arch_status[arch])
+      add("- On %s in %s: %s\n", arch, fwname, line ~= "" and line or "no test runs there")
     end
   end
   add("\n")
+end
+
+--- Where a test's status depends on the arch: " (n150 KNOWN_FAILURE_XFAIL,
+-- p150 EXPECTED_PASSING; not run elsewhere)", or "" when it does not.
+function explain.arches(t)
+  local named = t.arch_status
+  local names = facts.sorted(named)
+  if #names == 0 then return "" end
+  local parts = {}
+  for _, a in ipairs(names) do
+    parts[#parts + 1] = ("%s %s"):format(a, named[a] or "not run")
+  end
+  local other = t.status_elsewhere
+  return (" (%s; %s)"):format(table.concat(parts, ", "),
+    other and ("elsewhere " .. other) or "not run elsewhere")
 end
 
 -- The families `name` (raw or canonical) stands for, or a stop naming the
@@ -140,6 +163,7 @@ function explain.data(name, data, fx, canonical_of)
     local e = { name = f.name, raw_names = array(f.raw_names), easydel = f.module or null,
       no_module = f.no_module and true or false, easydel_tasks = array(f.easydel_tasks),
       missing_tasks = array(f.missing_tasks), tested_in = array(sorted_keys(f.tested)),
+      listed_in = array(sorted_keys(f.listed or {})),
       aliases = array {}, tests = array {}, arch_status = {},
       phase = f.phase and { number = f.phase.number, name = f.phase.name,
         summary = f.phase.summary, rule = f.phase.rule } or null }
@@ -150,8 +174,11 @@ function explain.data(name, data, fx, canonical_of)
     for _, raw in ipairs(f.raw_names) do
       for t in cov.tests { family = raw } do
         if canonical_of(t.family, t.task_path, t.variant) == f.name then
+          local arch = {}
+          for a, st in pairs(t.arch_status) do arch[a] = st or null end
           e.tests[#e.tests + 1] = { id = t.id, file = t.file, line = t.line,
-            framework = t.framework, status = t.status,
+            framework = t.framework, status = t.status, entry_status = t.entry_status,
+            arch_status = arch, status_elsewhere = t.status_elsewhere or null,
             bringup_status = t.bringup_status or null }
         end
       end

@@ -2,9 +2,118 @@
 -- framework, after aliasing. Built from ds:group (one pass in C) and the
 -- alias set, so the cost follows the number of distinct families and
 -- variants, not the number of tests.
+local cov = require "covengine"
+
 local facts = {}
 
 facts.FRAMEWORKS = { "jax", "torch", "torch_llm" }
+
+-- ---- Strict views: what rule predicates see ----------------------------
+--
+-- A predicate reading a field that does not exist (`f.tested.pytorch`, a
+-- typo for torch) would read nil and quietly decide wrong. Predicates get
+-- read-only views instead whose unknown fields are errors at the
+-- predicate's own line, with the closest known name.
+
+-- The fields a family or a framework fact may have (some only sometimes).
+facts.FAMILY_FIELDS = { "name", "module", "no_module", "easydel_only", "tested",
+  "tested_anywhere", "listed", "tags", "raw_names", "easydel_tasks", "easydel_type", "test_tasks",
+  "missing_tasks", "task_paths", "frameworks", "mappings", "alias", "phase" }
+facts.FRAMEWORK_FIELDS = { "count", "status", "bringup", "reach", "arch_status", "run_modes",
+  "parallelisms", "task_paths", "variant_count", "variant_samples", "variants_truncated",
+  "tested", "listed_not_running", "implementation", "loaders" }
+
+local function closest(key, names)
+  if type(key) ~= "string" then return nil end
+  local best, bd
+  for _, n in ipairs(names) do
+    local d = cov.distance(key, n, 3)
+    if d <= 3 and (not bd or d < bd) then best, bd = n, d end
+  end
+  return best
+end
+
+local function list_of(set)
+  local l = {}
+  for k in pairs(set) do l[#l + 1] = k end
+  table.sort(l)
+  return l
+end
+
+-- A view of t whose fields outside `known` (a set) raise at the reader's
+-- line. wrap[k] (optional) makes the view of field k.
+local function strict(t, what, known, wrap)
+  return setmetatable({}, {
+    __index = function(_, k)
+      local v = t[k]
+      if v == nil and not known[k] then
+        local names = list_of(known)
+        local near = closest(k, names)
+        error(("%s has no field '%s'%s (known: %s)"):format(what, tostring(k),
+          near and ("; did you mean '" .. near .. "'?") or "", table.concat(names, ", ")), 2)
+      end
+      if v ~= nil and wrap and wrap[k] then return wrap[k](v) end
+      return v
+    end,
+    __newindex = function(_, k, v) t[k] = v end,
+    __pairs = function() return next, t, nil end,
+    __len = function() return #t end,
+  })
+end
+facts.strict = strict
+
+local function set_of_list(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+local FAMILY_KNOWN = set_of_list(facts.FAMILY_FIELDS)
+local FRAMEWORK_KNOWN = set_of_list(facts.FRAMEWORK_FIELDS)
+
+--- The view of a framework fact (fw) of family `name` that predicates see.
+function facts.strict_framework(fw, name)
+  local where = ("framework facts of '%s'"):format(name)
+  local statuses = set_of_list(cov.statuses)
+  local function counts(field)
+    return function(v) return strict(v, where .. "." .. field, statuses) end
+  end
+  return strict(fw, where, FRAMEWORK_KNOWN, { status = counts("status"),
+    reach = counts("reach"), bringup = function(v)
+      return strict(v, where .. ".bringup", set_of_list(cov.bringup_statuses))
+    end })
+end
+
+--- A function family -> its view for predicates (phases, tags). tags: the
+-- tag names the rules define; frameworks: the frameworks loaded.
+function facts.viewer(list, tags, frameworks)
+  local known = {}
+  for k in pairs(FAMILY_KNOWN) do known[k] = true end
+  for _, f in ipairs(list) do
+    for k in pairs(f) do known[k] = true end -- fields other rules added
+  end
+  local fws = set_of_list(facts.FRAMEWORKS)
+  for _, fw in ipairs(frameworks or {}) do fws[fw] = true end
+  local tag_names = {}
+  for name in pairs(tags or {}) do tag_names[name] = true end
+  local memo = {}
+  return function(f)
+    local v = memo[f]
+    if v then return v end
+    local what = ("family '%s'"):format(f.name)
+    v = strict(f, what, known, {
+      tested = function(t) return strict(t, what .. ": f.tested", fws) end,
+      listed = function(t) return strict(t, what .. ": f.listed", fws) end,
+      tags = function(t) return strict(t, what .. ": f.tags", tag_names) end,
+      frameworks = function(t)
+        return strict(t, what .. ": f.frameworks", fws, setmetatable({}, { __index = function()
+          return function(fw) return facts.strict_framework(fw, f.name) end
+        end }))
+      end,
+    })
+    memo[f] = v
+    return v
+  end
+end
 
 local function add_counts(into, counts)
   for k, n in pairs(counts) do into[k] = (into[k] or 0) + n end
@@ -34,13 +143,13 @@ end
 local function new_family(name)
   return {
     name = name, raw = {}, mappings = {}, frameworks = {}, task_paths = {},
-    tested = {}, tested_anywhere = false, tags = {},
+    variant_tasks = {}, tested = {}, tested_anywhere = false, tags = {},
   }
 end
 
 local function new_framework()
   return {
-    count = 0, status = {}, bringup = {}, run_modes = {}, parallelisms = {},
+    count = 0, status = {}, bringup = {}, reach = {}, run_modes = {}, parallelisms = {},
     task_paths = {}, variant_count = 0, variant_samples = {}, arch_delta = {},
     -- from the tt-forge-models loaders the tests name (empty without a tree)
     sources = {}, groups = {}, source_computed = 0, loader_unknown = 0, loaders = {},
@@ -87,12 +196,25 @@ local function task_type(tasks, path)
 end
 facts.task_type = task_type
 
+-- The TaskType a variant name states (gpt2's "Sequence_Classification"):
+-- one of the words (task path components) in `words`, found as whole words
+-- of the variant in lower case with '-', '.', '/' and spaces as '_'.
+local function variant_task(tasks, words, variant)
+  if not (words and variant) then return nil end
+  local v = "_" .. variant:lower():gsub("[%-%./%s]", "_") .. "_"
+  for _, w in ipairs(words) do
+    if v:find("_" .. w .. "_", 1, true) then return tasks[w] end
+  end
+  return nil
+end
+facts.variant_task = variant_task
+
 -- Variant names kept per group as a sample (reports show a few and count
 -- the rest).
 local VARIANT_SAMPLE = 16
 
 --- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool,
---   groups = {ModelGroup, ...}})
+--   groups = {ModelGroup, ...}, variant_tasks = {word, ...} or nil})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
 --     modules = {name -> module}, frameworks = ordered list, forge = tree info}
 --
@@ -147,14 +269,23 @@ function facts.build(ds, opts)
     fw.count = fw.count + g.count
     add_counts(fw.status, g.status)
     add_counts(fw.bringup, g.bringup)
+    add_counts(fw.reach, g.reach)
     for _, v in ipairs(g.values.run_mode) do fw.run_modes[v] = true end
     for _, v in ipairs(g.values.parallelism) do fw.parallelisms[v] = true end
     if g.task_path then
       fw.task_paths[g.task_path] = true
       f.task_paths[g.task_path] = true
     end
-    -- On an arch some test of g overrides, g counts with its effective
-    -- statuses instead of its own: keep the difference per arch.
+    -- No task in the path: the variant may name one.
+    if opts.variant_tasks and not task_type(tasks, g.task_path) then
+      for _, name in ipairs(variant and { variant } or g.values.variant) do
+        local tt = variant_task(tasks, opts.variant_tasks, name)
+        if tt then f.variant_tasks[tt] = true end
+      end
+    end
+    -- On an arch g lists (one some test of g names, or every arch when some
+    -- test of g runs only where named), g counts with its effective
+    -- statuses there instead of its summary ones: keep the difference.
     for arch, counts in pairs(g.arch_status) do
       local delta = fw.arch_delta[arch]
       if not delta then
@@ -203,25 +334,33 @@ function facts.build(ds, opts)
     -- An id outside the grammar with no path ("not-an-id") has no family to
     -- count under; the report lists it with the other unparsed ids.
     if g.family ~= nil then
-      if set:variant_sensitive(g.family) then
-        split[g.family] = true
+      -- Split by variant where rules look at variants, or where a variant
+      -- may name the task and the sample does not hold every variant.
+      local need_names = opts.variant_tasks and not task_type(tasks, g.task_path)
+        and g.distinct.variant > #g.values.variant
+      if set:variant_sensitive(g.family) or need_names then
+        split[g.family] = split[g.family] or {}
+        split[g.family][g.framework .. "\0" .. (g.task_path or "")] = true
       else
         add_group(g, nil)
       end
     end
   end
   for _, raw in ipairs(sorted(split)) do
+    local wanted = split[raw] -- the groups of raw not already counted
     for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant" },
       { filter = { family = raw }, collect = { "run_mode", "parallelism" } })) do
-      g.values.variant, g.distinct.variant = {}, 0
-      add_group(g, g.variant)
+      if wanted[g.framework .. "\0" .. (g.task_path or "")] then
+        g.values.variant, g.distinct.variant = {}, 0
+        add_group(g, g.variant)
+      end
     end
   end
 
   for _, f in pairs(families) do
     for _, fw in pairs(f.frameworks) do
-      -- Effective statuses per arch: the framework's own, with the groups
-      -- that override the arch counted as they run there.
+      -- Effective statuses per arch: the framework's summary counts, with
+      -- the groups that list the arch counted as they run there.
       fw.arch_status = {}
       for arch, delta in pairs(fw.arch_delta) do
         local counts = {}
@@ -244,7 +383,7 @@ function facts.build(ds, opts)
       -- With every group's names at hand each variant counts once; otherwise
       -- the sum of the per-group counts stands.
       if not fw.variants_truncated then fw.variant_count = #dedup end
-      fw.tested = opts.tested(fw) and true or false
+      fw.tested = opts.tested(facts.strict_framework(fw, f.name)) and true or false
       -- Entries that exist but that the policy does not count as tested.
       fw.listed_not_running = fw.count > 0 and not fw.tested
       fw.implementation = facts.implementation(fw)
@@ -284,14 +423,21 @@ function facts.build(ds, opts)
     table.sort(maps, function(a, b)
       if (a.raw == f.name) ~= (b.raw == f.name) then return a.raw == f.name end
       if a.raw ~= b.raw then return a.raw < b.raw end
-      return (a.where or a.how) < (b.where or b.how) -- one raw family, several rules
+      -- Two mappings of one raw family (rules narrowed by variant or task):
+      -- a total order, so the output is the same on every run.
+      local aw, bw = a.where or "", b.where or ""
+      if aw ~= bw then return aw < bw end
+      return a.how < b.how
     end)
     f.mappings = maps
     f.alias = maps[1]
+    f.listed = {}
     for _, fwname in ipairs(sorted(f.frameworks)) do
       if f.frameworks[fwname].tested then
         f.tested[fwname] = true
         f.tested_anywhere = true
+      elseif f.frameworks[fwname].listed_not_running then
+        f.listed[fwname] = true
       end
     end
     local m = f.module and modules[f.module]
@@ -302,8 +448,14 @@ function facts.build(ds, opts)
     f.easydel_tasks = sorted(have)
     f.easydel_type = m and m.type
     local missing = {}
+    local stated = {}
     for path in pairs(f.task_paths) do
       local tt = task_type(tasks, path)
+      if tt then stated[tt] = true end
+    end
+    for tt in pairs(f.variant_tasks) do stated[tt] = true end
+    f.variant_tasks = nil
+    for tt in pairs(stated) do
       if tt then
         tset[tt] = true
         -- An inventory without registrations (a bare list of names) cannot

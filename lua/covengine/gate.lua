@@ -13,7 +13,8 @@ local gate = {}
 --- Digits shown for a percentage (coverage.py's default precision).
 gate.PRECISION = 2
 
-local FIGURE_SPEC = { name = "string", text = "string", ratio = "function" }
+local FIGURE_SPEC = { name = "string", text = "string", ratio = "function",
+  needs_easydel = "boolean?" }
 
 --- Validates a figure table from the rules: {name, text, ratio = function(summary)
 -- -> covered, total}. Raises at `level` above the caller, or, when

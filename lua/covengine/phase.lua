@@ -36,35 +36,56 @@ function phase.list(t)
   return t
 end
 
+local function identity(f) return f end
+
 --- Tags: name -> list of canonical family names, or a predicate. Sets
--- family.tags[name] = true where it applies.
-function phase.tag(families, tags)
-  for name, spec in pairs(tags or {}) do
+-- family.tags[name] = true where it applies. view(f) (optional) is what a
+-- predicate is given (covengine.facts.viewer: unknown fields are errors).
+-- Returns the names of listed families that match no family or module.
+function phase.tag(families, tags, view)
+  view = view or identity
+  local unknown = {}
+  local names = {}
+  for name in pairs(tags or {}) do names[#names + 1] = name end
+  table.sort(names) -- predicates run in one order on every run
+  for _, name in ipairs(names) do
+    local spec = tags[name]
     if type(spec) == "function" then
       for _, f in ipairs(families) do
-        if spec(f) then f.tags[name] = true end
+        if spec(view(f)) then f.tags[name] = true end
       end
     else
-      local wanted = {}
+      local wanted, seen = {}, {}
       for _, n in ipairs(spec) do wanted[n] = true end
       for _, f in ipairs(families) do
-        if wanted[f.name] or (f.module and wanted[f.module]) then f.tags[name] = true end
+        if wanted[f.name] or (f.module and wanted[f.module]) then
+          f.tags[name] = true
+          seen[f.name] = true
+          if f.module then seen[f.module] = true end
+        end
+      end
+      for _, n in ipairs(spec) do
+        if not seen[n] then unknown[#unknown + 1] = { tag = name, family = n } end
       end
     end
   end
+  return unknown
 end
 
 --- Puts each family in its first matching phase: family.phase =
 -- {number, name, summary, rule}. Returns per phase the list of families:
 -- by name, or, given groups (ModelGroup names, most important first),
--- families whose f.group is one of them first, in that order.
-function phase.assign(families, phases, groups)
+-- families whose f.group is one of them first, in that order. view(f)
+-- (optional) is what the predicates are given.
+function phase.assign(families, phases, groups, view)
+  view = view or identity
   local members = {}
   for i = 1, #phases do members[i] = {} end
   for _, f in ipairs(families) do
     f.phase = nil
+    local v = view(f)
     for i, p in ipairs(phases) do
-      if p.when(f) then
+      if p.when(v) then
         f.phase = { number = p.number or i, name = p.name, summary = p.summary, rule = p.where }
         table.insert(members[i], f)
         break

@@ -30,12 +30,14 @@ local function test_lines(ds, f, fwname, canonical_of)
     for t in ds:tests { family = raw, framework = fwname } do
       local ld = t.loader
       if canonical_of(t.family, t.task_path, t.variant, ld and ld.checkpoint) == f.name then
-        -- The status on each arch the test overrides (override over entry).
+        -- The status on each arch the test names (null: it does not run
+        -- there) and on every other arch (null: it runs only where named).
         local arch = {}
-        for name, o in pairs(t.arch_overrides) do arch[name] = o.status or t.status end
+        for name, st in pairs(t.arch_status) do arch[name] = st or json_null end
         out[#out + 1] = {
           id = t.id, raw_family = t.family, variant = or_null(t.variant),
           task_path = or_null(t.task_path), status = t.status,
+          entry_status = t.entry_status, status_elsewhere = or_null(t.status_elsewhere),
           bringup_status = or_null(t.bringup_status), file = t.file, line = t.line,
           arch_status = arch,
           source = or_null(ld and ld.source), group = or_null(ld and ld.group),
@@ -68,7 +70,8 @@ local function framework_entry(f, fw)
       status_counts = l.status }
   end
   return {
-    tested = fw.tested, count = fw.count, status_counts = fw.status,
+    tested = fw.tested, count = fw.count,
+    status_counts = fw.status, reach_counts = fw.reach,
     bringup_counts = fw.bringup, arch_status = fw.arch_status,
     run_modes = array(facts_mod.sorted(fw.run_modes)),
     parallelisms = array(facts_mod.sorted(fw.parallelisms)),
@@ -186,7 +189,7 @@ function report.build(ds, fx, phases, members, opts)
   -- Suggestions belong to the family the unmatched raw name became.
   local suggestions = {}
   for _, u in ipairs(fx.unmatched) do suggestions[u.canonical] = u.suggestions end
-  local families, with, untested = array {}, array {}, array {}
+  local families, with, untested, listed = array {}, array {}, array {}, array {}
   local without = { jax_only = array {}, pytorch_only = array {}, both = array {} }
   local by_fw = {}
   for _, fw in ipairs(fx.frameworks) do by_fw[fw] = array {} end
@@ -199,7 +202,8 @@ function report.build(ds, fx, phases, members, opts)
       aliases = array {},
       easydel_tasks = array(f.easydel_tasks), test_tasks = array(f.test_tasks),
       missing_tasks = array(f.missing_tasks), task_paths = array(f.task_paths),
-      frameworks = {}, tested_in = array {}, tags = array(facts_mod.sorted(f.tags)),
+      frameworks = {}, tested_in = array {}, listed_in = array {},
+      tags = array(facts_mod.sorted(f.tags)),
       phase = f.phase and { number = f.phase.number, name = f.phase.name, rule = f.phase.rule }
         or json_null,
       suggestions = array {},
@@ -207,10 +211,15 @@ function report.build(ds, fx, phases, members, opts)
       planned = (f.module and planned_for[f.module]) or array {},
     }
     for _, sg in ipairs(suggestions[f.name] or {}) do e.suggestions[#e.suggestions + 1] = sg end
+    local missing = {}
     for _, mp in ipairs(f.mappings) do
       e.aliases[#e.aliases + 1] = { raw = mp.raw, rule = or_null(mp.where), reason = mp.reason,
         how = mp.how, missing_module = or_null(mp.missing_module) }
+      if mp.missing_module then missing[mp.missing_module] = true end
     end
+    -- A rule names a module this inventory does not have: the family is
+    -- counted without EasyDeL, and says why.
+    e.missing_modules = array(facts_mod.sorted(missing))
     for _, fwname in ipairs(fx.frameworks) do
       local fw = f.frameworks[fwname]
       if fw then
@@ -220,10 +229,15 @@ function report.build(ds, fx, phases, members, opts)
         if fw.tested then
           e.tested_in[#e.tested_in + 1] = fwname
           table.insert(by_fw[fwname], f.name)
+        elseif fw.listed_not_running then
+          e.listed_in[#e.listed_in + 1] = fwname
         end
       end
     end
     families[#families + 1] = e
+    if #e.listed_in > 0 then
+      listed[#listed + 1] = { family = f.name, frameworks = e.listed_in }
+    end
     if f.tested_anywhere then
       if f.module then
         with[#with + 1] = f.name
@@ -239,6 +253,8 @@ function report.build(ds, fx, phases, members, opts)
   r.families_tested = by_fw
   r.with_easydel = with
   r.without_easydel = without
+  -- Families a framework's config lists whose entries there none run.
+  r.listed_not_running = listed
 
   -- Modules no tested family maps to.
   local covered = {}
@@ -281,6 +297,13 @@ function report.build(ds, fx, phases, members, opts)
   for t in ds:tests { parsed = false } do
     r.unparsed[#r.unparsed + 1] = { id = t.id, file = t.file, line = t.line }
   end
+  -- Ids in two files, counted once: the entry tt-xla uses and the other.
+  r.duplicates = array {}
+  for _, d in ipairs(ds:duplicates()) do
+    r.duplicates[#r.duplicates + 1] = { id = d.id, framework = d.framework, file = d.file,
+      line = d.line, replaced_file = d.replaced_file, replaced_line = d.replaced_line }
+  end
+  r.arches = array(ds:arches())
 
   r.phases = array {}
   for i, p in ipairs(phases) do
@@ -306,6 +329,8 @@ function report.build(ds, fx, phases, members, opts)
     planned = #r.planned,
     unknown_ids = #r.unknown_ids,
     unlisted_variants = #r.unlisted_variants,
+    listed_not_running = #listed,
+    duplicate_ids = #r.duplicates,
   }
   return r
 end

@@ -193,7 +193,8 @@ return {
     end
 
     add("## Per-arch changes (%d promoted, %d regressed)\n\n", s.arch_promoted, s.arch_regressed)
-    add("The status that applies on an arch some entry overrides (override over entry).\n\n")
+    add("The status that applies on each arch an entry names (its supported_archs or arch "
+      .. "overrides), where the test runs on both sides.\n\n")
     if s.arch_promoted + s.arch_regressed > 0 then
       add("| Change | Test | Framework | Arch | Base | Head |\n|---|---|---|---|---|---|\n")
       for _, which in ipairs { "promoted", "regressed" } do

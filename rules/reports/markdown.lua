@@ -69,12 +69,24 @@ function M.render(r)
         s.families_by_framework[fw])
     end
   end
-  add("- **EasyDeL**: %d modules\n", s.easydel_modules)
+  if r.easydel == cov.json.null then
+    add("- **EasyDeL**: no inventory loaded (give `--easydel PATH`): no family can be matched "
+      .. "to an EasyDeL module, so none is listed as implemented\n")
+  else
+    add("- **EasyDeL**: %d modules\n", s.easydel_modules)
+  end
   add("- **Tested families EasyDeL implements**: %d\n", s.with_easydel)
   add("- **Tested families without an EasyDeL implementation**: %d\n", s.without_easydel)
   add("- **EasyDeL modules no config tests**: %d\n", s.easydel_untested)
   add("- **Raw families matching no EasyDeL name or rule**: %d\n", s.unmatched)
-  add("- **Test entries**: %d (%d with ids outside the grammar)\n", s.tests, s.unparsed_ids)
+  add("- **Families listed, not running** (every entry of a framework skipped or excluded): %d\n",
+    s.listed_not_running)
+  add("- **Test entries**: %d (%d with ids outside the grammar", s.tests, s.unparsed_ids)
+  if s.duplicate_ids > 0 then
+    add("; %d id%s in two files counted once, as tt-xla reads them", s.duplicate_ids,
+      s.duplicate_ids == 1 and "" or "s")
+  end
+  add(")\n")
   if not null(r.tt_forge_models) then
     add("- **Families whose JAX tests already run EasyDeL**: %d\n", s.on_easydel)
     add("- **EasyDeL integration started, no test**: %d loaders\n", s.integration_started)
@@ -129,11 +141,35 @@ function M.render(r)
         local fe = f.frameworks[fw]
         if fe and fe.tested then parts[#parts + 1] = ("%s: %s"):format(label(fw), variants(fe)) end
       end
-      local why = f.alias_rule ~= cov.json.null and (" (%s)"):format(f.alias_reason) or ""
+      local notes = {}
+      if f.alias_rule ~= cov.json.null then notes[1] = f.alias_reason end
+      if #f.missing_modules > 0 then
+        notes[#notes + 1] = ("the rule names EasyDeL's %s, which this EasyDeL inventory does not "
+          .. "have"):format(table.concat(f.missing_modules, ", "))
+      end
+      local why = #notes > 0 and (" (%s)"):format(table.concat(notes, "; ")) or ""
       add("- **%s**%s: %s\n", name, why, table.concat(parts, "; "))
     end
     add("\n")
   end
+
+  add("## Families listed, not running (%d)\n\n", s.listed_not_running)
+  if s.listed_not_running > 0 then
+    add("A config lists them, but none of their entries there runs (all NOT_SUPPORTED_SKIP or ")
+    add("EXCLUDE_MODEL on the arches they are written for): not tested there.\n\n")
+  else
+    add("None: every family a config lists runs there on some arch.\n\n")
+  end
+  for _, l in ipairs(r.listed_not_running) do
+    local f = by_name[l.family]
+    local parts = {}
+    for _, fw in ipairs(l.frameworks) do
+      parts[#parts + 1] = ("%s %s"):format(label(fw), statuses(f.frameworks[fw].status_counts))
+    end
+    add("- **%s**%s: %s\n", l.family, f.easydel ~= cov.json.null and (" (EasyDeL " .. f.easydel .. ")")
+      or "", table.concat(parts, "; "))
+  end
+  if s.listed_not_running > 0 then add("\n") end
 
   add("## EasyDeL families no config tests (%d)\n\n", s.easydel_untested)
   local any_planned = false

@@ -43,7 +43,7 @@ describe("alias matcher", function()
   it("lets exact rules beat patterns and longer patterns beat shorter", function()
     local set = alias.set {
       rule { family_pattern = "^qwen", module = "qwen3", reason = "short pattern" },
-      rule { family_pattern = "^qwen_2", module = "qwen2", reason = "longer pattern" },
+      rule { family_pattern = "^qwen2", module = "qwen2", reason = "longer pattern" },
       rule { family = "qwen_2_5", module = "qwen2", canonical = "exact", reason = "exact" },
     }:bind(MODULES)
     assert.are.equal("exact", set:resolve("qwen_2_5").canonical)
@@ -53,7 +53,7 @@ describe("alias matcher", function()
 
   it("splits one raw family by variant and task", function()
     local set = alias.set {
-      rule { family = "qwen_3", variant_pattern = "A%d+B$", module = "qwen3_moe", reason = "moe" },
+      rule { family = "qwen_3", variant_pattern = "a%d+b$", module = "qwen3_moe", reason = "moe" },
       rule { family = "gemma", variant = { "2_2B", "2_9B" }, module = "gemma2", reason = "g2" },
       rule { family = "gemma", task = "translation", module = "llama", reason = "task" },
     }:bind(MODULES)
@@ -64,6 +64,54 @@ describe("alias matcher", function()
     -- a variant narrowing is more specific than a task narrowing
     assert.are.equal("gemma2", set:resolve("gemma", "translation", "2_2B").module)
     assert.are.equal("gemma", set:resolve("gemma", nil, "7B").module)
+  end)
+
+  it("matches the same model however a revision spells it", function()
+    -- tt-xla's spellings of one model before and after its 2026 renames.
+    local set = alias.set {
+      rule { family = "falcon", variant_pattern = "^3_%d+b", module = "llama", reason = "falcon3" },
+      rule { family = "falcon", variant_pattern = "mamba", module = "gemma", reason = "mamba" },
+      rule { family = "gemma", variant_pattern = "^2_", module = "gemma2", reason = "g2" },
+      rule { family = "qwen_3", variant_pattern = "%f[%a]a%d+b", module = "qwen3_moe", reason = "m" },
+      rule { family = "deepcogito", variant_pattern = "llama", module = "llama", reason = "c" },
+      rule { family = "Solar-10_7B", variant = "10_7B_Instruct_v1.0", module = "llama", reason = "s" },
+    }:bind(MODULES)
+    for _, v in ipairs { "tiiuae/Falcon3-1B-Base", "3_1B_Base", "Falcon3-10B-Base", "3_10B_Base" } do
+      assert.are.equal("llama", set:resolve("falcon", nil, v).module, v)
+    end
+    for _, v in ipairs { "tiiuae/Falcon3-Mamba-7B-Base", "3_Mamba_7B_Base" } do
+      assert.are.equal("mamba", set:resolve("falcon", nil, v).reason, v)
+    end
+    assert.are.equal("unmatched", set:resolve("falcon", nil, "tiiuae/falcon-7b-instruct").how)
+    for _, v in ipairs { "google/gemma-2-2b-it", "2_2B_IT", "gemma-2-27b-it" } do
+      assert.are.equal("gemma2", set:resolve("gemma", nil, v).module, v)
+    end
+    for _, v in ipairs { "google/gemma-2b", "2B", "google/gemma-1.1-2b-it", "1.1_2B_IT" } do
+      assert.are.equal("gemma", set:resolve("gemma", nil, v).module, v)
+    end
+    assert.are.equal("qwen3_moe", set:resolve("qwen_3", "causal_lm", "30b_a3b").module)
+    assert.are.equal("qwen3_moe", set:resolve("qwen_3", "causal_lm", "30B_A3b").module)
+    assert.are.equal("qwen3", set:resolve("qwen_3", "causal_lm", "32B").module)
+    assert.are.equal("llama", set:resolve("deepcogito", nil, "v1_preview_llama_3b").module)
+    assert.are.equal("llama", set:resolve("deepcogito", nil, "v1_Preview_Llama_3B").module)
+    -- family and variant values are normalised too
+    assert.are.equal("llama", set:resolve("solar-10_7B", "causal_lm", "10_7B_Instruct_v1.0").module)
+    assert.are.equal("llama", set:resolve("SOLAR-10.7B", "causal_lm", "10.7B-instruct-v1_0").module)
+  end)
+
+  it("rejects a pattern that cannot match a normalised name, at the rule's line", function()
+    local ok, err = pcall(function()
+      local r = rule { family = "deepcogito", variant_pattern = "Llama", module = "llama", reason = "x" }
+      return r
+    end)
+    assert.is_false(ok)
+    assert.truthy(err:find(THIS .. ":%d+: alias rule: variant_pattern 'Llama' has upper%-case "
+      .. "letters"), err)
+    assert.truthy(err:find("write 'llama'", 1, true), err)
+    -- classes such as %S and %A are not letters to lower
+    assert.has_no.errors(function()
+      rule { family_pattern = "^x%S+", module = "llama", reason = "class" }
+    end)
   end)
 
   it("strips adapter suffixes before matching", function()

@@ -112,7 +112,7 @@ describe("lint settings", function()
   it("reject unknown lints, options and statuses", function()
     assert.has_error(function() lint.config { no_such_lint = true } end,
       "lints: unknown lint 'no_such_lint' (known: duplicate_id, file_mismatch, stale_placeholder, "
-      .. "unknown_arch, missing_reason, unused_alias, loader_disagrees)")
+      .. "unknown_arch, missing_reason, unused_alias, unknown_module, loader_disagrees)")
     assert.has_error(function() lint.config { unknown_arch = true } end,
       "lints.unknown_arch: 'known' is required")
     assert.has_error(function() lint.config { missing_reason = { statuses = { "XFAIL" } } } end,

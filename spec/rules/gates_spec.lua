@@ -36,12 +36,36 @@ describe("--format total", function()
     assert.are.equal(("%.2f\n"):format(want), out)
   end)
 
-  it("counts no EasyDeL modules at all as 100%", function()
-    local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml" }, "--format", "total",
-      "--fail-under", "100")
+  it("counts an EasyDeL inventory of no modules as 100%", function()
+    local path = os.tmpname()
+    local f = assert(io.open(path, "w"))
+    f:write("[]\n")
+    f:close()
+    local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml", "--easydel", path },
+      "--format", "total", "--fail-under", "100")
+    os.remove(path)
     assert.are.equal(0, code, err)
     assert.are.equal("100.00\n", out)
     assert.are.equal("", err)
+  end)
+
+  it("refuses to judge without an EasyDeL inventory: exit 2, one line, nothing written", function()
+    local path = os.tmpname()
+    os.remove(path)
+    for _, gate in ipairs { { "--format", "total" }, { "--fail-under", "60" } } do
+      local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml" }, gate[1], gate[2],
+        "-o", path)
+      assert.are.equal(2, code, err)
+      assert.are.equal("", out)
+      assert.is_nil(io.open(path))
+      assert.are.equal("covengine: no EasyDeL inventory is loaded, so the coverage figure (of "
+        .. "EasyDeL modules tested in a framework) cannot be judged: give --easydel PATH\n", err)
+    end
+    local code, _, err = run({ "--base-tt-xla", FIX .. "base", "--tt-xla", FIX .. "head" },
+      "--fail-on-regression")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("^covengine: no EasyDeL inventory is loaded, so %-%-fail%-on%-regression "
+      .. "cannot judge families"), err)
   end)
 end)
 

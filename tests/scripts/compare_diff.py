@@ -7,10 +7,12 @@ What comes from covengine, as the one input taken on trust: the canonical
 family of each test and the EasyDeL module of each family, read from
 `covengine --format json` of each tree (aliasing has its own specs). Everything
 else is computed here from the YAML and the EasyDeL manifest: statuses,
-effective statuses per arch, which tests pair up (exact id, then the renamed-id
-key), promotions and regressions by the status ranking, families tested per
-framework (the policy: an entry whose status is not EXCLUDE_MODEL), families'
-best statuses, EasyDeL modules tested, test counts and the gate figure (EasyDeL
+effective statuses per arch (tests/scripts/compare_effective.py reads them,
+from docs/rules.md), which tests pair up (exact id, then the renamed-id key),
+promotions and regressions by the status ranking, families tested per
+framework (the default policy: one of its entries runs there with
+EXPECTED_PASSING, KNOWN_FAILURE_XFAIL or UNSPECIFIED), families' best
+statuses, EasyDeL modules tested, test counts and the gate figure (EasyDeL
 modules tested in a framework, in percent, 0 of 0 being 100). Each count and
 each list of the diff must be equal.
 
@@ -36,6 +38,8 @@ except ImportError:
     sys.exit(77)
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_effective import RUNS, Test, load_tree  # noqa: E402
 
 # rules/diff.lua: best first.
 RANKING = ["EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "UNSPECIFIED", "NOT_SUPPORTED_SKIP",
@@ -52,26 +56,10 @@ def test_key(test_id):
 
 
 def read_tree(tree):
-    """Every entry of every test_config file, in load (sorted path) order:
-    (framework, id, status, {arch: effective status})."""
-    entries = []
-    for path in sorted(glob.glob(os.path.join(tree, "**", "test_config_*.yaml"), recursive=True)):
-        if os.path.basename(path) == "test_config_placeholders.yaml":
-            continue
-        framework = os.path.basename(os.path.dirname(path))
-        if framework not in FRAMEWORKS:
-            framework = "torch"
-        with open(path, "rb") as f:
-            doc = yaml.load(f, Loader=Loader) or {}
-        for test_id, entry in (doc.get("test_config") or {}).items():
-            entry = entry or {}
-            status = (entry.get("status") or "UNSPECIFIED").upper()
-            arch = {}
-            for name, o in (entry.get("arch_overrides") or {}).items():
-                o = o or {}
-                arch[name] = o["status"].upper() if o.get("status") else status
-            entries.append((framework, test_id, status, arch))
-    return entries
+    """The tests of a tree, as tt-xla merges its files (sorted order, a later
+    file's entry replacing an earlier one's): (framework, id) -> Test, read
+    as compare_effective.py does from docs/rules.md ("Status per arch")."""
+    return {k: Test(e) for k, e in load_tree(tree).items()}
 
 
 def covengine(cmd, args):
@@ -97,10 +85,11 @@ def side(entries, family_of, module_of, manifest_modules):
     tests = {}
     tested = {fw: set() for fw in FRAMEWORKS}
     best = {}
-    for fw, test_id, status, arch in entries:
-        tests.setdefault((fw, test_id), (status, arch))
+    for (fw, test_id), t in entries.items():
+        status = t.summary()
+        tests[(fw, test_id)] = (status, t)
         fam = family_of[(fw, test_id)]
-        if status != "EXCLUDE_MODEL":
+        if t.reach() & RUNS:  # the default policy: one of its entries runs there
             tested.setdefault(fw, set()).add(fam)
         k = (fam, fw)
         if k not in best or RANK[status] < RANK[best[k]]:
@@ -141,8 +130,11 @@ def compute(base, head, family_of_b, family_of_h):
             out["promoted"].add((hk, bs, hs))
         elif RANK[hs] > RANK[bs]:
             out["regressed"].add((hk, bs, hs))
-        for arch in set(ba) | set(ha):
-            f, t = ba.get(arch, bs), ha.get(arch, hs)
+        # Every arch either side names, where the test runs on both sides.
+        for arch in ba.named() | ha.named():
+            f, t = ba.on(arch), ha.on(arch)
+            if f is None or t is None:
+                continue
             if RANK[t] < RANK[f]:
                 out["arch_promoted"].add((hk, arch, f, t))
             elif RANK[t] > RANK[f]:
@@ -192,7 +184,7 @@ def main():
     eb, eh = read_tree(a.base), read_tree(a.head)
     problems = []
     for name, entries, fam in (("base", eb, fb), ("head", eh, fh)):
-        missing = {(fw, i) for fw, i, _, _ in entries} - set(fam)
+        missing = set(entries) - set(fam)
         if missing:
             problems.append(f"{name}: {len(missing)} YAML entries missing from covengine's report, "
                             f"e.g. {sorted(missing)[:3]}")
@@ -253,7 +245,7 @@ def main():
     for name, sd in (("base", base), ("head", head)):
         if fig["summary"]["tests"][name] != sd["count"]:
             problems.append(f"figures.summary.tests.{name} is {fig['summary']['tests'][name]}, "
-                            f"the YAML has {sd['count']} entries")
+                            f"the YAML has {sd['count']} distinct tests")
         if abs(fig["gate"][name] - sd["figure"]) > 1e-9:
             problems.append(f"figures.gate.{name} is {fig['gate'][name]}, expected {sd['figure']}")
         if fig["gate"][name + "_display"] != f"{sd['figure']:.2f}":

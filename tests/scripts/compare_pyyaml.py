@@ -128,9 +128,28 @@ def main():
 
     files = sorted(glob.glob(os.path.join(a.tree, "**", "test_config_*.yaml"), recursive=True))
     n_tests = n_placeholders = n_config_files = 0
+
+    def framework_of(path):
+        fw = os.path.basename(os.path.dirname(path))
+        return fw if fw in ("jax", "torch", "torch_llm") else "torch"
+
+    def shown_of(path):
+        return a.tree.rstrip("/") + "/" + os.path.relpath(path, a.tree)
+
+    # tt-xla merges each framework's files in sorted order, a later file's
+    # entry replacing an earlier one's: the dump keeps the last entry of an
+    # id and lists each replaced one under "duplicates".
+    last = {}
     for path in files:
-        rel = os.path.relpath(path, a.tree)
-        shown = a.tree.rstrip("/") + "/" + rel
+        with open(path, "rb") as f:
+            doc = yaml.load(f, Loader=Loader) or {}
+        for test_id in doc.get("test_config") or {}:
+            last[(framework_of(path), test_id)] = shown_of(path)
+    replaced = {(d["framework"], d["id"], d["replaced_file"], d["replaced_line"]): d
+                for d in dump.get("duplicates", [])}
+    n_replaced = 0
+    for path in files:
+        shown = shown_of(path)
         with open(path, "rb") as f:
             doc = yaml.load(f, Loader=Loader) or {}
         pos = key_positions(path)
@@ -139,15 +158,21 @@ def main():
         n_config_files += 1 if "test_config" in doc else 0
         n_tests += len(tests)
         n_placeholders += len(placeholders)
-        framework = os.path.basename(os.path.dirname(path))
-        if framework not in ("jax", "torch", "torch_llm"):
-            framework = "torch"
+        framework = framework_of(path)
         got = {t["id"]: t for t in by_file.get(shown, [])}
         if len(got) != len(by_file.get(shown, [])):
             problems.append(f"{shown}: an id appears twice in the dump")
-        if set(got) != set(tests):
-            problems.append(f"{shown}: ids differ: missing {sorted(set(tests) - set(got))[:5]}, "
-                            f"extra {sorted(set(got) - set(tests))[:5]}")
+        kept = {i for i in tests if last[(framework, i)] == shown}
+        for i in set(tests) - kept:
+            n_replaced += 1
+            line = pos["test_config"][i][0]
+            d = replaced.get((framework, i, shown, line))
+            if d is None or d["file"] != last[(framework, i)]:
+                problems.append(f"{shown}:{line}: {i} is replaced by the entry in "
+                                f"{last[(framework, i)]}, but the dump's duplicates say {d}")
+        if set(got) != kept:
+            problems.append(f"{shown}: ids differ: missing {sorted(kept - set(got))[:5]}, "
+                            f"extra {sorted(set(got) - kept)[:5]}")
         for test_id, entry in tests.items():
             t = got.get(test_id)
             if t is None:
@@ -181,8 +206,12 @@ def main():
             if p and p["bringup_status"] != want:
                 problems.append(f"{shown}: placeholder {name}: {p['bringup_status']} != {want}")
 
-    if len(dump["tests"]) != n_tests:
-        problems.append(f"dump has {len(dump['tests'])} tests, PyYAML {n_tests}")
+    if len(dump["tests"]) != n_tests - n_replaced:
+        problems.append(f"dump has {len(dump['tests'])} tests, PyYAML {n_tests - n_replaced} "
+                        f"distinct ones")
+    if len(dump.get("duplicates", [])) != n_replaced:
+        problems.append(f"dump lists {len(dump.get('duplicates', []))} replaced entries, "
+                        f"PyYAML {n_replaced}")
     if len(dump["placeholders"]) != n_placeholders:
         problems.append(f"dump has {len(dump['placeholders'])} placeholders, PyYAML {n_placeholders}")
     for name, want, have in (("tests", a.tests, n_tests), ("files", a.files, n_config_files),
@@ -194,8 +223,8 @@ def main():
     if problems:
         print(f"{len(problems)} differences")
         return 1
-    print(f"ok: {n_tests} tests in {n_config_files} files and {n_placeholders} placeholders "
-          f"match PyYAML, every id parsed")
+    print(f"ok: {n_tests} entries ({n_tests - n_replaced} distinct tests) in {n_config_files} "
+          f"files and {n_placeholders} placeholders match PyYAML, every id parsed")
     return 0
 
 

@@ -9,6 +9,14 @@
 -- `canonical` says otherwise; a rule with `canonical` and no `module` names
 -- the family and lets that name find the module, if EasyDeL has one.
 --
+-- Names and patterns are matched in their normalised form (lower case, '-',
+-- '.' and spaces to '_', no '_' between a letter and a digit), and a variant
+-- also without its organisation ("tiiuae/") and without a leading copy of
+-- the family's name: falcon's "tiiuae/Falcon3-1B-Base" (2025) and
+-- "3_1B_Base" (2026) both read "3_1b_base". So patterns are written in lower
+-- case, against that form, and the same model maps the same way whichever
+-- way a tt-xla revision spells it (docs/rules.md).
+--
 -- Families no rule covers still match when their normalised name (lower
 -- case, '-' and '.' to '_', no '_' between a letter and a digit) equals an
 -- EasyDeL module directory or model_type: qwen_3 -> qwen3, exaone_4 ->

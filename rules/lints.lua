@@ -16,7 +16,7 @@ return {
   -- whose model name now matches a tested family or variant. Entries whose
   -- status is listed here do not count as tested, as in the policy of
   -- phases.lua.
-  stale_placeholder = { not_tested = { "EXCLUDE_MODEL" } },
+  stale_placeholder = { not_tested = { "EXCLUDE_MODEL", "NOT_SUPPORTED_SKIP" } },
 
   -- arch_overrides naming an arch outside this set (a typo silently never
   -- applies). The Tenstorrent systems tt-xla runs on.

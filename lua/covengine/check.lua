@@ -57,12 +57,21 @@ function check.fields(t, spec, what, level)
   if type(t) ~= "table" then
     error(("%s: expected a table, got %s"):format(what, type(t)), level)
   end
-  for k in pairs(t) do
+  -- Keys in sorted order: with two mistakes, the same one is named on
+  -- every run.
+  local given = {}
+  for k in pairs(t) do given[#given + 1] = k end
+  table.sort(given, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(given) do
     if spec[k] == nil then
       error(("%s: unknown key '%s' (known: %s)"):format(what, tostring(k), keys_of(spec)), level)
     end
   end
-  for k, kind in pairs(spec) do
+  local names = {}
+  for k in pairs(spec) do names[#names + 1] = k end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    local kind = spec[k]
     local optional = kind:sub(-1) == "?"
     kind = optional and kind:sub(1, -2) or kind
     local v = t[k]

@@ -35,7 +35,14 @@ function diff.check_rules(t, level, blame)
   local known, seen = {}, {}
   for _, s in ipairs(cov.statuses) do known[s] = true end
   local n = 0
-  for k, s in pairs(t.ranking) do
+  local keys = {}
+  for k in pairs(t.ranking) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    if math.type(a) and math.type(b) then return a < b end
+    return tostring(a) < tostring(b)
+  end)
+  for _, k in ipairs(keys) do
+    local s = t.ranking[k]
     n = n + 1
     if math.type(k) ~= "integer" or not known[s] then
       fail(("diff: ranking entry %s = %s is not a status (known: %s)"):format(tostring(k),

@@ -78,7 +78,11 @@ function lint.config(t, level, blame)
   end
   if type(t) ~= "table" then fail("lints: expected a table", "lints") end
   local conf = {}
-  for name, v in pairs(t) do
+  local names = {}
+  for name in pairs(t) do names[#names + 1] = name end
+  table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
+  for _, name in ipairs(names) do
+    local v = t[name]
     local spec = OPTIONS[name]
     if not spec then
       fail(("lints: unknown lint '%s' (known: %s)"):format(tostring(name),
@@ -92,10 +96,11 @@ function lint.config(t, level, blame)
       local ok, err = pcall(check.fields, v, spec, "lints." .. name, -1)
       if not ok then fail(err, name) end
       local opts = {}
-      for k, val in pairs(v) do
+      for _, k in ipairs(sorted(v)) do
+        local val = v[k]
         opts[k] = set_of(val)
         if STATUS_OPTIONS[k] then
-          for s in pairs(opts[k]) do
+          for _, s in ipairs(sorted(opts[k])) do
             local known = false
             for _, st in ipairs(cov.statuses) do known = known or st == s end
             if not known then
@@ -206,36 +211,34 @@ function checks.stale_placeholder(ds, opts, ctx)
   return lint.stale_placeholders(ds:placeholders(), ds, opts.not_tested or {}, ctx.normalize)
 end
 
--- arch_overrides naming an arch outside the known set: one finding per
--- unknown arch, counting the families whose entries use it and pointing at
--- the first such entry. Only the first family's tests are looked at, up to
--- that entry: a typo repeated across a million tests costs one family.
+-- supported_archs or arch_overrides naming an arch outside the known set:
+-- one finding per unknown arch, counting the families whose entries name it
+-- and pointing at the first such entry. The dataset's arches come from C
+-- (ds:arches); tests are looked at only when one of them is unknown.
 function checks.unknown_arch(ds, opts)
-  local groups = {}
-  for _, g in ipairs(ds:group { "family" }) do
-    for arch in pairs(g.arch_status) do
-      if not opts.known[arch] then
-        groups[arch] = groups[arch] or {}
-        table.insert(groups[arch], g)
+  local unknown = {}
+  for _, arch in ipairs(ds:arches()) do
+    if not opts.known[arch] then unknown[#unknown + 1] = arch end
+  end
+  local out = {}
+  if #unknown == 0 then return out end
+  local first, families = {}, {}
+  for _, arch in ipairs(unknown) do families[arch] = {} end
+  for t in ds:tests() do
+    local named = t.arch_status
+    for _, arch in ipairs(unknown) do
+      if named[arch] ~= nil then
+        first[arch] = first[arch] or t
+        families[arch][t.family or t.id] = true
       end
     end
   end
-  local out = {}
-  for _, arch in ipairs(sorted(groups)) do
-    local g = groups[arch][1]
-    local first
-    local it = g.family and ds:tests { family = g.family } or ds:tests { parsed = false }
-    for t in it do
-      if t.arch_overrides[arch] and (g.family or t.family == nil) then
-        first = t
-        break
-      end
-    end
-    first = first or g.first
-    local n = #groups[arch]
-    out[#out + 1] = { where = at(first), families = n,
-      message = ("arch_overrides name '%s', not a known arch, in %s (first: '%s'; known: %s)")
-        :format(arch, plural(n, "family", "families"), first.id,
+  for _, arch in ipairs(unknown) do
+    local t = first[arch]
+    local n = #sorted(families[arch])
+    out[#out + 1] = { where = at(t), families = n,
+      message = ("supported_archs or arch_overrides name '%s', not a known arch, in %s (first: "
+        .. "'%s'; known: %s)"):format(arch, plural(n, "family", "families"), t.id,
           table.concat(sorted(opts.known), ", ")) }
   end
   return out

@@ -71,7 +71,7 @@ describe("lints", function()
     assert.are.equal(1, #f)
     assert.are.equal(JAX .. ":21", f[1].where)
     assert.are.equal(1, f[1].families) -- bert, in jax and in torch
-    assert.truthy(f[1].message:find("^arch_overrides name 'n151', not a known arch"))
+    assert.truthy(f[1].message:find("^supported_archs or arch_overrides name 'n151', not a known arch"))
     assert.are.same({}, run(good, "unknown_arch"))
   end)
 

@@ -101,6 +101,26 @@ describe("covengine module", function()
     assert.has_error(function() c.group({ "family" }, { collect = { "parsed" } }) end)
   end)
 
+  it("lists the distinct values of a key, sorted, without a table per value", function()
+    local c = fresh()
+    c.load_config_string("v.yaml", "test_config:\n"
+      .. "  fam/jax-b-single_device-inference:\n"
+      .. "  fam/jax-a-single_device-inference:\n"
+      .. "  fam/jax-b-data_parallel-inference:\n"
+      .. "  fam/causal_lm/jax-c-single_device-inference:\n"
+      .. "  fam/jax-single_device-inference:\n"
+      .. "  other/jax-z-single_device-inference:\n", "jax")
+    assert.are.same({ "a", "b", "c", "z" }, c.values("variant"))
+    assert.are.same({ "a", "b", "c" }, c.values("variant", { family = "fam" }))
+    -- task_path = false: the tests without a task path
+    assert.are.same({ "a", "b" }, c.values("variant", { family = "fam", task_path = false }))
+    assert.are.same({ "c" }, c.values("variant", { task_path = "causal_lm" }))
+    assert.are.same({ "data_parallel", "single_device" }, c.values("parallelism"))
+    assert.are.same({ true }, c.values("parsed"))
+    assert.are.same({}, c.values("variant", { family = "nobody" }))
+    assert.has_error(function() c.values("colour") end)
+  end)
+
   it("raises load errors as FILE:LINE:COL messages", function()
     local c = fresh()
     local ok, msg = pcall(c.load_config, "spec/fixtures/cli/unknown_status.yaml")

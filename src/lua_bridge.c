@@ -467,8 +467,8 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     lua_setfield(L, mod, "dataset");
 
     static const char *const shortcuts[] = {
-        "count", "test", "tests", "group", "placeholders", "modules", "easydel", "sources",
-        "dump", "duplicates", "warnings", "arches", "load_tt_xla", "load_config",
+        "count", "test", "tests", "group", "values", "placeholders", "modules", "easydel",
+        "sources", "dump", "duplicates", "warnings", "arches", "load_tt_xla", "load_config",
         "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", "loaders",
         "tt_forge_models", "unknown_ids", "load_tt_forge_models", NULL};
     for (const char *const *s = shortcuts; *s; s++) {

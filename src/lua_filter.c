@@ -43,7 +43,11 @@ void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter
     }
     filter_sym(L, m, t, "family", &f->has_family, &f->family, &f->impossible);
     filter_sym(L, m, t, "framework", &f->has_framework, &f->framework, &f->impossible);
-    filter_sym(L, m, t, "task_path", &f->has_task, &f->task, &f->impossible);
+    if (lua_getfield(L, t, "task_path") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        f->has_task = 1; /* false: tests without a task path (f->task is NONE) */
+    lua_pop(L, 1);
+    if (!f->has_task)
+        filter_sym(L, m, t, "task_path", &f->has_task, &f->task, &f->impossible);
     filter_sym(L, m, t, "variant", &f->has_variant, &f->variant, &f->impossible);
     if (lua_getfield(L, t, "parsed") != LUA_TNIL) {
         f->has_parsed = 1;

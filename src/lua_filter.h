@@ -14,7 +14,8 @@ typedef struct cov_lua_filter {
 } cov_lua_filter;
 
 /* Reads the filter table at index t (none or nil: match all); an unknown
- * key raises "<what>: unknown filter key ...". */
+ * key raises "<what>: unknown filter key ...". `task_path = false` matches
+ * the tests without a task path. */
 void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter *f,
                          const char *what);
 

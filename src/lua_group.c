@@ -9,6 +9,7 @@
 #include "lua_model.h"
 
 #include <lauxlib.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cov_lua_group(lua_State *L);
@@ -266,6 +267,95 @@ int cov_lua_group(lua_State *L)
     if (h) {
         cov_agg_free(h->agg);
         h->agg = NULL;
+    }
+    return 1;
+}
+
+/* A value and its text, for sorting names without the model. */
+typedef struct named_value {
+    const char *text;
+    uint32_t v;
+} named_value;
+
+static int named_cmp(const void *a, const void *b)
+{
+    const named_value *x = a, *y = b;
+    if (x->text && y->text)
+        return strcmp(x->text, y->text);
+    return x->v < y->v ? -1 : x->v > y->v;
+}
+
+int cov_lua_values(lua_State *L);
+
+/*** ds:values(key [, filter]) -> array
+ * The distinct values of one of the `ds:group` keys among the tests matching
+ * `filter` (as for `ds:tests`), sorted (names by text, numbers by value),
+ * absent values left out. Much cheaper than `ds:group` when only the values
+ * matter: no table per value.
+ */
+int cov_lua_values(lua_State *L)
+{
+    const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
+    const char *name = luaL_checkstring(L, 2);
+    int kind = cov_agg_key_kind(name);
+    if (kind < 0)
+        return luaL_error(L, "values: unknown key '%s'", name);
+    cov_model *m = &ds->e->models[ds->d];
+    cov_lua_filter f;
+    cov_lua_filter_read(L, m, 3, &f, "values");
+    const uint32_t *order;
+    uint32_t pos, end;
+    cov_lua_filter_range(L, ds->e, ds->d, &f, &order, &pos, &end);
+    /* Open addressing over the values (never 0), sized for every test in
+     * range; the memory belongs to Lua, so an error frees it. */
+    uint32_t size = 16;
+    while (size < 2 * (end - pos) && size < (UINT32_MAX >> 2))
+        size *= 2;
+    uint32_t *slots = lua_newuserdatauv(L, (size_t)size * sizeof *slots, 0);
+    memset(slots, 0, (size_t)size * sizeof *slots);
+    uint32_t n = 0;
+    int boolean = kind == COV_K_PARSED || kind == COV_K_HAS_REASON;
+    for (; pos < end; pos++) {
+        uint32_t i = order ? order[pos] : pos;
+        const cov_test *t = cov_model_test(m, i);
+        if (!cov_lua_filter_match(&f, t))
+            continue;
+        uint32_t v = cov_agg_key_value(m, t, kind);
+        if (boolean)
+            v++; /* false is a value too: never 0 in the table */
+        if (!v)
+            continue;
+        uint32_t j = (v * 2654435761u) & (size - 1);
+        while (slots[j] && slots[j] != v)
+            j = (j + 1) & (size - 1);
+        if (!slots[j]) {
+            slots[j] = v;
+            n++;
+        }
+    }
+    named_value *list = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *list, 0);
+    uint32_t k = 0;
+    int names = kind != COV_K_SEQ && kind != COV_K_BATCH && kind != COV_K_STATUS &&
+                kind != COV_K_ENTRY_STATUS && kind != COV_K_BRINGUP &&
+                kind != COV_K_MODEL_FRAMEWORK && !boolean;
+    for (uint32_t j = 0; j < size; j++) {
+        if (!slots[j])
+            continue;
+        const char *text = NULL;
+        if (kind == COV_K_FILE)
+            text = cov_model_source(m, slots[j] - 1)->path;
+        else if (names)
+            text = cov_model_str(m, slots[j]);
+        list[k++] = (named_value){text, slots[j]};
+    }
+    qsort(list, n, sizeof *list, named_cmp);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t j = 0; j < n; j++) {
+        if (boolean)
+            lua_pushboolean(L, list[j].v > 1);
+        else
+            push_key(L, m, kind, list[j].v);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
     return 1;
 }

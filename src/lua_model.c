@@ -627,8 +627,9 @@ static int tests_next(lua_State *L)
 
 /*** ds:tests([filter]) -> iterator
  * Iterates test views in file order. `filter` may give `family`, `framework`,
- * `task_path`, `variant` (exact names) and `parsed` (boolean); filtering by
- * family uses an index, so it does not scan every test.
+ * `task_path`, `variant` (exact names; `task_path = false`: no task path)
+ * and `parsed` (boolean); filtering by family uses an index, so it does not
+ * scan every test.
  */
 static int ds_tests(lua_State *L)
 {
@@ -1183,7 +1184,8 @@ static int ds_load_snapshot(lua_State *L)
     return load_result(L, cov_load_snapshot(ds->e, ds->d, &err), &err);
 }
 
-int cov_lua_group(lua_State *L); /* lua_group.c */
+int cov_lua_group(lua_State *L);  /* lua_group.c */
+int cov_lua_values(lua_State *L); /* lua_group.c */
 
 static const luaL_Reg dataset_methods[] = {
     {"name", ds_name},
@@ -1192,6 +1194,7 @@ static const luaL_Reg dataset_methods[] = {
     {"test", ds_test},
     {"tests", ds_tests},
     {"group", cov_lua_group},
+    {"values", cov_lua_values},
     {"placeholders", ds_placeholders},
     {"modules", ds_modules},
     {"easydel", ds_easydel},

@@ -276,9 +276,16 @@ function facts.build(ds, opts)
       fw.task_paths[g.task_path] = true
       f.task_paths[g.task_path] = true
     end
-    -- No task in the path: the variant may name one.
+    -- No task in the path: the variant may name one. The group's sample of
+    -- variant names may not hold them all; then C lists them (no table per
+    -- variant, so this stays cheap on a million tests).
     if opts.variant_tasks and not task_type(tasks, g.task_path) then
-      for _, name in ipairs(variant and { variant } or g.values.variant) do
+      local names = variant and { variant } or g.values.variant
+      if not variant and g.distinct.variant > #names then
+        names = ds:values("variant", { family = g.family, framework = g.framework,
+          task_path = g.task_path or false })
+      end
+      for _, name in ipairs(names) do
         local tt = variant_task(tasks, opts.variant_tasks, name)
         if tt then f.variant_tasks[tt] = true end
       end
@@ -334,11 +341,7 @@ function facts.build(ds, opts)
     -- An id outside the grammar with no path ("not-an-id") has no family to
     -- count under; the report lists it with the other unparsed ids.
     if g.family ~= nil then
-      -- Split by variant where rules look at variants, or where a variant
-      -- may name the task and the sample does not hold every variant.
-      local need_names = opts.variant_tasks and not task_type(tasks, g.task_path)
-        and g.distinct.variant > #g.values.variant
-      if set:variant_sensitive(g.family) or need_names then
+      if set:variant_sensitive(g.family) then
         split[g.family] = split[g.family] or {}
         split[g.family][g.framework .. "\0" .. (g.task_path or "")] = true
       else

@@ -1319,10 +1319,10 @@ static void ttx_free(ttx *x)
 
 /* Runs a load; on failure puts the model back as it was. A test a later
  * file's entry replaced goes once the whole load has succeeded. */
-static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, int rc)
+static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, const char *what, int rc)
 {
     if (!rc && cov_model_resolve_duplicates(m, mark->duplicates) != COV_OK)
-        rc = cov_fail(x->d, COV_ENOMEM, x->path, 0, 0, "out of memory");
+        rc = cov_fail(x->d, COV_ENOMEM, what, 0, 0, "out of memory");
     ttx_free(x);
     if (rc)
         cov_model_rollback(m, mark);
@@ -1350,7 +1350,7 @@ int cov_load_ttxla_file(cov_model *m, const char *path, const char *framework,
     ttx x;
     cov_model_mark_take(m, &mark);
     ttx_init(&x, m, lim, d);
-    return finish(m, &mark, &x, load_file(&x, path, framework));
+    return finish(m, &mark, &x, path, load_file(&x, path, framework));
 }
 
 int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_t len,
@@ -1367,7 +1367,7 @@ int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_
     if (!buf)
         len = 0;
     if (max_size(&x) && len > max_size(&x))
-        return finish(m, &mark, &x, too_big(&x, name, len));
+        return finish(m, &mark, &x, name, too_big(&x, name, len));
     cov_ypipe_job job = {-1, NULL, buf ? buf : "", len};
     int rc = len >= PIPE_MIN ? load_one_piped(&x, &job, name, framework) : -1;
     if (rc < 0) {
@@ -1376,7 +1376,7 @@ int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_
             rc = load_stream(&x, &src, name, framework);
         cov_yev_free(&src);
     }
-    return finish(m, &mark, &x, rc);
+    return finish(m, &mark, &x, name, rc);
 }
 
 /* ---- directory trees ---- */
@@ -1493,5 +1493,5 @@ int cov_load_ttxla_tree(cov_model *m, const char *dir, const cov_limits *lim, co
     cov_ypipe_stop(q);
     cov_free(jobs);
     cov_strvec_free(&files);
-    return finish(m, &mark, &x, rc);
+    return finish(m, &mark, &x, dir, rc);
 }

@@ -5,6 +5,8 @@
 -- is the one word for what a framework's tests run (easydel, hugging_face,
 -- custom, computed, mixed...), "sources" their loaders' sources with counts
 -- ("EASYDEL:12 HUGGING_FACE:4") and "group" the family's ModelGroup.
+-- "listed_not_running" is "yes" where the config lists the family but none
+-- of its entries runs (the policy: not tested).
 local cov = require "covengine"
 
 local function field(v)
@@ -27,7 +29,8 @@ return {
     for _, s in ipairs(cov.statuses) do head[#head + 1] = s:lower() end
     local first_tail = #head + 1
     for _, h in ipairs { "easydel_module", "missing_tasks", "phase", "phase_name",
-      "raw_families", "alias_rule", "suggestions", "group", "implementation", "sources" } do
+      "raw_families", "alias_rule", "suggestions", "group", "implementation", "sources",
+      "listed_not_running" } do
       head[#head + 1] = h
     end
     local n = #head
@@ -52,8 +55,9 @@ return {
           if (fe.source_computed or 0) > 0 then sources[#sources + 1] = "computed:" .. fe.source_computed end
           if (fe.loader_unknown or 0) > 0 then sources[#sources + 1] = "unknown:" .. fe.loader_unknown end
         end
-        values[n - 1] = fe and fe.implementation
-        values[n] = table.concat(sources, " ")
+        values[n - 2] = fe and fe.implementation
+        values[n - 1] = table.concat(sources, " ")
+        values[n] = fe and (fe.listed_not_running and "yes" or "no") or ""
         out[#out + 1] = row(values, n)
       end
       local any = false

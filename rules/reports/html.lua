@@ -78,12 +78,17 @@ return {
       add("<li><b>%s config</b>: %d model families tested</li>\n", esc(label(fw)),
         s.families_by_framework[fw] or 0)
     end
-    add("<li><b>EasyDeL</b>: %d modules</li>\n", s.easydel_modules)
+    if r.easydel == cov.json.null then
+      add("<li><b>EasyDeL</b>: no inventory loaded (give --easydel PATH)</li>\n")
+    else
+      add("<li><b>EasyDeL</b>: %d modules</li>\n", s.easydel_modules)
+    end
     add("<li><b>Tested families EasyDeL implements</b>: %d</li>\n", s.with_easydel)
     add("<li><b>Tested families without an EasyDeL implementation</b>: %d</li>\n",
       s.without_easydel)
     add("<li><b>EasyDeL modules no config tests</b>: %d</li>\n", s.easydel_untested)
     add("<li><b>Unmatched raw families</b>: %d</li>\n", s.unmatched)
+    add("<li><b>Families listed, not running</b>: %d</li>\n", s.listed_not_running)
     add("<li><b>Test entries</b>: %d</li>\n</ul>\n", s.tests)
     add("%s\n", chart(r))
 
@@ -118,6 +123,15 @@ return {
       { "Both JAX and PyTorch", r.without_easydel.both } } do
       add("<h3>%s (%d)</h3>\n<p>%s</p>\n", g[1], #g[2], esc(table.concat(g[2], ", ")))
     end
+
+    add("<h2>Families listed, not running (%d)</h2>\n<p>%s</p>\n", s.listed_not_running,
+      esc((function()
+        local names = {}
+        for _, l in ipairs(r.listed_not_running) do
+          names[#names + 1] = ("%s (%s)"):format(l.family, table.concat(l.frameworks, ", "))
+        end
+        return #names > 0 and table.concat(names, ", ") or "none"
+      end)()))
 
     add("<h2>EasyDeL families no config tests (%d)</h2>\n", s.easydel_untested)
     add('<table id="easydel-untested"><thead><tr><th>Module</th><th>Type</th></tr></thead><tbody>\n')

@@ -49,6 +49,9 @@ local described = {
   patterns = "a valid Lua pattern or a list of them",
 }
 
+-- A spec's keys in sorted order, kept per spec table.
+local spec_names = setmetatable({}, { __mode = "k" })
+
 --- Checks table t against spec {key = "kind" or "kind?"} and raises, at
 -- `level` above the caller, "<what>: ..." on an unknown key, a missing
 -- required key or a value of the wrong kind. Returns t.
@@ -57,19 +60,24 @@ function check.fields(t, spec, what, level)
   if type(t) ~= "table" then
     error(("%s: expected a table, got %s"):format(what, type(t)), level)
   end
-  -- Keys in sorted order: with two mistakes, the same one is named on
-  -- every run.
-  local given = {}
-  for k in pairs(t) do given[#given + 1] = k end
-  table.sort(given, function(a, b) return tostring(a) < tostring(b) end)
-  for _, k in ipairs(given) do
-    if spec[k] == nil then
-      error(("%s: unknown key '%s' (known: %s)"):format(what, tostring(k), keys_of(spec)), level)
-    end
+  -- With two mistakes the same one is named on every run: the first in
+  -- sorted order (sorting only once a mistake is found keeps the common
+  -- case free of garbage).
+  local unknown
+  for k in pairs(t) do
+    if spec[k] == nil and (unknown == nil or tostring(k) < tostring(unknown)) then unknown = k end
   end
-  local names = {}
-  for k in pairs(spec) do names[#names + 1] = k end
-  table.sort(names)
+  if unknown ~= nil then
+    error(("%s: unknown key '%s' (known: %s)"):format(what, tostring(unknown), keys_of(spec)),
+      level)
+  end
+  local names = spec_names[spec]
+  if not names then
+    names = {}
+    for k in pairs(spec) do names[#names + 1] = k end
+    table.sort(names)
+    spec_names[spec] = names
+  end
   for _, k in ipairs(names) do
     local kind = spec[k]
     local optional = kind:sub(-1) == "?"

@@ -107,13 +107,16 @@ function blame_in(tbl)
     if path then break end
   end
   path = path or cov.rules_file
+  local lines -- read once, when first asked
   return function(key)
     if not (io and path and type(key) == "string") then return nil end
-    local f = io.open(path)
-    if not f then return nil end
-    local lines = {}
-    for l in f:lines() do lines[#lines + 1] = l end
-    f:close()
+    if not lines then
+      local f = io.open(path)
+      if not f then return nil end
+      lines = {}
+      for l in f:lines() do lines[#lines + 1] = l end
+      f:close()
+    end
     local k = key:gsub("%p", "%%%0")
     for _, pat in ipairs { "%f[%w_]" .. k .. "%f[^%w_]%s*=", "[\"']" .. k .. "[\"']",
       "%f[%w_]" .. k .. "%f[^%w_]" } do
@@ -126,23 +129,40 @@ function blame_in(tbl)
 end
 
 --- Warns about tag lists naming a family that neither a tested family nor
--- an EasyDeL module bears ("gemmma"): at the name's line in the rules, with
--- the closest name. Only with an EasyDeL inventory, which names the
--- families that could exist.
+-- an EasyDeL module bears ("gemmma"): one line per tag, at the first such
+-- name's line in the rules, with the closest name of each. Only with an
+-- EasyDeL inventory, which names the families that could exist.
 function coverage.warn_unknown_tags(unknown, fx, cfg, ds)
   if #unknown == 0 or not ds:easydel() then return end
   local names = {}
   for _, f in ipairs(fx.list) do names[#names + 1] = f.name end
-  local blame = blame_in(cfg.tags)
+  local by_tag, order = {}, {}
   for _, u in ipairs(unknown) do
+    if not by_tag[u.tag] then
+      by_tag[u.tag] = {}
+      order[#order + 1] = u.tag
+    end
     local best, bd
     for _, n in ipairs(names) do
       local d = cov.distance(u.family, n, 3)
       if d <= 3 and (not bd or d < bd) then best, bd = n, d end
     end
-    cov.warn(("tag '%s' names '%s', which is no family and no EasyDeL module%s"):format(u.tag,
-      u.family, best and ("; did you mean '" .. best .. "'?") or ""),
-      blame(u.family) or blame(u.tag) or cov.rules_file)
+    table.insert(by_tag[u.tag], ("'%s'%s"):format(u.family,
+      best and (" (did you mean '" .. best .. "'?)") or ""))
+  end
+  local blame = blame_in(cfg.tags)
+  for _, tag in ipairs(order) do
+    local list = by_tag[tag]
+    local first = unknown[1].family
+    for _, u in ipairs(unknown) do
+      if u.tag == tag then
+        first = u.family
+        break
+      end
+    end
+    cov.warn(("tag '%s' names %s, which %s no family and no EasyDeL module"):format(tag,
+      table.concat(list, ", "), #list == 1 and "is" or "are"),
+      blame(first) or blame(tag) or cov.rules_file)
   end
 end
 

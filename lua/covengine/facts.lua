@@ -41,24 +41,43 @@ local function list_of(set)
 end
 
 -- A view of t whose fields outside `known` (a set) raise at the reader's
--- line. wrap[k] (optional) makes the view of field k.
+-- line. wrap[k] (optional) makes the view of field k (once per value), as
+-- wrap[k](value, state of the parent view). All
+-- views share one metatable; a view holds its state under a private key,
+-- so a view costs two tables (views are made for every family).
+local STATE = {}
+local STRICT = {}
+
+function STRICT.__index(p, k)
+  local st = rawget(p, STATE)
+  local v = st.t[k]
+  if v == nil and not st.known[k] then
+    local names = list_of(st.known)
+    local near = closest(k, names)
+    error(("%s has no field '%s'%s (known: %s)"):format(st.what, tostring(k),
+      near and ("; did you mean '" .. near .. "'?") or "", table.concat(names, ", ")), 2)
+  end
+  local make = v ~= nil and st.wrap and st.wrap[k]
+  if make then
+    st.views = st.views or {}
+    local view = st.views[k]
+    if not view or view[1] ~= v then
+      view = { v, make(v, st) }
+      st.views[k] = view
+    end
+    return view[2]
+  end
+  return v
+end
+
+function STRICT.__newindex(p, k, v) rawget(p, STATE).t[k] = v end
+
+function STRICT.__pairs(p) return next, rawget(p, STATE).t, nil end
+
+function STRICT.__len(p) return #rawget(p, STATE).t end
+
 local function strict(t, what, known, wrap)
-  return setmetatable({}, {
-    __index = function(_, k)
-      local v = t[k]
-      if v == nil and not known[k] then
-        local names = list_of(known)
-        local near = closest(k, names)
-        error(("%s has no field '%s'%s (known: %s)"):format(what, tostring(k),
-          near and ("; did you mean '" .. near .. "'?") or "", table.concat(names, ", ")), 2)
-      end
-      if v ~= nil and wrap and wrap[k] then return wrap[k](v) end
-      return v
-    end,
-    __newindex = function(_, k, v) t[k] = v end,
-    __pairs = function() return next, t, nil end,
-    __len = function() return #t end,
-  })
+  return setmetatable({ [STATE] = { t = t, what = what, known = known, wrap = wrap } }, STRICT)
 end
 facts.strict = strict
 
@@ -70,17 +89,17 @@ end
 local FAMILY_KNOWN = set_of_list(facts.FAMILY_FIELDS)
 local FRAMEWORK_KNOWN = set_of_list(facts.FRAMEWORK_FIELDS)
 
+local STATUS_KNOWN = set_of_list(cov.statuses)
+local BRINGUP_KNOWN = set_of_list(cov.bringup_statuses)
+local FRAMEWORK_WRAP = {
+  status = function(v, st) return strict(v, st.what .. ".status", STATUS_KNOWN) end,
+  reach = function(v, st) return strict(v, st.what .. ".reach", STATUS_KNOWN) end,
+  bringup = function(v, st) return strict(v, st.what .. ".bringup", BRINGUP_KNOWN) end,
+}
+
 --- The view of a framework fact (fw) of family `name` that predicates see.
 function facts.strict_framework(fw, name)
-  local where = ("framework facts of '%s'"):format(name)
-  local statuses = set_of_list(cov.statuses)
-  local function counts(field)
-    return function(v) return strict(v, where .. "." .. field, statuses) end
-  end
-  return strict(fw, where, FRAMEWORK_KNOWN, { status = counts("status"),
-    reach = counts("reach"), bringup = function(v)
-      return strict(v, where .. ".bringup", set_of_list(cov.bringup_statuses))
-    end })
+  return strict(fw, ("framework facts of '%s'"):format(name), FRAMEWORK_KNOWN, FRAMEWORK_WRAP)
 end
 
 --- A function family -> its view for predicates (phases, tags). tags: the
@@ -95,21 +114,27 @@ function facts.viewer(list, tags, frameworks)
   for _, fw in ipairs(frameworks or {}) do fws[fw] = true end
   local tag_names = {}
   for name in pairs(tags or {}) do tag_names[name] = true end
+  local framework_of = setmetatable({}, { __index = function(self, _)
+    local make = function(fw, st) return facts.strict_framework(fw, st.name) end
+    rawset(self, _, make)
+    return make
+  end })
+  local wrap = {
+    tested = function(t, st) return strict(t, st.what .. ": f.tested", fws) end,
+    listed = function(t, st) return strict(t, st.what .. ": f.listed", fws) end,
+    tags = function(t, st) return strict(t, st.what .. ": f.tags", tag_names) end,
+    frameworks = function(t, st)
+      local v = strict(t, st.what .. ": f.frameworks", fws, framework_of)
+      rawget(v, STATE).name = st.name
+      return v
+    end,
+  }
   local memo = {}
   return function(f)
     local v = memo[f]
     if v then return v end
-    local what = ("family '%s'"):format(f.name)
-    v = strict(f, what, known, {
-      tested = function(t) return strict(t, what .. ": f.tested", fws) end,
-      listed = function(t) return strict(t, what .. ": f.listed", fws) end,
-      tags = function(t) return strict(t, what .. ": f.tags", tag_names) end,
-      frameworks = function(t)
-        return strict(t, what .. ": f.frameworks", fws, setmetatable({}, { __index = function()
-          return function(fw) return facts.strict_framework(fw, f.name) end
-        end }))
-      end,
-    })
+    v = strict(f, ("family '%s'"):format(f.name), known, wrap)
+    rawget(v, STATE).name = f.name
     memo[f] = v
     return v
   end

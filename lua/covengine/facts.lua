@@ -18,10 +18,11 @@ facts.FRAMEWORKS = { "jax", "torch", "torch_llm" }
 -- The fields a family or a framework fact may have (some only sometimes).
 facts.FAMILY_FIELDS = { "name", "module", "no_module", "easydel_only", "tested",
   "tested_anywhere", "listed", "tags", "raw_names", "easydel_tasks", "easydel_type", "test_tasks",
-  "missing_tasks", "task_paths", "frameworks", "mappings", "alias", "phase" }
+  "missing_tasks", "task_paths", "frameworks", "mappings", "alias", "phase", "group", "groups" }
 facts.FRAMEWORK_FIELDS = { "count", "status", "bringup", "reach", "arch_status", "run_modes",
   "parallelisms", "task_paths", "variant_count", "variant_samples", "variants_truncated",
-  "tested", "listed_not_running", "implementation", "loaders" }
+  "tested", "listed_not_running", "implementation", "loaders", "sources", "groups",
+  "source_computed", "loader_unknown" }
 
 local function closest(key, names)
   if type(key) ~= "string" then return nil end

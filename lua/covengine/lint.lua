@@ -372,7 +372,7 @@ function checks.unknown_module(ds, _, ctx)
           .. "does not have%s%s"):format(r.module,
           near and ("; did you mean '%s'?"):format(near) or "",
           r.hits > 0 and ("; the %s it maps count%s without EasyDeL"):format(plural(r.hits,
-            "test", "tests"), r.hits == 1 and "s" or "") or "") }
+            "entry", "entries"), r.hits == 1 and "s" or "") or "") }
     end
   end
   return out

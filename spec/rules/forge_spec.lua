@@ -84,14 +84,19 @@ describe("tt-forge-models on the fixture tree", function()
     assert(os.execute(("mkdir -p '%s/third_party/tt_forge_models'"):format(dir)))
     local code, out, err = h.run { "--tt-xla", dir, "--dump" }
     assert.are.equal(0, code)
-    assert.are.equal("", err)
+    -- (the fixture's torch_llm file holds a JAX id on purpose: the loader says so)
+    local function forge_warnings(e)
+      return (e:gsub("[^\n]*: warning: 1 test id is JAX %(/jax%-%) but the file's framework is "
+        .. "torch_llm; each test keeps the file's framework\n", ""))
+    end
+    assert.are.equal("", forge_warnings(err))
     assert.are.equal(cov.json.null, cov.json.decode(out).tt_forge_models)
     assert(os.execute(("touch '%s/third_party/tt_forge_models/README.md'"):format(dir)))
     local code2, _, err2 = h.run { "--tt-xla", dir, "--dump" }
     assert.are.equal(0, code2)
     assert.are.equal(("covengine: %s/third_party/tt_forge_models: warning: no loader.py files "
       .. "under %s/third_party/tt_forge_models: not a tt-forge-models checkout\n"):format(dir, dir),
-      err2)
+      forge_warnings(err2))
     rmdir(dir)
   end)
 

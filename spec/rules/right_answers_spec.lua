@@ -177,7 +177,7 @@ describe("8. rule typos warn or fail at the rule's own line, with a did-you-mean
     assert.are.equal(0, code2, err2)
     assert.truthy(err2:find(("%s/aliases.lua:%d: warning: alias rule names EasyDeL module "
       .. "'gpt_neoxx', which the loaded EasyDeL inventory does not have; did you mean "
-      .. "'gpt_neox'?; the 1 test it maps counts without EasyDeL [unknown_module]"):format(dir,
+      .. "'gpt_neox'?; the 1 entry it maps counts without EasyDeL [unknown_module]"):format(dir,
         line), 1, true), err2)
   end)
 

@@ -576,6 +576,24 @@ def main():
     for t in dump["tests"]:
         dumped.setdefault((t["file"], t["id"]), t)
     unknown, tested = [], set()
+    # An id in two files of one framework is one test, the later file's
+    # entry (tt-xla merges the files in order): the dump lists the other
+    # under "duplicates".
+    def fw_of(path):
+        fw = os.path.basename(os.path.dirname(path))
+        return fw if fw in ("jax", "torch", "torch_llm") else "torch"
+    last = {}
+    for path, test_id in tests:
+        last[(fw_of(path), test_id)] = path
+    replaced = {(d["replaced_file"], d["id"]) for d in dump.get("duplicates", [])}
+    kept = []
+    for path, test_id in tests:
+        if last[(fw_of(path), test_id)] == path:
+            kept.append((path, test_id))
+        elif (path, test_id) not in replaced:
+            diffs.append("test %s (%s) is replaced by a later file's entry, but the dump's "
+                         "duplicates do not say so" % (test_id, path))
+    tests = kept
     for path, test_id in tests:
         t = dumped.get((path, test_id))
         if t is None:

@@ -34,6 +34,10 @@ def cases(shared):
         for t, inv in trees.items():
             datasets.append((t, ["--tt-xla", os.path.join(tt, "tt-xla-" + t),
                                  "--easydel", os.path.join(ed, inv)]))
+        forge = os.path.join(shared, "tt-forge-models", "tt-forge-models-2026-08-21")
+        if os.path.isdir(forge):
+            datasets.append(("2026-08-21 with tt-forge-models",
+                             datasets[-1][1] + ["--tt-forge-models", forge]))
     for name, args in datasets:
         for fmt in FORMATS:
             out.append((f"{name} --format {fmt}", args + ["--format", fmt, rules]))

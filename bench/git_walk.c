@@ -7,8 +7,8 @@
  * usage: git_walk [--skip-unchanged] REPO [RANGE]   (RANGE default HEAD)
  * Prints: revisions, with configs, (revision, file) pairs, distinct blobs,
  * distinct config trees, listings done. */
-#include "alloc.h"
-#include "git_repo.h"
+#include "base/alloc.h"
+#include "base/git_repo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,11 +4,11 @@
  * inside the file; each joined test names one of them; the dump is JSON. */
 #include "fuzz.h"
 
-#include "diag.h"
-#include "dump.h"
-#include "load_forge.h"
-#include "load_ttxla.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/dump.h"
+#include "load/load_forge.h"
+#include "load/load_ttxla.h"
+#include "model/model.h"
 
 static unsigned long count_lines(const char *s, size_t n)
 {

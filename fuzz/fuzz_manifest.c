@@ -4,10 +4,10 @@
  * inventory must be refused without changing the model. */
 #include "fuzz.h"
 
-#include "diag.h"
-#include "dump.h"
-#include "load_easydel.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/dump.h"
+#include "load/load_easydel.h"
+#include "model/model.h"
 
 static void load(const char *buf, size_t size, const cov_limits *lim)
 {

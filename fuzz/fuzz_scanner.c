@@ -4,10 +4,10 @@
  * dumps as JSON. */
 #include "fuzz.h"
 
-#include "diag.h"
-#include "dump.h"
-#include "load_easydel.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/dump.h"
+#include "load/load_easydel.h"
+#include "model/model.h"
 
 /* Lines as the scanner counts them: "\n", "\r\n" and a lone "\r" end one. */
 static unsigned long count_lines(const char *s, size_t n)

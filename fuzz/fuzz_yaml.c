@@ -6,10 +6,10 @@
  * reachable from short inputs. */
 #include "fuzz.h"
 
-#include "diag.h"
-#include "dump.h"
-#include "load_ttxla.h"
-#include "model.h"
+#include "base/diag.h"
+#include "model/dump.h"
+#include "load/load_ttxla.h"
+#include "model/model.h"
 
 /* The dump must be JSON; returns it (caller frees) or NULL on OOM. */
 static char *dump_checked(const cov_model *m)

@@ -3,12 +3,12 @@
  * scripts/make_git_fixtures.sh, each answer checked against the git CLI;
  * and the walk over the shared history bundle against its documented
  * figures. */
-#include "alloc.h"
-#include "git_repo.h"
-#include "load_easydel.h"
-#include "load_git.h"
-#include "load_ttxla.h"
-#include "model.h"
+#include "base/alloc.h"
+#include "base/git_repo.h"
+#include "load/load_easydel.h"
+#include "load/load_git.h"
+#include "load/load_ttxla.h"
+#include "model/model.h"
 #include "unit.h"
 
 #include <stdarg.h>

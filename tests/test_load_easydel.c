@@ -1,8 +1,8 @@
 /* The EasyDeL inventory loader: manifests (load_easydel.c) and checkout
  * scans (scan_easydel.c), their errors, limits and rollback. */
-#include "alloc.h"
-#include "load_easydel.h"
-#include "model.h"
+#include "base/alloc.h"
+#include "load/load_easydel.h"
+#include "model/model.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -4,9 +4,9 @@
  * per-file entry point the fuzzer uses. tests/scripts/compare_forge.py checks
  * the same fixture tree against Python's ast (ctest ast_forge_fixture). */
 #include "covengine.h"
-#include "load_forge.h"
-#include "load_ttxla.h"
-#include "model.h"
+#include "load/load_forge.h"
+#include "load/load_ttxla.h"
+#include "model/model.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* The tt-xla test-config loader: fields, enums, merges, duplicates, limits,
  * error positions, rollback, and the real snapshots when available. */
-#include "aggregate.h"
-#include "load_ttxla.h"
-#include "testid.h"
+#include "model/aggregate.h"
+#include "load/load_ttxla.h"
+#include "formats/testid.h"
 #include "unit.h"
 
 #include <stdio.h>

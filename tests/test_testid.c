@@ -1,5 +1,5 @@
 /* The test-id grammar of DESIGN.md 3.2, case by case. */
-#include "testid.h"
+#include "formats/testid.h"
 #include "unit.h"
 
 #include <stdio.h>

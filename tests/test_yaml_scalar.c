@@ -1,7 +1,7 @@
 /* YAML 1.1 implicit typing, checked against what PyYAML's SafeLoader gives
  * (the values in comments were read with python3-yaml 6.0). */
 #include "unit.h"
-#include "yaml_scalar.h"
+#include "formats/yaml_scalar.h"
 
 #include <math.h>
 #include <string.h>

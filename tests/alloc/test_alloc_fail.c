@@ -16,9 +16,9 @@
  *
  * `test_alloc_fail NAME` runs one scenario; $COV_ALLOC_FAIL_VERBOSE prints
  * every run's outcome. */
-#include "alloc.h"
+#include "base/alloc.h"
 #include "covengine.h"
-#include "git_repo.h"
+#include "base/git_repo.h"
 #include "unit.h"
 
 #include <stdatomic.h>

@@ -1,0 +1,47 @@
+/* File helpers shared by the loaders, the engine and the CLI. */
+#ifndef COV_FSUTIL_H
+#define COV_FSUTIL_H
+
+#include "base/diag.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads all of path into a NUL-terminated buffer the caller frees with
+ * cov_free. max_size 0 = no limit. Errors (COV_EIO, COV_ELIMIT) are placed at
+ * line 1, column 1 of path. */
+int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, cov_diag *d);
+
+/* Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync of the directory. On failure path is
+ * untouched and the temporary file is removed. */
+int cov_write_atomic(const char *path, const char *data, size_t len, cov_diag *d);
+
+/* Writes data to stdout and flushes; a full disk or closed stdout is COV_EIO. */
+int cov_write_stdout(const char *data, size_t len, cov_diag *d);
+
+/* 1 if path is a directory, 0 if it is something else, -1 if it cannot be
+ * stat'ed (errno set). */
+int cov_is_dir(const char *path);
+
+/* A growable list of strings the list owns (each freed with cov_free).
+ * Zero-initialise; cov_strvec_free empties it again. */
+typedef struct cov_strvec {
+    char **v;
+    size_t n, cap;
+} cov_strvec;
+
+/* Appends str, taking ownership of it even on failure; a NULL str (a failed
+ * allocation upstream) fails too. 0, or -1 when memory ran out. */
+int cov_strvec_push(cov_strvec *s, char *str);
+
+/* Sorts with strcmp, so listings do not depend on the file system's order. */
+void cov_strvec_sort(cov_strvec *s);
+
+void cov_strvec_free(cov_strvec *s);
+
+/* a + "/" + b without doubling the slash; either may be empty. The caller
+ * frees the result with cov_free; NULL when memory ran out. */
+char *cov_path_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,665 @@
+#include "formats/yaml_events.h"
+
+#include "base/alloc.h"
+#include "base/intern.h"
+#include "formats/yaml_pipe.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A recorded event. Aliases inside an anchored node are recorded as a
+ * reference (ref = anchor index) and expanded when replayed, so the tape
+ * stays as small as the input however far aliases would expand. */
+typedef struct cov_yev_rec {
+    uint8_t type, plain;
+    uint32_t line, column;
+    uint32_t len; /* SCALAR: text length; ALIAS: anchor index */
+    size_t off;   /* SCALAR: text in bytes */
+} rec;
+
+typedef struct cov_yev_anchor {
+    size_t name_off;
+    uint32_t name_len, line;
+    size_t start, end;     /* tape range of the node */
+    uint64_t weight_start; /* s->weight when it opened */
+    uint64_t size;         /* events the node expands to */
+    int open;
+} anchor;
+
+typedef struct cov_yev_open {
+    uint32_t anchor, depth;
+} open_anchor;
+
+typedef struct cov_yev_replay {
+    size_t pos, end;
+} replay;
+
+/* Grows *items (of size bytes each) to hold at least need; 0 or -1. */
+static int grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / size)
+            return -1;
+        n *= 2;
+    }
+    void *p = cov_realloc(*items, n * size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = n;
+    return 0;
+}
+
+static int grow32(void **items, uint32_t *cap, size_t need, size_t size)
+{
+    size_t c = *cap;
+    if (need > UINT32_MAX || grow(items, &c, need, size) < 0)
+        return -1;
+    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    return 0;
+}
+
+static uint32_t clamp32(size_t v)
+{
+    return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static int fail(cov_yev_src *s, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+    COV_PRINTF(5, 6);
+
+static int fail(cov_yev_src *s, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    if (s->d && s->d->err) {
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        cov_fail(s->d, code, s->file, (int)(line > INT_MAX ? INT_MAX : line),
+                 (int)(col > INT_MAX ? INT_MAX : col), "%s", msg);
+    }
+    s->err = code;
+    return code;
+}
+
+static int oom(cov_yev_src *s, uint32_t line, uint32_t col)
+{
+    return fail(s, COV_ENOMEM, line, col, "out of memory");
+}
+
+static void init_common(cov_yev_src *s, const char *file, const cov_limits *lim,
+                        cov_diag *d)
+{
+    memset(s, 0, sizeof *s);
+    s->file = file;
+    s->d = d;
+    s->progress = cov_diag_progress(d);
+    s->fd = -1;
+    if (lim)
+        s->lim = *lim;
+}
+
+static int init_parser(cov_yev_src *s)
+{
+    if (!yaml_parser_initialize(&s->parser)) {
+        memset(&s->parser, 0, sizeof s->parser);
+        return fail(s, COV_ENOMEM, 1, 1, "out of memory");
+    }
+    s->have_parser = 1;
+    return COV_OK;
+}
+
+int cov_yev_init_fd(cov_yev_src *s, int fd, const char *file, const cov_limits *lim,
+                    cov_diag *d)
+{
+    init_common(s, file, lim, d);
+    int rc = init_parser(s);
+    if (rc)
+        return rc;
+    s->fd = fd;
+    s->reader.fd = fd;
+    yaml_parser_set_input(&s->parser, cov_yread_fd, &s->reader);
+    return COV_OK;
+}
+
+int cov_yev_init_buffer(cov_yev_src *s, const char *buf, size_t len, const char *file,
+                        const cov_limits *lim, cov_diag *d)
+{
+    init_common(s, file, lim, d);
+    int rc = init_parser(s);
+    if (rc)
+        return rc;
+    s->buf = buf;
+    s->buf_len = len;
+    yaml_parser_set_input_string(&s->parser, (const unsigned char *)buf, len);
+    return COV_OK;
+}
+
+void cov_yev_init_pipe(cov_yev_src *s, cov_ypipe *q, const cov_ypipe_job *job,
+                       const char *file, const cov_limits *lim, cov_diag *d)
+{
+    init_common(s, file, lim, d);
+    s->pipe = q;
+    s->fd = job->fd;
+    if (job->fd < 0 && !job->path) {
+        s->buf = job->buf;
+        s->buf_len = job->len;
+    }
+}
+
+void cov_yev_free(cov_yev_src *s)
+{
+    if (s->have_event)
+        yaml_event_delete(&s->event);
+    if (s->have_parser)
+        yaml_parser_delete(&s->parser);
+    cov_free(s->tape);
+    cov_free(s->bytes);
+    cov_free(s->anchors);
+    cov_free(s->slots);
+    cov_free(s->open);
+    cov_free(s->rep);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+int cov_yev_is_null(const cov_yev *ev)
+{
+    if (ev->type != COV_YEV_SCALAR || !ev->plain)
+        return 0;
+    const char *t = ev->text;
+    switch (ev->len) {
+    case 0: return 1;
+    case 1: return t[0] == '~';
+    case 4:
+        return memcmp(t, "null", 4) == 0 || memcmp(t, "Null", 4) == 0 ||
+               memcmp(t, "NULL", 4) == 0;
+    default: return 0;
+    }
+}
+
+/* ---- errors from libyaml ---- */
+
+/* Counts lines and characters in n bytes of text, continuing from line, col. */
+static void advance(const unsigned char *p, size_t n, uint32_t *line, uint32_t *col)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((p[i] & 0xC0) != 0x80) { /* a character starts here */
+            (*col)++;
+        }
+    }
+}
+
+/* Reader errors carry only a byte offset: recount lines up to it, in the
+ * buffer, or reading the file again (opening it if the parser thread did). */
+static void offset_position(cov_yev_src *s, size_t offset, uint32_t *line, uint32_t *col)
+{
+    *line = 1;
+    *col = 1;
+    if (s->buf) {
+        advance((const unsigned char *)s->buf, offset < s->buf_len ? offset : s->buf_len,
+                line, col);
+        return;
+    }
+    int fd = s->fd >= 0 ? s->fd : open(s->file, O_RDONLY | O_CLOEXEC);
+    unsigned char chunk[8192];
+    for (off_t at = 0; fd >= 0 && (size_t)at < offset;) {
+        size_t want =
+            offset - (size_t)at < sizeof chunk ? offset - (size_t)at : sizeof chunk;
+        ssize_t n = pread(fd, chunk, want, at);
+        if (n <= 0)
+            break;
+        advance(chunk, (size_t)n, line, col);
+        at += n;
+    }
+    if (fd >= 0 && s->fd < 0)
+        close(fd);
+}
+
+static int parse_error(cov_yev_src *s, const cov_yerr *p)
+{
+    uint32_t line = clamp32(p->problem_mark.line + 1);
+    uint32_t col = clamp32(p->problem_mark.column + 1);
+    const char *problem = p->problem ? p->problem : "unknown error";
+    switch (p->error) {
+    case YAML_MEMORY_ERROR:
+        return oom(s, clamp32(p->mark.line + 1), clamp32(p->mark.column + 1));
+    case YAML_READER_ERROR:
+        offset_position(s, p->offset, &line, &col);
+        if (p->read_errno) {
+            char eb[128];
+            if (strerror_r(p->read_errno, eb, sizeof eb) != 0)
+                snprintf(eb, sizeof eb, "error %d", p->read_errno);
+            return fail(s, COV_EIO, line, col, "cannot read: %s", eb);
+        }
+        return fail(s, COV_EINPUT, line, col, "invalid YAML: %s", problem);
+    default:
+        /* Say where the construct that failed began: an unterminated quote
+         * is only found at the end of the file. */
+        if (p->context && (p->context_mark.line != p->problem_mark.line ||
+                           p->context_mark.column != p->problem_mark.column))
+            return fail(s, COV_EINPUT, line, col,
+                        "invalid YAML: %s %s (started at line %u, column %u)", problem,
+                        p->context, clamp32(p->context_mark.line + 1),
+                        clamp32(p->context_mark.column + 1));
+        if (p->context)
+            return fail(s, COV_EINPUT, line, col, "invalid YAML: %s %s", problem,
+                        p->context);
+        return fail(s, COV_EINPUT, line, col, "invalid YAML: %s", problem);
+    }
+}
+
+/* ---- tags ---- */
+
+static int tag_ok(const char *tag)
+{
+    static const char prefix[] = "tag:yaml.org,2002:";
+    static const char *const core[] = {"str", "int", "float",  "bool",     "null",
+                                       "seq", "map", "binary", "timestamp"};
+    if (strcmp(tag, "!") == 0)
+        return 1;
+    if (strncmp(tag, prefix, sizeof prefix - 1) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof core / sizeof *core; i++)
+        if (strcmp(tag + sizeof prefix - 1, core[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int check_tag(cov_yev_src *s, const char *t, const cov_yev *ev)
+{
+    static const char prefix[] = "tag:yaml.org,2002:";
+    if (!t || tag_ok(t))
+        return COV_OK;
+    if (strncmp(t, prefix, sizeof prefix - 1) == 0) /* show it the way it is written */
+        return fail(s, COV_EINPUT, ev->line, ev->column, "unsupported tag '!!%s'",
+                    t + sizeof prefix - 1);
+    return fail(s, COV_EINPUT, ev->line, ev->column, "unsupported tag '%s'", t);
+}
+
+/* ---- anchors and the tape ---- */
+
+static uint32_t name_hash(const char *name, size_t len)
+{
+    return cov_hash_bytes(name, len);
+}
+
+static uint32_t find_anchor(const cov_yev_src *s, const char *name, size_t len)
+{
+    if (!s->slots)
+        return UINT32_MAX;
+    for (uint32_t j = name_hash(name, len) & s->mask; s->slots[j]; j = (j + 1) & s->mask) {
+        const anchor *a = &s->anchors[s->slots[j] - 1];
+        if (a->name_len == len && memcmp(s->bytes + a->name_off, name, len) == 0)
+            return s->slots[j] - 1;
+    }
+    return UINT32_MAX;
+}
+
+static int add_slot(cov_yev_src *s, uint32_t index)
+{
+    if (!s->slots || (s->n_anchors + 1) * 2 > s->mask + 1) {
+        uint32_t size = s->slots ? (s->mask + 1) * 2 : 64;
+        uint32_t *fresh = cov_calloc(size, sizeof *fresh);
+        if (!fresh)
+            return -1;
+        for (uint32_t i = 0; s->slots && i <= s->mask; i++) {
+            uint32_t v = s->slots[i];
+            if (!v)
+                continue;
+            const anchor *a = &s->anchors[v - 1];
+            uint32_t j = name_hash(s->bytes + a->name_off, a->name_len) & (size - 1);
+            while (fresh[j])
+                j = (j + 1) & (size - 1);
+            fresh[j] = v;
+        }
+        cov_free(s->slots);
+        s->slots = fresh;
+        s->mask = size - 1;
+    }
+    const anchor *a = &s->anchors[index];
+    uint32_t j = name_hash(s->bytes + a->name_off, a->name_len) & s->mask;
+    while (s->slots[j])
+        j = (j + 1) & s->mask;
+    s->slots[j] = index + 1;
+    return 0;
+}
+
+/* Appends n bytes to the byte store; returns their offset or SIZE_MAX. */
+static size_t store_bytes(cov_yev_src *s, const char *p, size_t n)
+{
+    if (n > SIZE_MAX - s->n_bytes - 1 ||
+        grow((void **)&s->bytes, &s->cap_bytes, s->n_bytes + n + 1, 1) < 0)
+        return SIZE_MAX;
+    size_t off = s->n_bytes;
+    if (n)
+        memcpy(s->bytes + off, p, n);
+    s->bytes[off + n] = '\0';
+    s->n_bytes += n + 1;
+    return off;
+}
+
+static void add_weight(cov_yev_src *s, uint64_t w)
+{
+    s->weight = w > UINT64_MAX - s->weight ? UINT64_MAX : s->weight + w;
+}
+
+static int record(cov_yev_src *s, const cov_yev *ev)
+{
+    if (grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
+        return oom(s, ev->line, ev->column);
+    rec *r = &s->tape[s->n_tape];
+    memset(r, 0, sizeof *r);
+    r->type = (uint8_t)ev->type;
+    r->plain = (uint8_t)ev->plain;
+    r->line = ev->line;
+    r->column = ev->column;
+    if (ev->type == COV_YEV_SCALAR) {
+        if (ev->len >= UINT32_MAX)
+            return fail(s, COV_ELIMIT, ev->line, ev->column, "anchored scalar too long");
+        r->off = store_bytes(s, ev->text, ev->len);
+        if (r->off == SIZE_MAX)
+            return oom(s, ev->line, ev->column);
+        r->len = (uint32_t)ev->len;
+    }
+    s->n_tape++;
+    add_weight(s, 1);
+    return COV_OK;
+}
+
+static int record_alias(cov_yev_src *s, uint32_t index, const cov_yev *ev)
+{
+    if (grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
+        return oom(s, ev->line, ev->column);
+    rec *r = &s->tape[s->n_tape++];
+    memset(r, 0, sizeof *r);
+    r->type = COV_YEV_ALIAS;
+    r->line = ev->line;
+    r->column = ev->column;
+    r->len = index;
+    add_weight(s, s->anchors[index].size);
+    return COV_OK;
+}
+
+static void close_anchor(cov_yev_src *s, uint32_t index)
+{
+    anchor *a = &s->anchors[index];
+    a->end = s->n_tape;
+    a->size = s->weight - a->weight_start;
+    a->open = 0;
+}
+
+/* Registers an anchor that starts at the node ev; its events follow. */
+static int define_anchor(cov_yev_src *s, const char *name, const cov_yev *ev,
+                         uint32_t *index)
+{
+    size_t len = strlen(name);
+    uint32_t prev = find_anchor(s, name, len);
+    if (prev != UINT32_MAX)
+        return fail(s, COV_EINPUT, ev->line, ev->column,
+                    "duplicate anchor '&%s' (first at line %u)", name,
+                    (unsigned)s->anchors[prev].line);
+    if (s->lim.max_anchors && s->n_anchors >= s->lim.max_anchors)
+        return fail(s, COV_ELIMIT, ev->line, ev->column, "more than %u anchors",
+                    (unsigned)s->lim.max_anchors);
+    if (grow32((void **)&s->anchors, &s->cap_anchors, (size_t)s->n_anchors + 1,
+               sizeof *s->anchors) < 0)
+        return oom(s, ev->line, ev->column);
+    size_t off = store_bytes(s, name, len);
+    if (off == SIZE_MAX || len > UINT32_MAX)
+        return oom(s, ev->line, ev->column);
+    anchor *a = &s->anchors[s->n_anchors];
+    memset(a, 0, sizeof *a);
+    a->name_off = off;
+    a->name_len = (uint32_t)len;
+    a->line = ev->line;
+    a->start = s->n_tape;
+    a->weight_start = s->weight;
+    a->open = 1;
+    if (add_slot(s, s->n_anchors) < 0)
+        return oom(s, ev->line, ev->column);
+    *index = s->n_anchors++;
+    return COV_OK;
+}
+
+/* ---- live events ---- */
+
+static int enter(cov_yev_src *s, const cov_yev *ev)
+{
+    s->depth++;
+    if (s->lim.max_depth && s->depth > s->lim.max_depth)
+        return fail(s, COV_ELIMIT, ev->line, ev->column, "nesting deeper than %u",
+                    (unsigned)s->lim.max_depth);
+    return COV_OK;
+}
+
+static int live_scalar(cov_yev_src *s, const cov_yraw *r, cov_yev *ev)
+{
+    int rc = check_tag(s, r->tag, ev);
+    if (rc)
+        return rc;
+    ev->type = COV_YEV_SCALAR;
+    ev->text = r->value;
+    ev->len = r->len;
+    ev->plain = r->plain_style && !r->tag;
+    if (s->lim.max_scalar && ev->len > s->lim.max_scalar)
+        return fail(s, COV_ELIMIT, ev->line, ev->column,
+                    "scalar is %zu bytes, over the limit of %llu", ev->len,
+                    (unsigned long long)s->lim.max_scalar);
+    uint32_t index = UINT32_MAX;
+    if (r->anchor && (rc = define_anchor(s, r->anchor, ev, &index)))
+        return rc;
+    if ((s->n_open || index != UINT32_MAX) && (rc = record(s, ev)))
+        return rc;
+    if (index != UINT32_MAX)
+        close_anchor(s, index);
+    return COV_OK;
+}
+
+static int live_start(cov_yev_src *s, const cov_yraw *r, cov_yev *ev, int type)
+{
+    ev->type = type;
+    int rc = check_tag(s, r->tag, ev);
+    if (rc || (rc = enter(s, ev)))
+        return rc;
+    if (r->anchor) {
+        uint32_t index;
+        if ((rc = define_anchor(s, r->anchor, ev, &index)))
+            return rc;
+        if (grow32((void **)&s->open, &s->cap_open, (size_t)s->n_open + 1,
+                   sizeof *s->open) < 0)
+            return oom(s, ev->line, ev->column);
+        s->open[s->n_open++] = (open_anchor){index, s->depth};
+    }
+    return s->n_open ? record(s, ev) : COV_OK;
+}
+
+static int live_end(cov_yev_src *s, cov_yev *ev, int type)
+{
+    ev->type = type;
+    int rc;
+    if (s->n_open && (rc = record(s, ev)))
+        return rc;
+    while (s->n_open && s->open[s->n_open - 1].depth == s->depth)
+        close_anchor(s, s->open[--s->n_open].anchor);
+    s->depth--;
+    return COV_OK;
+}
+
+static int replay_next(cov_yev_src *s, cov_yev *ev, int expand);
+
+static int live_alias(cov_yev_src *s, const char *name, cov_yev *ev, int expand)
+{
+    uint32_t index = find_anchor(s, name, strlen(name));
+    if (index == UINT32_MAX)
+        return fail(s, COV_EINPUT, ev->line, ev->column, "undefined alias '*%s'", name);
+    const anchor *a = &s->anchors[index];
+    if (a->open)
+        return fail(s, COV_EINPUT, ev->line, ev->column,
+                    "alias '*%s' refers to its own anchor", name);
+    if (s->lim.max_aliases && s->n_aliases >= s->lim.max_aliases)
+        return fail(s, COV_ELIMIT, ev->line, ev->column, "more than %u aliases",
+                    (unsigned)s->lim.max_aliases);
+    s->n_aliases++;
+    int rc;
+    if (s->n_open && (rc = record_alias(s, index, ev)))
+        return rc;
+    if (!expand) {
+        ev->type = COV_YEV_ALIAS;
+        ev->text = name;
+        ev->len = strlen(name);
+        return COV_OK;
+    }
+    /* The whole expansion is known now: refuse a bomb before replaying it. */
+    uint64_t max = s->lim.max_alias_expansion;
+    if (max && (a->size > max || s->expanded > max - a->size))
+        return fail(s, COV_ELIMIT, ev->line, ev->column,
+                    "aliases expand to more than %llu events", (unsigned long long)max);
+    s->expanded += a->size;
+    if (grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1, sizeof *s->rep) < 0)
+        return oom(s, ev->line, ev->column);
+    s->rep[s->n_rep++] = (replay){a->start, a->end};
+    return replay_next(s, ev, expand);
+}
+
+/* The next event from libyaml, directly or through the parser thread. */
+static int fetch(cov_yev_src *s, cov_yraw *r)
+{
+    cov_yerr e;
+    if (s->pipe) {
+        int got = cov_ypipe_next(s->pipe, r, &e);
+        if (got > 0)
+            return COV_OK;
+        if (got < 0)
+            return fail(s, COV_EINPUT, 1, 1, "internal error: YAML events out of step");
+        return parse_error(s, &e);
+    }
+    if (s->have_event) {
+        yaml_event_delete(&s->event);
+        s->have_event = 0;
+    }
+    if (!yaml_parser_parse(&s->parser, &s->event)) {
+        cov_yerr_from_parser(&s->parser, &e);
+        e.read_errno = s->reader.err;
+        return parse_error(s, &e);
+    }
+    s->have_event = 1;
+    cov_yraw_from_event(&s->event, r);
+    return COV_OK;
+}
+
+static int live_next(cov_yev_src *s, cov_yev *ev, int expand)
+{
+    for (;;) {
+        memset(ev, 0, sizeof *ev); /* COV_YEV_END */
+        if (s->ended)
+            return COV_OK;
+        cov_yraw r;
+        int rc = fetch(s, &r);
+        if (rc)
+            return rc;
+        if (s->progress && --s->progress->countdown == 0) {
+            s->progress->countdown = COV_PROGRESS_EVERY;
+            cov_progress_at(s->d, s->pipe ? cov_ypipe_position(s->pipe)
+                                          : (uint64_t)s->parser.mark.index);
+        }
+        ev->line = r.line;
+        ev->column = r.column;
+        switch (r.type) {
+        case YAML_DOCUMENT_START_EVENT:
+            if (s->documents++)
+                return fail(s, COV_EINPUT, ev->line, ev->column,
+                            "expected a single document, found another");
+            continue;
+        case YAML_STREAM_END_EVENT: s->ended = 1; return COV_OK;
+        case YAML_SCALAR_EVENT: return live_scalar(s, &r, ev);
+        case YAML_SEQUENCE_START_EVENT: return live_start(s, &r, ev, COV_YEV_SEQ);
+        case YAML_MAPPING_START_EVENT: return live_start(s, &r, ev, COV_YEV_MAP);
+        case YAML_SEQUENCE_END_EVENT: return live_end(s, ev, COV_YEV_SEQ_END);
+        case YAML_MAPPING_END_EVENT: return live_end(s, ev, COV_YEV_MAP_END);
+        case YAML_ALIAS_EVENT: return live_alias(s, r.anchor, ev, expand);
+        default: continue; /* stream start, document end */
+        }
+    }
+}
+
+/* ---- replay ---- */
+
+static int replay_next(cov_yev_src *s, cov_yev *ev, int expand)
+{
+    for (;;) {
+        replay *top = &s->rep[s->n_rep - 1];
+        const rec *r = &s->tape[top->pos++];
+        if (top->pos == top->end)
+            s->n_rep--;
+        ev->line = r->line;
+        ev->column = r->column;
+        ev->plain = r->plain;
+        ev->text = NULL;
+        ev->len = 0;
+        if (r->type == COV_YEV_ALIAS) {
+            const anchor *a = &s->anchors[r->len];
+            if (!expand) {
+                ev->type = COV_YEV_ALIAS;
+                ev->text = s->bytes + a->name_off;
+                ev->len = a->name_len;
+                return COV_OK;
+            }
+            if (grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1,
+                       sizeof *s->rep) < 0)
+                return oom(s, ev->line, ev->column);
+            s->rep[s->n_rep++] = (replay){a->start, a->end};
+            continue;
+        }
+        ev->type = r->type;
+        switch (r->type) {
+        case COV_YEV_SCALAR:
+            ev->text = s->bytes + r->off;
+            ev->len = r->len;
+            return COV_OK;
+        case COV_YEV_SEQ:
+        case COV_YEV_MAP: return enter(s, ev);
+        default: s->depth--; return COV_OK;
+        }
+    }
+}
+
+int cov_yev_next(cov_yev_src *s, cov_yev *ev, int expand)
+{
+    if (s->err)
+        return s->err;
+    if (s->n_rep)
+        return replay_next(s, ev, expand);
+    return live_next(s, ev, expand);
+}
+
+int cov_yev_skip(cov_yev_src *s, const cov_yev *start)
+{
+    if (start->type != COV_YEV_SEQ && start->type != COV_YEV_MAP)
+        return COV_OK;
+    for (size_t level = 1; level;) {
+        cov_yev ev;
+        int rc = cov_yev_next(s, &ev, 0);
+        if (rc)
+            return rc;
+        switch (ev.type) {
+        case COV_YEV_SEQ:
+        case COV_YEV_MAP: level++; break;
+        case COV_YEV_SEQ_END:
+        case COV_YEV_MAP_END: level--; break;
+        case COV_YEV_END: return fail(s, COV_EINPUT, ev.line, ev.column, "unexpected end");
+        default: break;
+        }
+    }
+    return COV_OK;
+}

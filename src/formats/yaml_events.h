@@ -1,0 +1,108 @@
+/* A pull-style YAML event source over libyaml's event API, for loaders that
+ * stream: no document tree is built. It adds what libyaml lacks:
+ *  - anchors are recorded (only while one is open) and replayed on alias,
+ *    so a consumer sees aliased nodes as if written out;
+ *  - limits (nesting depth, anchors, aliases, alias expansion, scalar size);
+ *  - only the core YAML tags are accepted;
+ *  - errors become cov_error with 1-based positions, including reader
+ *    errors, for which libyaml gives only a byte offset.
+ * A source reads one document; a second one is an error. Nothing here is
+ * global, so sources in different threads are independent. libyaml runs on
+ * the caller's thread or, for large inputs, on a helper thread (yaml_pipe.h);
+ * the events, and everything decided from them, are the same either way. */
+#ifndef COV_YAML_EVENTS_H
+#define COV_YAML_EVENTS_H
+
+#include "base/diag.h"
+
+#include "formats/yaml_pipe.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yaml.h>
+
+enum {
+    COV_YEV_END, /* end of the document, or an empty stream */
+    COV_YEV_SCALAR,
+    COV_YEV_SEQ, /* sequence start */
+    COV_YEV_SEQ_END,
+    COV_YEV_MAP, /* mapping start */
+    COV_YEV_MAP_END,
+    COV_YEV_ALIAS /* only when not expanding (see cov_yev_next) */
+};
+
+typedef struct cov_yev {
+    int type;
+    int plain;        /* SCALAR: plain style without a tag (YAML typing applies) */
+    const char *text; /* SCALAR value or ALIAS name; valid until the next call */
+    size_t len;
+    uint32_t line, column; /* 1-based start of the node (of its anchor or tag) */
+} cov_yev;
+
+/* Internal records; see yaml_events.c. */
+struct cov_yev_rec;
+struct cov_yev_anchor;
+struct cov_yev_open;
+struct cov_yev_replay;
+
+typedef struct cov_yev_src {
+    yaml_parser_t parser; /* unless reading from a pipe */
+    yaml_event_t event;
+    int have_parser, have_event, ended, documents, err;
+    cov_yreader reader;
+    const char *file; /* for messages (and rereading a file); not copied */
+    cov_diag *d;
+    cov_limits lim;
+    int fd;          /* input descriptor, or -1 */
+    const char *buf; /* else an input buffer, or NULL (then file is reread) */
+    size_t buf_len;
+    uint32_t depth;
+    /* Recording: events of open anchors, and the text they point to. */
+    struct cov_yev_rec *tape;
+    size_t n_tape, cap_tape;
+    char *bytes;
+    size_t n_bytes, cap_bytes;
+    uint64_t weight; /* events the tape expands to, aliases included */
+    struct cov_yev_anchor *anchors;
+    uint32_t n_anchors, cap_anchors;
+    uint32_t *slots, mask; /* anchor name -> index + 1 */
+    struct cov_yev_open *open;
+    uint32_t n_open, cap_open;
+    /* Replaying: one frame per alias being expanded. */
+    struct cov_yev_replay *rep;
+    uint32_t n_rep, cap_rep;
+    uint64_t expanded;
+    uint32_t n_aliases;
+    cov_ypipe *pipe; /* not owned; NULL: libyaml runs on this thread */
+    cov_load_progress *progress; /* cov_diag_progress(d): NULL, none */
+} cov_yev_src;
+
+/* Reads from fd, which the caller opened and closes after cov_yev_free;
+ * file names it in messages (not copied: it must outlive the source). lim
+ * NULL means no limits. Returns 0 or COV_ENOMEM (d filled). */
+int cov_yev_init_fd(cov_yev_src *s, int fd, const char *file, const cov_limits *lim,
+                    cov_diag *d);
+/* The same over buf[0..len), which must outlive the source. */
+int cov_yev_init_buffer(cov_yev_src *s, const char *buf, size_t len, const char *file,
+                        const cov_limits *lim, cov_diag *d);
+/* Reads the events of the current job of q (whose head the caller has
+ * taken with cov_ypipe_begin); job says where to reread the input for the
+ * position of a reader error. q is not owned. Cannot fail. */
+void cov_yev_init_pipe(cov_yev_src *s, cov_ypipe *q, const cov_ypipe_job *job,
+                       const char *file, const cov_limits *lim, cov_diag *d);
+/* Releases everything the source owns (not fd, buf or a pipe). */
+void cov_yev_free(cov_yev_src *s);
+
+/* The next event into *ev. expand != 0 replays aliases; expand == 0 returns
+ * them as COV_YEV_ALIAS (for skipping). Returns 0 or a COV_E* code with d
+ * filled; errors are sticky. */
+int cov_yev_next(cov_yev_src *s, cov_yev *ev, int expand);
+
+/* Consumes the rest of the node that starts with *start (already read),
+ * without expanding aliases. Anchors in it are still recorded. */
+int cov_yev_skip(cov_yev_src *s, const cov_yev *start);
+
+/* 1 if ev is a plain null scalar: empty, ~, null, Null, NULL. */
+int cov_yev_is_null(const cov_yev *ev);
+
+#endif

@@ -1,0 +1,901 @@
+/* EasyDeL manifest loader. cJSON builds the tree but records no positions
+ * and recurses per nesting level, so a small iterative lexer runs first: it
+ * validates the text, enforces the depth and scalar limits, and records the
+ * byte offset of every value in pre-order. Walking the cJSON tree in the
+ * same pre-order then gives each node its position for semantic errors. */
+#include "load/load_easydel.h"
+
+#include "base/fsutil.h"
+
+#include "base/alloc.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* cJSON 1.7.15 parses a number from a 64-byte buffer: a longer number fails
+ * there, so the lexer rejects it first with a clear message. */
+#define JSON_MAX_NUMBER 63
+
+/* ---- shared with scan_easydel.c ---- */
+
+int cov_easydel_check_free(const cov_model *m, const char *path, cov_diag *d)
+{
+    if (!m->has_easydel)
+        return COV_OK;
+    const cov_source *s = cov_model_source(m, m->easydel_source);
+    return cov_fail(d, COV_EUSAGE, path, 0, 0,
+                    "an EasyDeL inventory is already loaded (from %s)", s->path);
+}
+
+typedef struct mod_sort {
+    const char *name;
+    cov_module mod;
+} mod_sort;
+
+static int cmp_mod(const void *a, const void *b)
+{
+    return strcmp(((const mod_sort *)a)->name, ((const mod_sort *)b)->name);
+}
+
+int cov_easydel_finish(cov_model *m, const cov_model_mark *mark, const char *path, int kind,
+                       cov_sym source_name, cov_sym revision, cov_sym date, cov_diag *d)
+{
+    uint32_t first = mark->modules, n = m->modules.count - first;
+    if (n > 1) {
+        /* Names are unique within one load, so an unstable sort is deterministic. */
+        mod_sort *tmp = cov_malloc((size_t)n * sizeof *tmp);
+        if (!tmp)
+            return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory");
+        for (uint32_t i = 0; i < n; i++) {
+            tmp[i].mod = *COV_VEC_AT(m->modules, cov_module, first + i);
+            tmp[i].name = cov_model_str(m, tmp[i].mod.name);
+        }
+        qsort(tmp, n, sizeof *tmp, cmp_mod);
+        for (uint32_t i = 0; i < n; i++)
+            *COV_VEC_AT(m->modules, cov_module, first + i) = tmp[i].mod;
+        cov_free(tmp);
+    }
+    uint32_t src = cov_model_add_source(m, path, kind, COV_SYM_NONE);
+    if (src == UINT32_MAX)
+        return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory");
+    COV_VEC_AT(m->sources, cov_source, src)->entries = n;
+    m->has_easydel = 1;
+    m->easydel_source = src;
+    m->easydel_source_name = source_name;
+    m->easydel_revision = revision;
+    m->easydel_date = date;
+    return COV_OK;
+}
+
+/* ---- positions ---- */
+
+/* The 1-based line and column (in UTF-8 characters) of byte off of t, which
+ * is NUL-terminated at or after off. A leading BOM takes no column. */
+static void where(const char *t, size_t off, int *line, int *col)
+{
+    long l = 1, c = 1;
+    size_t i = 0;
+    if (off >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (; i < off; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        if (ch == '\n' || (ch == '\r' && t[i + 1] != '\n')) {
+            l++;
+            c = 1;
+        } else if (ch != '\r' && (ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l > INT_MAX ? INT_MAX : (int)l;
+    *col = c > INT_MAX ? INT_MAX : (int)c;
+}
+
+/* What the lexer records for each value, in pre-order. */
+typedef struct jpos {
+    size_t off;  /* first byte of the value */
+    size_t key;  /* first byte of its key when an object member, else SIZE_MAX */
+    size_t size; /* values in its subtree, itself included */
+} jpos;
+
+typedef struct jlex {
+    const char *t;
+    size_t len, i;
+    jpos *pos;
+    size_t npos, pcap;
+    size_t *open; /* pos index of each open container */
+    size_t depth, ocap;
+    uint32_t max_depth;
+    uint64_t max_scalar;
+    int code;      /* error: COV_EINPUT, COV_ELIMIT or COV_ENOMEM */
+    size_t at;     /* error offset */
+    char msg[160]; /* error message */
+} jlex;
+
+static int jerr(jlex *x, int code, size_t at, const char *fmt, ...) COV_PRINTF(4, 5);
+
+static int jerr(jlex *x, int code, size_t at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+    va_end(ap);
+    x->code = code;
+    x->at = at;
+    return -1;
+}
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The \uXXXX code at t+i (just after "\u"), or -1. The text is NUL-terminated,
+ * so the scan stops at the end without reading past it. */
+static long hex4(const char *t, size_t i)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = t[i + (size_t)k];
+        if (!is_hex(c))
+            return -1;
+        v = v * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* A string at x->i (the opening quote); leaves x->i after the closing one.
+ * Accepts what RFC 8259 accepts, minus \u0000 (cJSON would cut the string
+ * there); the limit counts the bytes between the quotes as written. */
+static int jstring(jlex *x)
+{
+    const char *t = x->t;
+    size_t start = x->i, i = start + 1;
+    for (;;) {
+        if (x->max_scalar && i - start - 1 > x->max_scalar)
+            return jerr(x, COV_ELIMIT, start, "string longer than %llu bytes",
+                        (unsigned long long)x->max_scalar);
+        if (i >= x->len)
+            return jerr(x, COV_EINPUT, start, "invalid JSON: unterminated string");
+        unsigned char c = (unsigned char)t[i];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return jerr(x, COV_EINPUT, i,
+                        "invalid JSON: control character 0x%02X in string", c);
+        if (c != '\\') {
+            i++;
+            continue;
+        }
+        if (i + 1 >= x->len)
+            return jerr(x, COV_EINPUT, start, "invalid JSON: unterminated string");
+        char e = t[i + 1];
+        if (e && strchr("\"\\/bfnrt", e)) {
+            i += 2;
+            continue;
+        }
+        if (e != 'u')
+            return jerr(x, COV_EINPUT, i, "invalid JSON: invalid escape");
+        long u = hex4(t, i + 2);
+        if (u < 0)
+            return jerr(x, COV_EINPUT, i, "invalid JSON: invalid \\u escape");
+        if (u == 0)
+            return jerr(x, COV_EINPUT, i,
+                        "invalid JSON: \\u0000 in a string is not supported");
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return jerr(x, COV_EINPUT, i, "invalid JSON: unpaired surrogate in \\u escape");
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            long lo = t[i + 6] == '\\' && t[i + 7] == 'u' ? hex4(t, i + 8) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                return jerr(x, COV_EINPUT, i,
+                            "invalid JSON: unpaired surrogate in \\u escape");
+            i += 6;
+        }
+        i += 6;
+    }
+    x->i = i + 1;
+    return 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A number at x->i, strictly as RFC 8259 writes it. */
+static int jnumber(jlex *x)
+{
+    const char *t = x->t;
+    size_t start = x->i, i = start;
+    if (t[i] == '-')
+        i++;
+    if (t[i] == '0') {
+        i++;
+        if (is_digit(t[i]))
+            return jerr(x, COV_EINPUT, start,
+                        "invalid JSON: invalid number (leading zero)");
+    } else if (is_digit(t[i])) {
+        while (is_digit(t[i]))
+            i++;
+    } else {
+        return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
+    }
+    if (t[i] == '.') {
+        i++;
+        if (!is_digit(t[i]))
+            return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
+        while (is_digit(t[i]))
+            i++;
+    }
+    if (t[i] == 'e' || t[i] == 'E') {
+        i++;
+        if (t[i] == '+' || t[i] == '-')
+            i++;
+        if (!is_digit(t[i]))
+            return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
+        while (is_digit(t[i]))
+            i++;
+    }
+    /* The text is NUL-terminated, so the scan above stopped at x->len at the latest. */
+    if (x->max_scalar && i - start > x->max_scalar)
+        return jerr(x, COV_ELIMIT, start, "number longer than %llu bytes",
+                    (unsigned long long)x->max_scalar);
+    if (i - start > JSON_MAX_NUMBER)
+        return jerr(x, COV_EINPUT, start, "invalid JSON: number longer than %d characters",
+                    JSON_MAX_NUMBER);
+    x->i = i;
+    return 0;
+}
+
+static int jliteral(jlex *x)
+{
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if (x->len - x->i >= n && memcmp(x->t + x->i, words[k], n) == 0) {
+            x->i += n;
+            return 0;
+        }
+    }
+    return jerr(x, COV_EINPUT, x->i,
+                "invalid JSON: invalid literal (expected true, false or null)");
+}
+
+static int junexpected(jlex *x)
+{
+    unsigned char c = (unsigned char)x->t[x->i];
+    if (c > 0x20 && c < 0x7F)
+        return jerr(x, COV_EINPUT, x->i, "invalid JSON: unexpected character '%c'", c);
+    return jerr(x, COV_EINPUT, x->i, "invalid JSON: unexpected byte 0x%02X", c);
+}
+
+enum { J_VALUE, J_VALUE_OR_CLOSE, J_KEY, J_KEY_OR_CLOSE, J_COLON, J_AFTER, J_END };
+
+/* Closes the innermost container at x->i; returns the next state. */
+static int jclose(jlex *x)
+{
+    size_t idx = x->open[--x->depth];
+    x->pos[idx].size = x->npos - idx;
+    x->i++;
+    return x->depth ? J_AFTER : J_END;
+}
+
+/* Lexes the whole text; returns 0, or -1 with the error in x. Iterative: the
+ * only per-level state is x->open. */
+static int jlex_run(jlex *x)
+{
+    const char *t = x->t;
+    int st = J_VALUE;
+    size_t key = SIZE_MAX;
+    x->i = x->len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (;;) {
+        while (x->i < x->len &&
+               (t[x->i] == ' ' || t[x->i] == '\t' || t[x->i] == '\n' || t[x->i] == '\r'))
+            x->i++;
+        if (x->i >= x->len) {
+            if (st == J_END)
+                return 0;
+            return jerr(x, COV_EINPUT, x->len, "invalid JSON: unexpected end of input");
+        }
+        char c = t[x->i];
+        switch (st) {
+        case J_END:
+            return jerr(x, COV_EINPUT, x->i,
+                        "invalid JSON: unexpected data after the value");
+        case J_COLON:
+            if (c != ':')
+                return jerr(x, COV_EINPUT, x->i, "invalid JSON: expected ':'");
+            x->i++;
+            st = J_VALUE;
+            continue;
+        case J_KEY_OR_CLOSE:
+        case J_KEY:
+            if (c == '}' && st == J_KEY_OR_CLOSE) {
+                st = jclose(x);
+                continue;
+            }
+            if (c != '"')
+                return jerr(x, COV_EINPUT, x->i,
+                            st == J_KEY ? "invalid JSON: expected a string key"
+                                        : "invalid JSON: expected a string key or '}'");
+            key = x->i;
+            if (jstring(x) < 0)
+                return -1;
+            st = J_COLON;
+            continue;
+        case J_AFTER: {
+            char open = t[x->pos[x->open[x->depth - 1]].off];
+            if (c == ',') {
+                x->i++;
+                st = open == '[' ? J_VALUE : J_KEY;
+                continue;
+            }
+            if (c == (open == '[' ? ']' : '}')) {
+                st = jclose(x);
+                continue;
+            }
+            return jerr(x, COV_EINPUT, x->i,
+                        open == '[' ? "invalid JSON: expected ',' or ']'"
+                                    : "invalid JSON: expected ',' or '}'");
+        }
+        case J_VALUE_OR_CLOSE:
+            if (c == ']') {
+                st = jclose(x);
+                continue;
+            }
+            break;
+        default: break;
+        }
+        /* A value: record it before descending so the order is pre-order. */
+        if (x->npos == x->pcap) {
+            size_t cap = x->pcap ? x->pcap * 2 : 64;
+            jpos *p =
+                cap <= SIZE_MAX / sizeof *p ? cov_realloc(x->pos, cap * sizeof *p) : NULL;
+            if (!p)
+                return jerr(x, COV_ENOMEM, 0, "out of memory");
+            x->pos = p;
+            x->pcap = cap;
+        }
+        jpos *p = &x->pos[x->npos++];
+        p->off = x->i;
+        p->key = key;
+        p->size = 1;
+        key = SIZE_MAX;
+        if (c == '[' || c == '{') {
+            if (x->depth >= x->max_depth)
+                return jerr(x, COV_ELIMIT, x->i, "nesting deeper than %lu",
+                            (unsigned long)x->max_depth);
+            if (x->depth == x->ocap) {
+                size_t cap = x->ocap ? x->ocap * 2 : 16;
+                size_t *o = cov_realloc(x->open, cap * sizeof *o);
+                if (!o)
+                    return jerr(x, COV_ENOMEM, 0, "out of memory");
+                x->open = o;
+                x->ocap = cap;
+            }
+            x->open[x->depth++] = x->npos - 1;
+            x->i++;
+            st = c == '[' ? J_VALUE_OR_CLOSE : J_KEY_OR_CLOSE;
+            continue;
+        }
+        int rc;
+        if (c == '"')
+            rc = jstring(x);
+        else if (c == '-' || is_digit(c))
+            rc = jnumber(x);
+        else if (c == 't' || c == 'f' || c == 'n')
+            rc = jliteral(x);
+        else
+            rc = junexpected(x);
+        if (rc < 0)
+            return -1;
+        st = x->depth ? J_AFTER : J_END;
+    }
+}
+
+int cov_json_check(const char *text, size_t len)
+{
+    jlex x = {0};
+    x.t = text;
+    x.len = len;
+    x.max_depth = CJSON_NESTING_LIMIT;
+    int rc = jlex_run(&x) < 0 ? x.code : COV_OK;
+    cov_free(x.pos);
+    cov_free(x.open);
+    return rc;
+}
+
+/* ---- the cJSON tree, with positions ---- */
+
+typedef struct jdoc {
+    const char *name; /* file name for messages */
+    const char *t;
+    const jpos *pos;
+    size_t npos;
+    cov_diag *d;
+} jdoc;
+
+static int jfail(const jdoc *doc, int code, size_t off, const char *fmt, ...)
+    COV_PRINTF(4, 5);
+
+static int jfail(const jdoc *doc, int code, size_t off, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int line, col;
+    where(doc->t, off, &line, &col);
+    return cov_fail(doc->d, code, doc->name, line, col, "%s", msg);
+}
+
+static int oom(const jdoc *doc)
+{
+    return cov_fail(doc->d, COV_ENOMEM, doc->name, 0, 0, "out of memory");
+}
+
+/* Whether node's type matches the text the lexer saw at its position. */
+static int same_kind(const cJSON *node, char c)
+{
+    switch (c) {
+    case '{': return cJSON_IsObject(node);
+    case '[': return cJSON_IsArray(node);
+    case '"': return cJSON_IsString(node);
+    case 't':
+    case 'f': return cJSON_IsBool(node);
+    case 'n': return cJSON_IsNull(node);
+    default: return cJSON_IsNumber(node);
+    }
+}
+
+typedef struct jframe {
+    const cJSON *node;
+    size_t idx;
+} jframe;
+
+typedef struct jkey {
+    const char *key;
+    size_t off;
+} jkey;
+
+/* Scratch space for the duplicate-key pass, reused for every object. */
+typedef struct dupscan {
+    jkey *keys;
+    size_t kcap;
+    uint32_t *slots;
+    size_t scap;
+    size_t best_second, best_first; /* earliest duplicate found (SIZE_MAX: none) */
+    const char *best_key;
+} dupscan;
+
+/* Finds the first repeated key of the object at pos index idx and keeps it
+ * in s if it comes earlier in the file than what s holds. Returns 0 or -1 on
+ * OOM. Small objects compare pairwise; large ones hash. */
+static int object_dups(const jdoc *doc, const cJSON *obj, size_t idx, dupscan *s)
+{
+    size_t n = 0, ci = idx + 1;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (n == s->kcap) {
+            size_t cap = s->kcap ? s->kcap * 2 : 16;
+            jkey *k = cov_realloc(s->keys, cap * sizeof *k);
+            if (!k)
+                return -1;
+            s->keys = k;
+            s->kcap = cap;
+        }
+        s->keys[n].key = c->string;
+        s->keys[n].off = doc->pos[ci].key;
+        n++;
+        ci += doc->pos[ci].size;
+    }
+    if (n < 2)
+        return 0;
+    size_t first = SIZE_MAX, second = SIZE_MAX;
+    if (n <= 16) {
+        for (size_t j = 1; j < n && second == SIZE_MAX; j++)
+            for (size_t k = 0; k < j; k++)
+                if (strcmp(s->keys[j].key, s->keys[k].key) == 0) {
+                    first = k;
+                    second = j;
+                    break;
+                }
+    } else {
+        size_t size = 32;
+        while (size < n * 2)
+            size *= 2;
+        if (size > s->scap) {
+            uint32_t *sl = cov_realloc(s->slots, size * sizeof *sl);
+            if (!sl)
+                return -1;
+            s->slots = sl;
+            s->scap = size;
+        }
+        memset(s->slots, 0, size * sizeof *s->slots);
+        for (size_t j = 0; j < n && second == SIZE_MAX; j++) {
+            const char *key = s->keys[j].key;
+            size_t h = cov_hash_bytes(key, strlen(key)) & (size - 1);
+            for (; s->slots[h]; h = (h + 1) & (size - 1)) {
+                size_t k = s->slots[h] - 1;
+                if (strcmp(s->keys[k].key, key) == 0) {
+                    first = k;
+                    second = j;
+                    break;
+                }
+            }
+            if (second == SIZE_MAX)
+                s->slots[h] = (uint32_t)(j + 1);
+        }
+    }
+    if (second != SIZE_MAX && s->keys[second].off < s->best_second) {
+        s->best_second = s->keys[second].off;
+        s->best_first = s->keys[first].off;
+        s->best_key = s->keys[second].key;
+    }
+    return 0;
+}
+
+/* Visits the whole tree with an explicit stack: checks that it lines up with
+ * the lexer's positions and reports the earliest duplicate key in the file. */
+static int check_tree(const jdoc *doc, const cJSON *root)
+{
+    jframe *stack = NULL;
+    size_t n = 0, cap = 0, seen = 0;
+    dupscan s = {0};
+    s.best_second = SIZE_MAX;
+    int rc = COV_OK;
+    const cJSON *node = root;
+    size_t idx = 0;
+    for (;;) {
+        if (idx >= doc->npos || !same_kind(node, doc->t[doc->pos[idx].off])) {
+            rc = jfail(doc, COV_EINPUT, idx < doc->npos ? doc->pos[idx].off : 0,
+                       "invalid JSON: cJSON read the text differently");
+            goto out;
+        }
+        seen++;
+        if (cJSON_IsObject(node) && object_dups(doc, node, idx, &s) < 0) {
+            rc = oom(doc);
+            goto out;
+        }
+        if (cJSON_IsArray(node) || cJSON_IsObject(node)) {
+            size_t ci = idx + 1;
+            for (const cJSON *c = node->child; c; c = c->next) {
+                if (ci >= doc->npos) {
+                    rc = jfail(doc, COV_EINPUT, 0,
+                               "invalid JSON: cJSON read the text differently");
+                    goto out;
+                }
+                if (n == cap) {
+                    size_t ncap = cap ? cap * 2 : 64;
+                    jframe *f = cov_realloc(stack, ncap * sizeof *f);
+                    if (!f) {
+                        rc = oom(doc);
+                        goto out;
+                    }
+                    stack = f;
+                    cap = ncap;
+                }
+                stack[n].node = c;
+                stack[n].idx = ci;
+                n++;
+                ci += doc->pos[ci].size;
+            }
+        }
+        if (!n)
+            break;
+        n--;
+        node = stack[n].node;
+        idx = stack[n].idx;
+    }
+    if (seen != doc->npos) {
+        rc = jfail(doc, COV_EINPUT, 0, "invalid JSON: cJSON read the text differently");
+    } else if (s.best_second != SIZE_MAX) {
+        int line, col;
+        where(doc->t, s.best_first, &line, &col);
+        rc = jfail(doc, COV_EINPUT, s.best_second,
+                   "duplicate key '%s' (first at line %d, column %d)", s.best_key, line,
+                   col);
+    }
+out:
+    cov_free(stack);
+    cov_free(s.keys);
+    cov_free(s.slots);
+    return rc;
+}
+
+/* The member key of obj (at pos index idx), or NULL; *at receives its pos
+ * index. The node belongs to obj's tree. Keys are unique once check_tree has
+ * passed. */
+static const cJSON *member(const jdoc *doc, const cJSON *obj, size_t idx, const char *key,
+                           size_t *at)
+{
+    size_t ci = idx + 1;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (strcmp(c->string, key) == 0) {
+            *at = ci;
+            return c;
+        }
+        ci += doc->pos[ci].size;
+    }
+    return NULL;
+}
+
+/* An optional string member: *sym is NONE when absent or null. A "TaskType."
+ * prefix is dropped when strip_task is set, as the scanner does. */
+static int opt_string(const jdoc *doc, cov_model *m, const cJSON *obj, size_t idx,
+                      const char *key, int strip_task, cov_sym *sym)
+{
+    size_t at;
+    const cJSON *v = member(doc, obj, idx, key, &at);
+    *sym = COV_SYM_NONE;
+    if (!v || cJSON_IsNull(v))
+        return COV_OK;
+    if (!cJSON_IsString(v))
+        return jfail(doc, COV_EINPUT, doc->pos[at].off, "'%s' must be a string", key);
+    const char *s = v->valuestring;
+    if (strip_task && strncmp(s, "TaskType.", 9) == 0)
+        s += 9;
+    *sym = cov_model_intern(m, s, strlen(s));
+    return *sym == COV_SYM_OOM ? oom(doc) : COV_OK;
+}
+
+/* Module names seen so far: symbol -> ordinal, for duplicate detection. */
+typedef struct nameset {
+    uint32_t *slots; /* ordinal + 1 */
+    size_t mask;
+    cov_sym *syms; /* by ordinal */
+    size_t *offs;  /* by ordinal: offset of the name value */
+    size_t n;
+} nameset;
+
+static void nameset_free(nameset *s)
+{
+    cov_free(s->slots);
+    cov_free(s->syms);
+    cov_free(s->offs);
+}
+
+/* Reads the module array (at pos index idx) into m. */
+static int read_modules(const jdoc *doc, cov_model *m, const cJSON *arr, size_t idx)
+{
+    size_t count = 0;
+    for (const cJSON *c = arr->child; c; c = c->next)
+        count++;
+    nameset ns = {0};
+    size_t size = 16;
+    while (size < count * 2)
+        size *= 2;
+    ns.slots = cov_calloc(size, sizeof *ns.slots);
+    ns.syms = cov_malloc((count ? count : 1) * sizeof *ns.syms);
+    ns.offs = cov_malloc((count ? count : 1) * sizeof *ns.offs);
+    ns.mask = size - 1;
+    int rc = COV_OK;
+    if (!ns.slots || !ns.syms || !ns.offs) {
+        rc = oom(doc);
+        goto out;
+    }
+    size_t ci = idx + 1;
+    for (const cJSON *mod = arr->child; mod; mod = mod->next, ci += doc->pos[ci].size) {
+        const char *name;
+        size_t name_off;
+        const cJSON *regs = NULL;
+        size_t regs_idx = 0;
+        cov_sym type = COV_SYM_NONE; /* a manifest may say what kind of model it is */
+        if (cJSON_IsString(mod)) {
+            name = mod->valuestring;
+            name_off = doc->pos[ci].off;
+            if (!*name) {
+                rc = jfail(doc, COV_EINPUT, name_off,
+                           "module name must be a non-empty string");
+                goto out;
+            }
+        } else if (cJSON_IsObject(mod)) {
+            size_t at;
+            const cJSON *v = member(doc, mod, ci, "name", &at);
+            if (!v || !cJSON_IsString(v) || !*v->valuestring) {
+                rc = jfail(doc, COV_EINPUT, v ? doc->pos[at].off : doc->pos[ci].off,
+                           "'name' must be a non-empty string");
+                goto out;
+            }
+            name = v->valuestring;
+            name_off = doc->pos[at].off;
+            if ((rc = opt_string(doc, m, mod, ci, "type", 0, &type)))
+                goto out;
+            regs = member(doc, mod, ci, "registrations", &regs_idx);
+            if (regs && cJSON_IsNull(regs)) {
+                regs = NULL;
+            } else if (regs && !cJSON_IsArray(regs)) {
+                rc = jfail(doc, COV_EINPUT, doc->pos[regs_idx].off,
+                           "'registrations' must be an array");
+                goto out;
+            }
+        } else {
+            rc = jfail(doc, COV_EINPUT, doc->pos[ci].off,
+                       "module must be an object or a string");
+            goto out;
+        }
+        cov_sym sym = cov_model_intern(m, name, strlen(name));
+        if (sym == COV_SYM_OOM) {
+            rc = oom(doc);
+            goto out;
+        }
+        size_t h = (sym * 0x9E3779B1u) & ns.mask;
+        for (; ns.slots[h]; h = (h + 1) & ns.mask) {
+            size_t k = ns.slots[h] - 1;
+            if (ns.syms[k] == sym) {
+                int line, col;
+                where(doc->t, ns.offs[k], &line, &col);
+                rc = jfail(doc, COV_EINPUT, name_off,
+                           "duplicate module '%s' (first at line %d)", name, line);
+                goto out;
+            }
+        }
+        ns.slots[h] = (uint32_t)(ns.n + 1);
+        ns.syms[ns.n] = sym;
+        ns.offs[ns.n] = name_off;
+        ns.n++;
+
+        uint32_t first = m->registrations.count;
+        size_t ri = regs_idx + 1;
+        for (const cJSON *r = regs ? regs->child : NULL; r;
+             r = r->next, ri += doc->pos[ri].size) {
+            if (!cJSON_IsObject(r)) {
+                rc = jfail(doc, COV_EINPUT, doc->pos[ri].off,
+                           "registration must be an object");
+                goto out;
+            }
+            cov_registration reg = {0};
+            if ((rc = opt_string(doc, m, r, ri, "task", 1, &reg.task)) ||
+                (rc = opt_string(doc, m, r, ri, "model_type", 0, &reg.model_type)) ||
+                (rc = opt_string(doc, m, r, ri, "config", 0, &reg.config)) ||
+                (rc = opt_string(doc, m, r, ri, "class", 0, &reg.class_name)))
+                goto out;
+            cov_registration *slot = cov_vec_push(&m->registrations, sizeof *slot);
+            if (!slot) {
+                rc = oom(doc);
+                goto out;
+            }
+            *slot = reg;
+        }
+        cov_module *cm = cov_vec_push(&m->modules, sizeof *cm);
+        if (!cm) {
+            rc = oom(doc);
+            goto out;
+        }
+        cm->name = sym;
+        cm->type = type;
+        cm->first = first;
+        cm->count = m->registrations.count - first;
+    }
+out:
+    nameset_free(&ns);
+    return rc;
+}
+
+/* Everything after the text is lexed and cJSON has the tree. */
+static int read_manifest(const jdoc *doc, cov_model *m, const cJSON *root,
+                         const cov_model_mark *mark)
+{
+    int rc = check_tree(doc, root);
+    if (rc)
+        return rc;
+    cov_sym source = COV_SYM_NONE, revision = COV_SYM_NONE, date = COV_SYM_NONE;
+    const cJSON *mods = root;
+    size_t mods_idx = 0;
+    if (cJSON_IsObject(root)) {
+        if ((rc = opt_string(doc, m, root, 0, "source", 0, &source)) ||
+            (rc = opt_string(doc, m, root, 0, "revision", 0, &revision)) ||
+            (rc = opt_string(doc, m, root, 0, "date", 0, &date)))
+            return rc;
+        mods = member(doc, root, 0, "modules", &mods_idx);
+        if (!mods || !cJSON_IsArray(mods))
+            return jfail(doc, COV_EINPUT, doc->pos[mods ? mods_idx : 0].off,
+                         "'modules' must be an array");
+    } else if (!cJSON_IsArray(root)) {
+        return jfail(doc, COV_EINPUT, doc->pos[0].off,
+                     "manifest must be an object or an array of module names");
+    }
+    if ((rc = read_modules(doc, m, mods, mods_idx)))
+        return rc;
+    return cov_easydel_finish(m, mark, doc->name, COV_SOURCE_EASYDEL_MANIFEST, source,
+                              revision, date, doc->d);
+}
+
+/* Parses text (NUL-terminated at len) into m; the caller rolls back on error. */
+static int parse_manifest(cov_model *m, const char *name, const char *text, size_t len,
+                          const cov_limits *lim, const cov_model_mark *mark, cov_diag *d)
+{
+    jlex x = {0};
+    x.t = text;
+    x.len = len;
+    /* cJSON recurses and stops at CJSON_NESTING_LIMIT; a deeper limit could not be
+     * honoured. */
+    x.max_depth = CJSON_NESTING_LIMIT;
+    if (lim && lim->max_depth && lim->max_depth < x.max_depth)
+        x.max_depth = lim->max_depth;
+    x.max_scalar = lim ? lim->max_scalar : 0;
+    jdoc doc = {name, text, NULL, 0, d};
+    int rc;
+    if (jlex_run(&x) < 0) {
+        if (x.code == COV_ENOMEM) {
+            rc = oom(&doc);
+        } else {
+            int line, col;
+            where(text, x.at, &line, &col);
+            rc = cov_fail(d, x.code, name, line, col, "%s", x.msg);
+        }
+        goto out;
+    }
+    doc.pos = x.pos;
+    doc.npos = x.npos;
+    cov_alloc_hook_cjson();
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+    if (!root) {
+        /* The lexer accepts only what cJSON 1.7 accepts, so this is an
+         * allocation failure; say where cJSON stopped in case it is not. */
+        int line = 0, col = 0;
+        if (end && end >= text && end <= text + len)
+            where(text, (size_t)(end - text), &line, &col);
+        rc = cov_fail(d, COV_ENOMEM, name, line, col, "out of memory while parsing JSON");
+        goto out;
+    }
+    rc = read_manifest(&doc, m, root, mark);
+    cJSON_Delete(root);
+out:
+    cov_free(x.pos);
+    cov_free(x.open);
+    return rc;
+}
+
+int cov_load_easydel_manifest(cov_model *m, const char *name, const char *buf, size_t len,
+                              const cov_limits *lim, cov_diag *d)
+{
+    int rc = cov_easydel_check_free(m, name, d);
+    if (rc)
+        return rc;
+    if (lim && lim->max_file_size && len > lim->max_file_size)
+        return cov_fail(d, COV_ELIMIT, name, 0, 0,
+                        "file is %llu bytes, over the limit of %llu",
+                        (unsigned long long)len, (unsigned long long)lim->max_file_size);
+    char *text = cov_strndup(buf, len);
+    if (!text)
+        return cov_fail(d, COV_ENOMEM, name, 0, 0, "out of memory");
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    rc = parse_manifest(m, name, text, len, lim, &mark, d);
+    if (rc)
+        cov_model_rollback(m, &mark);
+    cov_free(text);
+    return rc;
+}
+
+int cov_load_easydel_path(cov_model *m, const char *path, const cov_limits *lim,
+                          cov_diag *d)
+{
+    int rc = cov_easydel_check_free(m, path, d);
+    if (rc)
+        return rc;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return cov_load_easydel_checkout(m, path, lim, d);
+    char *text;
+    size_t len;
+    rc = cov_read_file(path, lim ? lim->max_file_size : 0, &text, &len, d);
+    if (rc)
+        return rc;
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    rc = parse_manifest(m, path, text, len, lim, &mark, d);
+    if (rc)
+        cov_model_rollback(m, &mark);
+    cov_free(text);
+    return rc;
+}

@@ -1,0 +1,223 @@
+/* Loads from git revisions (load_git.h) over the git layer and the
+ * existing loaders. */
+#include "load/load_git.h"
+
+#include "base/alloc.h"
+#include "base/fsutil.h"
+#include "load/load_easydel.h"
+#include "load/load_ttxla.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cov_git_spec_split(const char *spec, char **repo, char **rev)
+{
+    *repo = *rev = NULL;
+    if (!spec || strncmp(spec, "git:", 4) != 0)
+        return 0;
+    const char *s = spec + 4, *at = NULL;
+    for (const char *p = s; *p; p++)
+        if (*p == '@' && p[1] != '{')
+            at = p;
+    size_t n = at ? (size_t)(at - s) : strlen(s);
+    *repo = cov_strndup(s, n);
+    *rev = at ? cov_strndup(at + 1, strlen(at + 1)) : cov_strndup("HEAD", 4);
+    if (!*repo || !*rev) {
+        cov_free(*repo);
+        cov_free(*rev);
+        *repo = *rev = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+char *cov_git_source_name(const char *repo, const cov_git_oid *commit)
+{
+    char hex[COV_GIT_SHORT + 1];
+    cov_git_oid_hex(commit, COV_GIT_SHORT, hex);
+    size_t n = strlen(repo) + 1 + COV_GIT_SHORT;
+    char *name = cov_malloc(n + 1);
+    if (name)
+        snprintf(name, n + 1, "%s@%s", repo, hex);
+    return name;
+}
+
+/* "NAME:PATH" (cov_free); NULL on OOM. */
+static char *blob_name(const char *name, const char *path)
+{
+    size_t a = strlen(name), b = strlen(path);
+    char *s = cov_malloc(a + b + 2);
+    if (s) {
+        memcpy(s, name, a);
+        s[a] = ':';
+        memcpy(s + a + 1, path, b + 1);
+    }
+    return s;
+}
+
+/* The names the tree loader takes (load_ttxla.c: test_config_*.yaml). */
+static int wanted_config(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 17 && strncmp(name, "test_config_", 12) == 0 &&
+           strcmp(name + n - 5, ".yaml") == 0;
+}
+
+static int wanted_py(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 3 && strcmp(name + n - 3, ".py") == 0;
+}
+
+static uint64_t max_size(const cov_limits *lim)
+{
+    return lim ? lim->max_file_size : 0;
+}
+
+/* Opens repo, resolves rev and runs load on the commit. */
+static int with_commit(cov_model *m, const char *repo, const char *rev,
+                       const cov_limits *lim, cov_diag *d,
+                       int (*load)(cov_model *, cov_git_repo *, const cov_git_oid *,
+                                   const cov_limits *, cov_diag *))
+{
+    cov_git_repo *r;
+    cov_git_oid commit;
+    int rc = cov_git_open(repo, &r, d);
+    if (!rc && !(rc = cov_git_resolve(r, rev, &commit, d)))
+        rc = load(m, r, &commit, lim, d);
+    cov_git_close(r);
+    return rc;
+}
+
+/* Loads the listed config blobs named NAME:PATH into m. */
+static int load_configs(cov_model *m, cov_git_repo *r, const char *name,
+                        const cov_git_list *blobs, const cov_limits *lim, cov_diag *d)
+{
+    cov_load_progress *lp = cov_diag_progress(d);
+    if (lp) {
+        lp->p.files_total = blobs->n;
+        for (size_t i = 0; i < blobs->n; i++)
+            lp->p.bytes_total += blobs->v[i].size;
+    }
+    int rc = COV_OK;
+    for (size_t i = 0; i < blobs->n && !rc; i++) {
+        const cov_git_entry *e = &blobs->v[i];
+        char *file = blob_name(name, e->path);
+        if (!file)
+            return cov_fail(d, COV_ENOMEM, name, 0, 0, "out of memory");
+        cov_git_blob *b;
+        const char *data;
+        size_t len;
+        rc = cov_git_blob_read(r, &e->blob, max_size(lim), file, &b, &data, &len, d);
+        if (!rc) {
+            cov_progress_begin(d, file, len);
+            rc = cov_load_ttxla_buffer(m, file, data, len, NULL, lim, d);
+            if (!rc)
+                cov_progress_end(d, len);
+            cov_git_blob_release(b);
+        }
+        cov_free(file);
+    }
+    return rc;
+}
+
+int cov_load_ttxla_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                              const cov_limits *lim, cov_diag *d)
+{
+    char *name = cov_git_source_name(cov_git_path(r), commit);
+    if (!name)
+        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
+    cov_git_oid tree;
+    cov_git_list blobs = {0};
+    int found;
+    int rc = cov_git_tree_at(r, commit, COV_TTXLA_CONFIG_DIR, &tree, &found, d);
+    if (!rc && found)
+        rc =
+            cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, wanted_config, &blobs, d);
+    if (!rc && !blobs.n)
+        rc = cov_fail(d, COV_EINPUT, name, 0, 0, "no test_config_*.yaml files under %s",
+                      COV_TTXLA_CONFIG_DIR);
+    if (!rc) {
+        cov_model_mark mark;
+        cov_model_mark_take(m, &mark);
+        if ((rc = load_configs(m, r, name, &blobs, lim, d)))
+            cov_model_rollback(m, &mark);
+    }
+    cov_git_list_free(&blobs);
+    cov_free(name);
+    return rc;
+}
+
+int cov_load_ttxla_git_rev(cov_model *m, const char *repo, const char *rev,
+                           const cov_limits *lim, cov_diag *d)
+{
+    return with_commit(m, repo, rev, lim, d, cov_load_ttxla_git_commit);
+}
+
+/* Scans one module directory's .py blobs. */
+static int scan_module(cov_easydel_scanner *s, cov_git_repo *r, const char *name,
+                       const cov_git_entry *mod, const cov_limits *lim, cov_diag *d)
+{
+    cov_git_list files = {0};
+    char *dir = blob_name(name, COV_EASYDEL_MODULES_DIR);
+    char *prefix = dir ? cov_path_join(dir, mod->path) : NULL;
+    int rc = prefix ? cov_easydel_scanner_module(s, mod->path)
+                    : cov_fail(d, COV_ENOMEM, name, 0, 0, "out of memory");
+    if (!rc)
+        rc = cov_git_list_blobs(r, &mod->blob, prefix, 0, wanted_py, &files, d);
+    for (size_t k = 0; k < files.n && !rc; k++) {
+        const cov_git_entry *f = &files.v[k];
+        cov_git_blob *b;
+        const char *data;
+        size_t len;
+        if (!(rc = cov_git_blob_read(r, &f->blob, max_size(lim), f->path, &b, &data, &len,
+                                     d))) {
+            rc = cov_easydel_scanner_file(s, f->path, strrchr(f->path, '/') + 1, data, len);
+            cov_git_blob_release(b);
+        }
+    }
+    cov_git_list_free(&files);
+    cov_free(prefix);
+    cov_free(dir);
+    return rc;
+}
+
+int cov_load_easydel_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                                const cov_limits *lim, cov_diag *d)
+{
+    char *name = cov_git_source_name(cov_git_path(r), commit);
+    if (!name)
+        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
+    cov_git_commit c = {0};
+    cov_git_list mods = {0};
+    cov_easydel_scanner *s = NULL;
+    int rc = cov_git_commit_read(r, commit, COV_EASYDEL_MODULES_DIR, &c, d);
+    if (!rc && !c.has_subtree)
+        rc = cov_fail(d, COV_EINPUT, name, 0, 0,
+                      "not an EasyDeL checkout: no easydel/modules directory");
+    if (!rc)
+        rc = cov_easydel_scanner_begin(m, name, &s, d);
+    if (!rc)
+        rc = cov_git_list_trees(r, &c.subtree, &mods, d);
+    /* A module is a directory not starting with '_' (__pycache__, private
+     * helpers) and not the auto/ factory package, as for a checkout. */
+    for (size_t k = 0; k < mods.n && !rc; k++)
+        if (mods.v[k].path[0] != '_' && strcmp(mods.v[k].path, "auto") != 0)
+            rc = scan_module(s, r, name, &mods.v[k], lim, d);
+    if (s) {
+        char hex[41], day[11];
+        cov_git_oid_hex(commit, 40, hex);
+        snprintf(day, sizeof day, "%.10s", c.commit_date);
+        rc = cov_easydel_scanner_end(s, rc, hex, day);
+    }
+    cov_git_list_free(&mods);
+    cov_git_commit_clear(&c);
+    cov_free(name);
+    return rc;
+}
+
+int cov_load_easydel_git_rev(cov_model *m, const char *repo, const char *rev,
+                             const cov_limits *lim, cov_diag *d)
+{
+    return with_commit(m, repo, rev, lim, d, cov_load_easydel_git_commit);
+}

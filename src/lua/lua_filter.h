@@ -1,0 +1,30 @@
+/* The filter tables ds:tests{...} and ds:group(keys, {filter = ...}) take:
+ * exact names looked up once as symbols, matched per test with ==. */
+#ifndef COV_LUA_FILTER_H
+#define COV_LUA_FILTER_H
+
+#include "api/engine.h"
+
+#include <lua.h>
+
+typedef struct cov_lua_filter {
+    int has_family, has_framework, has_task, has_variant, has_parsed, parsed;
+    cov_sym family, framework, task, variant;
+    int impossible; /* a name the model never saw: nothing matches */
+} cov_lua_filter;
+
+/* Reads the filter table at index t (none or nil: match all); an unknown
+ * key raises "<what>: unknown filter key ...". `task_path = false` matches
+ * the tests without a task path. */
+void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter *f,
+                         const char *what);
+
+int cov_lua_filter_match(const cov_lua_filter *f, const cov_test *t);
+
+/* The tests to scan for f: with a family, that family's run of the family
+ * index (*order set); otherwise all tests (*order NULL). Positions are
+ * [*pos, *end). Raises on OOM. */
+void cov_lua_filter_range(lua_State *L, cov_engine *e, cov_dataset d, const cov_lua_filter *f,
+                          const uint32_t **order, uint32_t *pos, uint32_t *end);
+
+#endif

@@ -1,0 +1,326 @@
+/* JSON for rules. Encoding rules:
+ *  - a table whose keys are exactly 1..n (n > 0), or one marked with
+ *    cov.json.array(t), is an array; any other table is an object with its
+ *    keys sorted, so reports are byte-for-byte reproducible;
+ *  - integers print without a fraction; NaN/inf are errors (JSON has none);
+ *  - cov.json.null stands for null inside tables.
+ * Depth is capped so a cyclic table is an error, not a crash. */
+#include "lua/lua_json.h"
+
+#include "base/alloc.h"
+#include "load/load_easydel.h"
+#include "lua/lua_bridge.h"
+
+#include <cjson/cJSON.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_DEPTH = 200 };
+
+static const char ARRAY_MARK[] = "covengine.json.array";
+static int null_sentinel; /* its address is cov.json.null */
+
+/* A table is an array when marked, or when its keys are exactly 1..n. */
+static int is_array(lua_State *L, int idx, lua_Integer *n)
+{
+    if (lua_getmetatable(L, idx)) {
+        luaL_getmetatable(L, ARRAY_MARK);
+        int marked = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+        if (marked) {
+            *n = (lua_Integer)lua_rawlen(L, idx);
+            return 1;
+        }
+    }
+    lua_Integer count = 0, max = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
+            lua_pop(L, 1);
+            return 0;
+        }
+        if (lua_tointeger(L, -1) > max)
+            max = lua_tointeger(L, -1);
+        count++;
+    }
+    *n = count;
+    return count > 0 && count == max;
+}
+
+typedef struct keyslot {
+    const char *text; /* the key as JSON will show it */
+    lua_Integer slot; /* where the value sits in the anchor table */
+} keyslot;
+
+static int compare_keys(const void *a, const void *b)
+{
+    return strcmp(((const keyslot *)a)->text, ((const keyslot *)b)->text);
+}
+
+static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const char *key,
+                        cJSON **root);
+
+/* Attaches a fresh node to its parent (or makes it the root) before anything
+ * can raise, so a Lua error part-way frees the whole tree through the root's
+ * holder and leaks nothing. */
+static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key, cJSON **root)
+{
+    if (!node)
+        cov_lua_nomem(L);
+    int ok = 1;
+    if (!parent)
+        *root = node;
+    else if (key)
+        ok = cJSON_AddItemToObject(parent, key, node);
+    else
+        ok = cJSON_AddItemToArray(parent, node);
+    if (!ok) {
+        cJSON_Delete(node);
+        cov_lua_nomem(L);
+    }
+    return node;
+}
+
+/* Objects are written with sorted keys. The anchor table keeps each key's
+ * text (odd slots) and value (even slots) alive while we sort and encode; the
+ * sort array is a userdata so an error cannot leak it. */
+static void encode_object(lua_State *L, int idx, int depth, cJSON *obj, cJSON **root)
+{
+    lua_newtable(L);
+    int anchor = lua_gettop(L);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int kt = lua_type(L, -2);
+        if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
+            luaL_error(L, "json: object keys must be strings or numbers, not %s",
+                       luaL_typename(L, -2));
+        lua_rawseti(L, anchor, 2 * n + 2); /* value */
+        lua_pushvalue(L, -1);
+        luaL_tolstring(L, -1, NULL);
+        lua_rawseti(L, anchor, 2 * n + 1); /* key text */
+        lua_pop(L, 1);
+        n++;
+    }
+    keyslot *keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, anchor, 2 * i + 1);
+        keys[i] = (keyslot){lua_tostring(L, -1), 2 * i + 2};
+        lua_pop(L, 1); /* still referenced by the anchor */
+    }
+    qsort(keys, (size_t)n, sizeof *keys, compare_keys);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, anchor, keys[i].slot);
+        encode_into(L, lua_gettop(L), depth + 1, obj, keys[i].text, root);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2); /* keys, anchor */
+}
+
+/* Encodes the value at idx as a child of parent (under key for objects). */
+static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const char *key,
+                        cJSON **root)
+{
+    if (depth > MAX_DEPTH)
+        luaL_error(L, "json: nesting deeper than %d (a cycle?)", MAX_DEPTH);
+    luaL_checkstack(L, 8, "json: nesting too deep");
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL: attach(L, cJSON_CreateNull(), parent, key, root); return;
+    case LUA_TBOOLEAN:
+        attach(L, cJSON_CreateBool(lua_toboolean(L, idx)), parent, key, root);
+        return;
+    case LUA_TLIGHTUSERDATA:
+        if (lua_touserdata(L, idx) == &null_sentinel) {
+            attach(L, cJSON_CreateNull(), parent, key, root);
+            return;
+        }
+        break;
+    case LUA_TNUMBER: {
+        double v = lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) : lua_tonumber(L, idx);
+        if (!isfinite(v))
+            luaL_error(L, "json: cannot encode %f", v);
+        attach(L, cJSON_CreateNumber(v), parent, key, root);
+        return;
+    }
+    case LUA_TSTRING:
+        attach(L, cJSON_CreateString(lua_tostring(L, idx)), parent, key, root);
+        return;
+    case LUA_TTABLE: {
+        lua_Integer n;
+        if (!is_array(L, idx, &n)) {
+            cJSON *obj = attach(L, cJSON_CreateObject(), parent, key, root);
+            encode_object(L, idx, depth, obj, root);
+            return;
+        }
+        cJSON *arr = attach(L, cJSON_CreateArray(), parent, key, root);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, idx, i);
+            encode_into(L, lua_gettop(L), depth + 1, arr, NULL, root);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    default: break;
+    }
+    luaL_error(L, "json: cannot encode a %s", luaL_typename(L, idx));
+}
+
+/*** @section JSON
+ * `cov.json` writes and reads JSON through cJSON. `cov.json.null` stands for
+ * null inside tables.
+ */
+
+/*** cov.json.encode(value [, {indent = true}]) -> string
+ * Tables whose keys are exactly 1..n (or marked with `cov.json.array`) become
+ * arrays, other tables objects with sorted keys, so output is reproducible.
+ * Functions, NaN, infinities and cycles are errors.
+ */
+/* The partial cJSON tree, and the printed text, hang off a userdata with
+ * __gc, so a Lua error half-way through (running out of memory included)
+ * frees them. */
+typedef struct holder {
+    cJSON *root;
+    char *text;
+} holder;
+
+static int holder_gc(lua_State *L)
+{
+    holder *h = lua_touserdata(L, 1);
+    cJSON_Delete(h->root);
+    h->root = NULL;
+    cJSON_free(h->text);
+    h->text = NULL;
+    return 0;
+}
+
+static int json_encode(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int indent = 0;
+    if (lua_istable(L, 2)) {
+        lua_getfield(L, 2, "indent");
+        indent = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 1);
+    cov_alloc_hook_cjson();
+    holder *h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->root = NULL;
+    h->text = NULL;
+    if (luaL_newmetatable(L, "covengine.json.holder")) {
+        lua_pushcfunction(L, holder_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    encode_into(L, 1, 0, NULL, NULL, &h->root);
+    h->text = indent ? cJSON_Print(h->root) : cJSON_PrintUnformatted(h->root);
+    cJSON_Delete(h->root);
+    h->root = NULL;
+    if (!h->text)
+        return cov_lua_nomem(L);
+    lua_pushstring(L, h->text);
+    cJSON_free(h->text);
+    h->text = NULL;
+    return 1;
+}
+
+static void decode_value(lua_State *L, const cJSON *v, int depth)
+{
+    luaL_checkstack(L, 4, "json: nesting too deep");
+    if (depth > MAX_DEPTH)
+        luaL_error(L, "json: nesting deeper than %d", MAX_DEPTH);
+    if (cJSON_IsNull(v)) {
+        lua_pushlightuserdata(L, &null_sentinel);
+    } else if (cJSON_IsBool(v)) {
+        lua_pushboolean(L, cJSON_IsTrue(v));
+    } else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        lua_Integer i;
+        if (d == floor(d) && fabs(d) < 9007199254740992.0 && lua_numbertointeger(d, &i))
+            lua_pushinteger(L, i);
+        else
+            lua_pushnumber(L, d);
+    } else if (cJSON_IsString(v)) {
+        lua_pushstring(L, v->valuestring);
+    } else if (cJSON_IsArray(v)) {
+        lua_newtable(L);
+        luaL_setmetatable(L, ARRAY_MARK);
+        lua_Integer i = 1;
+        for (const cJSON *c = v->child; c; c = c->next) {
+            decode_value(L, c, depth + 1);
+            lua_rawseti(L, -2, i++);
+        }
+    } else {
+        lua_newtable(L);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            decode_value(L, c, depth + 1);
+            lua_setfield(L, -2, c->string);
+        }
+    }
+}
+
+/*** cov.json.decode(text) -> value
+ * Parses JSON; arrays come back marked as arrays, nulls as `cov.json.null`.
+ */
+static int json_decode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    cov_alloc_hook_cjson();
+    /* The holder first: creating it after parsing could fail and leak the tree. */
+    holder *h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->root = NULL;
+    h->text = NULL;
+    luaL_setmetatable(L, "covengine.json.holder");
+    const char *end = NULL;
+    cJSON *root = h->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        /* cJSON says NULL for bad text and for a failed allocation alike;
+         * the manifest loader's lexer, which accepts no more than cJSON
+         * does, tells them apart. */
+        int why = cov_json_check(text, len);
+        if (why == COV_OK || why == COV_ENOMEM)
+            return cov_lua_nomem(L);
+        size_t at = end ? (size_t)(end - text) : 0;
+        return luaL_error(L, "json: invalid JSON near byte %d", (int)at + 1);
+    }
+    decode_value(L, root, 0);
+    cJSON_Delete(h->root);
+    h->root = NULL;
+    return 1;
+}
+
+/*** cov.json.array([t]) -> t
+ * Marks `t` (or a new table) to encode as an array even when empty.
+ */
+static int json_array(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1))
+        lua_newtable(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    luaL_setmetatable(L, ARRAY_MARK);
+    return 1;
+}
+
+void cov_lua_json_push_null(lua_State *L) { lua_pushlightuserdata(L, &null_sentinel); }
+
+int cov_lua_json_open(lua_State *L)
+{
+    luaL_newmetatable(L, ARRAY_MARK);
+    lua_pop(L, 1);
+    if (luaL_newmetatable(L, "covengine.json.holder")) {
+        lua_pushcfunction(L, holder_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    static const luaL_Reg fns[] = {
+        {"encode", json_encode}, {"decode", json_decode}, {"array", json_array}, {NULL, NULL}};
+    luaL_newlib(L, fns);
+    lua_pushlightuserdata(L, &null_sentinel);
+    lua_setfield(L, -2, "null");
+    return 1;
+}

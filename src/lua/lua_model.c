@@ -1,0 +1,1280 @@
+/* Read-only Lua views over the C model, in the manner of awesome's objects:
+ * a dataset object with methods, and a light test view whose properties are
+ * computed on access by a table of getters. No Lua table per test exists
+ * unless a rule asks for one. */
+#include "lua/lua_model.h"
+
+#include "base/alloc.h"
+#include "model/dump.h"
+#include "api/engine.h"
+#include "lua/lua_bridge.h"
+#include "lua/lua_filter.h"
+#include "load/load_forge.h"
+#include "lua/lua_json.h"
+#include "formats/yaml_scalar.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+#define DATASET_MT COV_LUA_DATASET_MT
+#define TEST_MT "covengine.test"
+
+typedef cov_lua_dataset ldataset;
+
+typedef struct ltest {
+    cov_engine *e;
+    cov_dataset d;
+    uint32_t index;
+} ltest;
+
+static const cov_model *model_of(cov_engine *e, cov_dataset d) { return &e->models[d]; }
+
+static ldataset *check_dataset(lua_State *L, int i)
+{
+    return luaL_checkudata(L, i, DATASET_MT);
+}
+
+/* ---- strings and small values ------------------------------------------ */
+
+static void push_sym(lua_State *L, const cov_model *m, cov_sym s)
+{
+    if (s)
+        lua_pushlstring(L, cov_model_str(m, s), cov_sym_len(&m->strs, s));
+    else
+        lua_pushnil(L);
+}
+
+static void push_name(lua_State *L, const char *name)
+{
+    if (name)
+        lua_pushstring(L, name);
+    else
+        lua_pushnil(L);
+}
+
+static void push_list(lua_State *L, const cov_model *m, uint32_t handle)
+{
+    uint32_t n;
+    const cov_sym *items = cov_model_list_items(m, handle, &n);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_sym(L, m, items[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_scalar(lua_State *L, const cov_model *m, const cov_node *n)
+{
+    const char *s = cov_model_str(m, n->value);
+    size_t len = cov_sym_len(&m->strs, n->value);
+    if (!n->plain) {
+        lua_pushlstring(L, s ? s : "", len);
+        return;
+    }
+    cov_yaml_value v;
+    switch (cov_yaml_resolve(s ? s : "", len, &v)) {
+    case COV_YAML_NULL: cov_lua_json_push_null(L); break;
+    case COV_YAML_BOOL: lua_pushboolean(L, v.boolean); break;
+    case COV_YAML_INT: lua_pushinteger(L, (lua_Integer)v.integer); break;
+    case COV_YAML_FLOAT: lua_pushnumber(L, v.number); break;
+    default: lua_pushlstring(L, s, len); break;
+    }
+}
+
+/* A YAML node as plain Lua values (nulls as cov.json.null). Iterative: the
+ * containers being filled sit on the Lua stack, one per open frame, and the
+ * frames live in a userdata so an error cannot leak them. */
+typedef struct node_frame {
+    const cov_node *node;
+    uint32_t next;
+} node_frame;
+
+static int is_container(const cov_node *n)
+{
+    return n->kind == COV_NODE_MAP || n->kind == COV_NODE_SEQ;
+}
+
+/* Stores the value on top of the stack as item i of the container below it. */
+static void store_item(lua_State *L, const cov_model *m, const cov_node *parent, uint32_t i)
+{
+    if (parent->kind == COV_NODE_MAP) {
+        push_scalar(L, m, &parent->items[2 * i]);
+        lua_insert(L, -2);
+        lua_rawset(L, -3);
+    } else {
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_node(lua_State *L, const cov_model *m, const cov_node *root)
+{
+    if (!root || !is_container(root)) {
+        if (root && root->kind == COV_NODE_SCALAR)
+            push_scalar(L, m, root);
+        else
+            cov_lua_json_push_null(L);
+        return;
+    }
+    size_t cap = 8, top = 0;
+    node_frame *stack = lua_newuserdatauv(L, cap * sizeof *stack, 0);
+    int stack_at = lua_gettop(L);
+    lua_newtable(L);
+    stack[top++] = (node_frame){root, 0};
+    while (top) {
+        node_frame *f = &stack[top - 1];
+        if (f->next == f->node->n) {
+            /* This container is complete; hand it to its parent. */
+            if (--top)
+                store_item(L, m, stack[top - 1].node, stack[top - 1].next - 1);
+            continue;
+        }
+        uint32_t i = f->next++;
+        const cov_node *child =
+            f->node->kind == COV_NODE_MAP ? &f->node->items[2 * i + 1] : &f->node->items[i];
+        if (!is_container(child)) {
+            if (child->kind == COV_NODE_SCALAR)
+                push_scalar(L, m, child);
+            else
+                cov_lua_json_push_null(L);
+            store_item(L, m, f->node, i);
+            continue;
+        }
+        luaL_checkstack(L, 4, "YAML value nested too deeply");
+        if (top == cap) {
+            node_frame *bigger = lua_newuserdatauv(L, cap * 2 * sizeof *stack, 0);
+            memcpy(bigger, stack, cap * sizeof *stack);
+            lua_replace(L, stack_at);
+            stack = bigger;
+            cap *= 2;
+        }
+        lua_newtable(L);
+        stack[top++] = (node_frame){child, 0};
+    }
+    lua_remove(L, stack_at);
+}
+
+static void push_fields(lua_State *L, const cov_model *m, const cov_fields *f)
+{
+    lua_createtable(L, 0, 6);
+    push_name(L, cov_status_name(f->status));
+    lua_setfield(L, -2, "status");
+    push_name(L, cov_bringup_name(f->bringup));
+    lua_setfield(L, -2, "bringup_status");
+    push_sym(L, m, f->reason);
+    lua_setfield(L, -2, "reason");
+    if (f->has_markers) {
+        push_list(L, m, f->markers);
+        lua_setfield(L, -2, "markers");
+    }
+    if (f->has_archs) {
+        push_list(L, m, f->archs);
+        lua_setfield(L, -2, "supported_archs");
+    }
+    if (f->extra) {
+        push_node(L, m, f->extra);
+        lua_setfield(L, -2, "extra");
+    }
+}
+
+/* ---- test views -------------------------------------------------------- */
+
+void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
+{
+    ldataset *ds = lua_touserdata(L, dataset_index);
+    ltest *t = lua_newuserdatauv(L, sizeof *t, 1);
+    t->e = ds->e;
+    t->d = ds->d;
+    t->index = i;
+    lua_pushvalue(L, dataset_index); /* keeps the dataset (and its owner) alive */
+    lua_setiuservalue(L, -2, 1);
+    luaL_setmetatable(L, TEST_MT);
+}
+
+static const cov_test *check_test(lua_State *L, int i, const cov_model **mp)
+{
+    ltest *t = luaL_checkudata(L, i, TEST_MT);
+    const cov_model *m = model_of(t->e, t->d);
+    if (t->index >= m->tests.count)
+        luaL_error(L, "test view refers to a test that no longer exists");
+    *mp = m;
+    return cov_model_test(m, t->index);
+}
+
+static const cov_suffix *suffix_of(const cov_model *m, const cov_test *t)
+{
+    return t->parsed ? cov_model_suffix(m, t->suffix) : NULL;
+}
+
+static void push_id(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    char small[256];
+    size_t n = cov_model_test_id(m, t, small, sizeof small);
+    if (n < sizeof small) {
+        lua_pushlstring(L, small, n);
+        return;
+    }
+    luaL_Buffer b;
+    char *big = luaL_buffinitsize(L, &b, n + 1);
+    cov_model_test_id(m, t, big, n + 1);
+    luaL_pushresultsize(&b, n);
+}
+
+typedef void (*getter)(lua_State *L, const cov_model *m, const cov_test *t);
+
+#define SUFFIX_SYM_GETTER(field)                                                      \
+    static void get_##field(lua_State *L, const cov_model *m, const cov_test *t)     \
+    {                                                                                 \
+        const cov_suffix *s = suffix_of(m, t);                                        \
+        push_sym(L, m, s ? s->field : COV_SYM_NONE);                                  \
+    }
+SUFFIX_SYM_GETTER(llm_phase)
+SUFFIX_SYM_GETTER(strategy)
+SUFFIX_SYM_GETTER(parallelism)
+SUFFIX_SYM_GETTER(mesh)
+SUFFIX_SYM_GETTER(exec)
+SUFFIX_SYM_GETTER(run_mode)
+
+static void get_id(lua_State *L, const cov_model *m, const cov_test *t) { push_id(L, m, t); }
+static void get_family(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_sym(L, m, t->family);
+}
+static void get_task_path(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_sym(L, m, t->task_path);
+}
+static void get_variant(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_sym(L, m, t->parsed ? t->variant : COV_SYM_NONE);
+}
+static void get_framework(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_sym(L, m, t->framework);
+}
+static void get_model_framework(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    push_name(L, cov_model_framework_name(t->model_fw));
+}
+static void get_seq(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_suffix *s = suffix_of(m, t);
+    if (s && s->seq >= 0)
+        lua_pushinteger(L, s->seq);
+    else
+        lua_pushnil(L);
+}
+static void get_batch(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_suffix *s = suffix_of(m, t);
+    if (s && s->batch >= 0)
+        lua_pushinteger(L, s->batch);
+    else
+        lua_pushnil(L);
+}
+static void get_parsed(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    lua_pushboolean(L, t->parsed);
+}
+static void get_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    lua_pushstring(L, cov_status_name(cov_test_summary_status(m, t)));
+}
+static void get_entry_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    lua_pushstring(L, cov_status_name(cov_test_status(t)));
+}
+static void get_status_elsewhere(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_name(L, cov_status_name(cov_test_status_elsewhere(m, t)));
+}
+static void get_arch_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    cov_arch_status small[16], *list = small;
+    uint32_t n = cov_test_arches(m, t, small, 16);
+    if (n > 16) {
+        list = lua_newuserdatauv(L, n * sizeof *list, 0);
+        cov_test_arches(m, t, list, n);
+    }
+    lua_createtable(L, 0, (int)(n < 16 ? n : 16));
+    for (uint32_t i = 0; i < n; i++) {
+        if (list[i].status)
+            lua_pushstring(L, cov_status_name(list[i].status));
+        else
+            lua_pushboolean(L, 0);
+        lua_setfield(L, -2, cov_model_str(m, list[i].arch));
+    }
+    if (list != small)
+        lua_remove(L, -2);
+}
+static void get_status_given(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    lua_pushboolean(L, t->f.status != COV_STATUS_ABSENT);
+}
+static void get_bringup_status(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    push_name(L, cov_bringup_name(t->f.bringup));
+}
+static void get_reason(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_sym(L, m, t->f.reason);
+}
+static void get_markers(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_list(L, m, t->f.markers);
+}
+static void get_supported_archs(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_list(L, m, t->f.archs);
+}
+static void get_extra(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    if (t->f.extra)
+        push_node(L, m, t->f.extra);
+    else
+        lua_newtable(L);
+}
+static void get_arch_overrides(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    lua_createtable(L, 0, t->n_overrides);
+    const cov_override *o = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+    for (uint32_t i = 0; i < t->n_overrides; i++) {
+        push_fields(L, m, &o[i].f);
+        lua_setfield(L, -2, cov_model_str(m, o[i].arch));
+    }
+}
+static void get_file(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    lua_pushstring(L, cov_model_source(m, t->source)->path);
+}
+static void get_line(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    lua_pushinteger(L, t->line);
+}
+static void get_column(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    (void)m;
+    lua_pushinteger(L, t->column);
+}
+
+/* The loader variant a test joined to (NULL: none). */
+static const cov_lvariant *lvariant_of(const cov_model *m, const cov_test *t)
+{
+    return cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
+}
+static void get_source(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->field[COV_LF_SOURCE] : COV_SYM_NONE);
+}
+static void get_group(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->field[COV_LF_GROUP] : COV_SYM_NONE);
+}
+static void get_checkpoint(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    push_sym(L, m, v ? v->checkpoint : COV_SYM_NONE);
+}
+static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    const cov_lvariant *v = lvariant_of(m, t);
+    if (!v) {
+        lua_pushnil(L);
+        return;
+    }
+    const cov_loader *ld = COV_VEC_AT(m->loaders, cov_loader, v->loader);
+    lua_createtable(L, 0, 8);
+    push_sym(L, m, ld->path);
+    lua_setfield(L, -2, "path");
+    push_sym(L, m, v->value);
+    lua_setfield(L, -2, "variant");
+    push_sym(L, m, v->field[COV_LF_SOURCE]);
+    lua_setfield(L, -2, "source");
+    push_sym(L, m, v->field[COV_LF_GROUP]);
+    lua_setfield(L, -2, "group");
+    push_sym(L, m, v->checkpoint);
+    lua_setfield(L, -2, "checkpoint");
+    push_sym(L, m, v->field[COV_LF_MODEL]);
+    lua_setfield(L, -2, "model");
+    push_sym(L, m, v->file);
+    lua_setfield(L, -2, "file");
+    lua_pushinteger(L, v->line);
+    lua_setfield(L, -2, "line");
+}
+
+/*** @section Test views
+ * `ds:tests()` and `ds:test(i)` hand out read-only views of single tests;
+ * each property is computed when read, and reading an unknown one is an
+ * error. Properties: `id`, `family` (raw, the id's first path component),
+ * `task_path` ("causal_lm", "causal_lm/moe" or nil), `variant`, `framework`
+ * (config directory: jax, torch, torch_llm), `model_framework` (jax or
+ * pytorch, from the id), `llm_phase`, `seq`, `batch`, `strategy`,
+ * `parallelism`, `mesh`, `exec`, `run_mode`, `parsed` (the id fits the
+ * grammar; if not, only `id` and `family` are set), `status` (the summary
+ * status: the entry's own when it gives one, else the best status it has on
+ * the arches its `supported_archs` or `arch_overrides` name, else
+ * UNSPECIFIED), `entry_status` (the entry's own, UNSPECIFIED when absent),
+ * `status_given`, `arch_status` (each arch the test names in
+ * `supported_archs` or `arch_overrides` -> its status there, or false where
+ * it does not run), `status_elsewhere` (its status on every arch it does not
+ * name, or nil: it runs only where it is named), `bringup_status`,
+ * `reason`, `markers`, `supported_archs`, `arch_overrides` (arch ->
+ * {status, bringup_status, reason, ...} as written), `extra` (every other
+ * field, typed as YAML 1.1 reads it), `file`, `line`, `column`. With a
+ * tt-forge-models tree loaded, `loader` is the loader variant the id names:
+ * `{path, variant, source, group, checkpoint, model, file, line}` (nil when
+ * the id names none: see `ds:unknown_ids()`), and `source`, `group` (the
+ * ModelInfo fields for that variant: "EASYDEL", "RED"; nil when not
+ * literal) and `checkpoint` (its pretrained_model_name) are its fields.
+ * `tostring(t)` is the id; views compare equal when they show the same
+ * test.
+ */
+static const struct {
+    const char *name;
+    getter fn;
+} test_getters[] = {
+    {"id", get_id},
+    {"family", get_family},
+    {"task_path", get_task_path},
+    {"variant", get_variant},
+    {"framework", get_framework},
+    {"model_framework", get_model_framework},
+    {"llm_phase", get_llm_phase},
+    {"seq", get_seq},
+    {"batch", get_batch},
+    {"strategy", get_strategy},
+    {"parallelism", get_parallelism},
+    {"mesh", get_mesh},
+    {"exec", get_exec},
+    {"run_mode", get_run_mode},
+    {"parsed", get_parsed},
+    {"status", get_status},
+    {"entry_status", get_entry_status},
+    {"status_given", get_status_given},
+    {"arch_status", get_arch_status},
+    {"status_elsewhere", get_status_elsewhere},
+    {"bringup_status", get_bringup_status},
+    {"reason", get_reason},
+    {"markers", get_markers},
+    {"supported_archs", get_supported_archs},
+    {"arch_overrides", get_arch_overrides},
+    {"extra", get_extra},
+    {"file", get_file},
+    {"line", get_line},
+    {"column", get_column},
+    {"source", get_source},
+    {"group", get_group},
+    {"checkpoint", get_checkpoint},
+    {"loader", get_loader},
+};
+
+/*** t:status_on(arch) -> status | nil
+ * The status that applies on `arch`, or nil where the test does not run: an
+ * arch outside its `supported_archs`, or, for an entry with no status of its
+ * own whose arch overrides give one, an arch they do not name. Elsewhere the
+ * arch override's status, else the entry's own (UNSPECIFIED when absent).
+ */
+static int test_status_on(lua_State *L)
+{
+    const cov_model *m;
+    const cov_test *t = check_test(L, 1, &m);
+    size_t len;
+    const char *arch = luaL_checklstring(L, 2, &len);
+    cov_sym a = cov_intern_find(&m->strs, arch, len);
+    push_name(L, cov_status_name(a ? cov_test_status_on(m, t, a)
+                                   : cov_test_status_elsewhere(m, t)));
+    return 1;
+}
+
+/*** t:totable() -> table
+ * A plain table of every property, for printing or JSON.
+ */
+static int test_totable(lua_State *L)
+{
+    const cov_model *m;
+    const cov_test *t = check_test(L, 1, &m);
+    lua_createtable(L, 0, (int)(sizeof test_getters / sizeof *test_getters));
+    for (size_t i = 0; i < sizeof test_getters / sizeof *test_getters; i++) {
+        test_getters[i].fn(L, m, t);
+        lua_setfield(L, -2, test_getters[i].name);
+    }
+    return 1;
+}
+
+/* __index: upvalue 1 maps property names to getter indices, upvalue 2 holds
+ * the methods. Unknown names are errors: a typo should not read as nil. */
+static int test_index(lua_State *L)
+{
+    const cov_model *m;
+    const cov_test *t = check_test(L, 1, &m);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
+        test_getters[lua_tointeger(L, -1)].fn(L, m, t);
+        return 1;
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+        return 1;
+    return luaL_error(L, "test has no property '%s'", luaL_tolstring(L, 2, NULL));
+}
+
+static int test_newindex(lua_State *L)
+{
+    return luaL_error(L, "test views are read-only (tried to set '%s')",
+                      luaL_tolstring(L, 2, NULL));
+}
+
+static int test_tostring(lua_State *L)
+{
+    const cov_model *m;
+    const cov_test *t = check_test(L, 1, &m);
+    push_id(L, m, t);
+    return 1;
+}
+
+static int test_eq(lua_State *L)
+{
+    ltest *a = luaL_checkudata(L, 1, TEST_MT), *b = luaL_checkudata(L, 2, TEST_MT);
+    lua_pushboolean(L, a->e == b->e && a->d == b->d && a->index == b->index);
+    return 1;
+}
+
+/* ---- dataset ----------------------------------------------------------- */
+
+/*** @section Datasets
+ * A dataset holds what was loaded: tt-xla tests and placeholders and an
+ * EasyDeL inventory. `#ds` is its number of tests.
+ */
+
+/*** ds:count() -> integer
+ * The number of tests.
+ */
+static int ds_count(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    lua_pushinteger(L, model_of(ds->e, ds->d)->tests.count);
+    return 1;
+}
+
+/*** ds:name() -> "head" | "base"
+ */
+static int ds_name(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    lua_pushstring(L, ds->d == COV_HEAD ? "head" : "base");
+    return 1;
+}
+
+/*** ds:loaded() -> boolean
+ * Whether anything was loaded into the dataset.
+ */
+static int ds_loaded(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    lua_pushboolean(L, ds->e->loaded[ds->d]);
+    return 1;
+}
+
+/*** ds:test(i) -> test view | nil
+ * The i-th test (1-based, in load order).
+ */
+static int ds_test(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || i > (lua_Integer)model_of(ds->e, ds->d)->tests.count) {
+        lua_pushnil(L);
+        return 1;
+    }
+    cov_lua_push_test(L, 1, (uint32_t)(i - 1));
+    return 1;
+}
+
+/* Iterator state: upvalue 1 the dataset, 2 a userdata {filter, position}. */
+typedef struct iter {
+    cov_lua_filter f;
+    uint32_t pos;              /* next position in order[] or tests */
+    uint32_t end;
+    const uint32_t *order;     /* family index run, or NULL to scan all */
+    unsigned long generation;  /* a load while iterating ends the walk */
+} iter;
+
+static int tests_next(lua_State *L)
+{
+    ldataset *ds = lua_touserdata(L, lua_upvalueindex(1));
+    iter *it = lua_touserdata(L, lua_upvalueindex(2));
+    const cov_model *m = model_of(ds->e, ds->d);
+    if (it->f.impossible || it->generation != ds->e->generation[ds->d])
+        return 0;
+    while (it->pos < it->end) {
+        uint32_t i = it->order ? it->order[it->pos] : it->pos;
+        it->pos++;
+        if (cov_lua_filter_match(&it->f, cov_model_test(m, i))) {
+            cov_lua_push_test(L, lua_upvalueindex(1), i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*** ds:tests([filter]) -> iterator
+ * Iterates test views in file order. `filter` may give `family`, `framework`,
+ * `task_path`, `variant` (exact names; `task_path = false`: no task path)
+ * and `parsed` (boolean); filtering by family uses an index, so it does not
+ * scan every test.
+ */
+static int ds_tests(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_settop(L, 2); /* the filter, or nil */
+    iter *it = lua_newuserdatauv(L, sizeof *it, 0);
+    memset(it, 0, sizeof *it);
+    cov_lua_filter_read(L, m, 2, &it->f, "tests{}");
+    it->generation = ds->e->generation[ds->d];
+    cov_lua_filter_range(L, ds->e, ds->d, &it->f, &it->order, &it->pos, &it->end);
+    lua_pushvalue(L, 1);
+    lua_insert(L, -2);
+    lua_pushcclosure(L, tests_next, 2);
+    return 1;
+}
+
+/*** ds:placeholders() -> array
+ * The placeholder models: `{name, bringup_status, file, line, extra}`.
+ */
+static int ds_placeholders(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->placeholders.count, 0);
+    for (uint32_t i = 0; i < m->placeholders.count; i++) {
+        const cov_placeholder *p = COV_VEC_AT(m->placeholders, cov_placeholder, i);
+        lua_createtable(L, 0, 5);
+        push_sym(L, m, p->name);
+        lua_setfield(L, -2, "name");
+        push_name(L, cov_bringup_name(p->bringup));
+        lua_setfield(L, -2, "bringup_status");
+        lua_pushstring(L, cov_model_source(m, p->source)->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, p->line);
+        lua_setfield(L, -2, "line");
+        if (p->f.extra) {
+            push_node(L, m, p->f.extra);
+            lua_setfield(L, -2, "extra");
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:modules() -> array
+ * The EasyDeL modules sorted by name: `{name, type, registrations = {{task,
+ * model_type, config, class, file, line}, ...}}` (`file` and `line` only for
+ * a scanned checkout; `type` only where the manifest gives one).
+ */
+static int ds_modules(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->modules.count, 0);
+    for (uint32_t i = 0; i < m->modules.count; i++) {
+        const cov_module *mod = COV_VEC_AT(m->modules, cov_module, i);
+        lua_createtable(L, 0, 2);
+        push_sym(L, m, mod->name);
+        lua_setfield(L, -2, "name");
+        push_sym(L, m, mod->type);
+        lua_setfield(L, -2, "type");
+        lua_createtable(L, (int)mod->count, 0);
+        for (uint32_t k = 0; k < mod->count; k++) {
+            const cov_registration *r =
+                COV_VEC_AT(m->registrations, cov_registration, mod->first + k);
+            lua_createtable(L, 0, 6);
+            push_sym(L, m, r->task);
+            lua_setfield(L, -2, "task");
+            push_sym(L, m, r->model_type);
+            lua_setfield(L, -2, "model_type");
+            push_sym(L, m, r->config);
+            lua_setfield(L, -2, "config");
+            push_sym(L, m, r->class_name);
+            lua_setfield(L, -2, "class");
+            if (r->file) {
+                push_sym(L, m, r->file);
+                lua_setfield(L, -2, "file");
+                lua_pushinteger(L, r->line);
+                lua_setfield(L, -2, "line");
+            }
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        lua_setfield(L, -2, "registrations");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:easydel() -> table | nil
+ * `{revision, date, source, module_count}` of the EasyDeL inventory, or nil
+ * when none is loaded.
+ */
+static int ds_easydel(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    if (!m->has_easydel) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 4);
+    push_sym(L, m, m->easydel_revision);
+    lua_setfield(L, -2, "revision");
+    push_sym(L, m, m->easydel_date);
+    lua_setfield(L, -2, "date");
+    lua_pushstring(L, cov_model_source(m, m->easydel_source)->path);
+    lua_setfield(L, -2, "source");
+    lua_pushinteger(L, m->modules.count);
+    lua_setfield(L, -2, "module_count");
+    return 1;
+}
+
+static void push_lvariant(lua_State *L, const cov_model *m, const cov_lvariant *v)
+{
+    lua_createtable(L, 0, 12);
+    push_sym(L, m, v->name);
+    lua_setfield(L, -2, "name");
+    push_sym(L, m, v->value);
+    lua_setfield(L, -2, "value");
+    push_sym(L, m, v->checkpoint);
+    lua_setfield(L, -2, "checkpoint");
+    lua_pushinteger(L, v->line);
+    lua_setfield(L, -2, "line");
+    lua_pushboolean(L, v->tests > 0);
+    lua_setfield(L, -2, "tested");
+    lua_pushinteger(L, v->tests);
+    lua_setfield(L, -2, "tests");
+    lua_pushboolean(L, v->prefill);
+    lua_setfield(L, -2, "prefill");
+    for (int f = 0; f < COV_LF_COUNT; f++) {
+        push_sym(L, m, v->field[f]);
+        lua_setfield(L, -2, cov_loader_field_name(f));
+    }
+}
+
+static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
+{
+    lua_createtable(L, 0, 20);
+    push_sym(L, m, ld->path);
+    lua_setfield(L, -2, "path");
+    push_sym(L, m, ld->file);
+    lua_setfield(L, -2, "file");
+    lua_pushinteger(L, ld->line);
+    lua_setfield(L, -2, "line");
+    push_sym(L, m, ld->family);
+    lua_setfield(L, -2, "family");
+    push_sym(L, m, ld->task);
+    lua_setfield(L, -2, "task_path");
+    push_name(L, cov_model_framework_name(ld->mfw));
+    lua_setfield(L, -2, "model_framework");
+    push_sym(L, m, ld->base);
+    lua_setfield(L, -2, "base");
+    push_sym(L, m, ld->default_variant);
+    lua_setfield(L, -2, "default_variant");
+    lua_pushboolean(L, ld->readable);
+    lua_setfield(L, -2, "readable");
+    lua_createtable(L, 2, 0);
+    int np = 0;
+    if (ld->phases & COV_LOADER_DECODE) {
+        lua_pushliteral(L, "llm_decode");
+        lua_rawseti(L, -2, ++np);
+    }
+    if (ld->phases & COV_LOADER_PREFILL) {
+        lua_pushliteral(L, "llm_prefill");
+        lua_rawseti(L, -2, ++np);
+    }
+    lua_setfield(L, -2, "llm_phases");
+    lua_createtable(L, 0, COV_LF_COUNT); /* fields */
+    lua_createtable(L, COV_LF_COUNT, 0); /* computed */
+    int nc = 0;
+    for (int f = 0; f < COV_LF_COUNT; f++) {
+        const cov_loader_field *lf = &ld->f[f];
+        const char *name = cov_loader_field_name(f);
+        push_sym(L, m, lf->how == COV_LV_LITERAL ? lf->value : COV_SYM_NONE);
+        lua_setfield(L, -4, name);
+        if (lf->how != COV_LV_LITERAL && lf->how != COV_LV_ABSENT) {
+            lua_pushstring(L, name);
+            lua_rawseti(L, -2, ++nc);
+        }
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, cov_loader_how_name(lf->how));
+        lua_setfield(L, -2, "how");
+        if (lf->line) {
+            lua_pushinteger(L, lf->line);
+            lua_setfield(L, -2, "line");
+        }
+        if (lf->how == COV_LV_CANDIDATES) {
+            push_list(L, m, lf->cands);
+            lua_setfield(L, -2, "candidates");
+        }
+        lua_setfield(L, -3, name);
+    }
+    lua_setfield(L, -3, "computed");
+    lua_setfield(L, -2, "fields");
+    uint32_t tests = 0;
+    lua_createtable(L, ld->variantless ? 0 : (int)ld->count, 0);
+    for (uint32_t k = 0; k < ld->count; k++) {
+        const cov_lvariant *v = COV_VEC_AT(m->lvariants, cov_lvariant, ld->first + k);
+        tests += v->tests;
+        if (ld->variantless)
+            continue;
+        push_lvariant(L, m, v);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "variants");
+    /* A loader without variants: the checkpoint it names itself. */
+    push_sym(L, m,
+             ld->variantless ? COV_VEC_AT(m->lvariants, cov_lvariant, ld->first)->checkpoint
+                             : COV_SYM_NONE);
+    lua_setfield(L, -2, "checkpoint");
+    lua_pushboolean(L, tests > 0);
+    lua_setfield(L, -2, "tested");
+    lua_pushinteger(L, tests);
+    lua_setfield(L, -2, "tests");
+}
+
+/*** ds:loaders() -> array
+ * The tt-forge-models loaders (empty without a tree), in the order of their
+ * files' paths: `{path, file, line, family, task_path, model_framework,
+ * source, group, task, model, framework, computed, fields, base,
+ * default_variant, readable, llm_phases, variants, checkpoint, tested, tests}`. `path`
+ * is the loader's directory ("gpt2/causal_lm/jax"), `family` and
+ * `task_path` its parts, `model_framework` "jax" or "pytorch" when test ids
+ * can name it (nil for onnx/ and the like). `source`, `group`, `task`,
+ * `model`, `framework` are the ModelInfo fields when one literal holds for
+ * every variant; `computed` names the others, and `fields[name]` says how
+ * each is written: `{how = "literal" | "per_variant" | "candidates" |
+ * "computed" | "absent", line, candidates}`. `base` is an adapter's base
+ * loader, `readable` false when the lexer could not follow the file.
+ * `variants`: `{name, value, checkpoint, line, tested, tests, prefill,
+ * source, group, task, model, framework}` (the fields for that variant, nil
+ * where not known); a loader without variants has none, and its own
+ * `tested`/`tests` count the entries naming it and `checkpoint` is the one
+ * literal it assigns to `self.model_name` or `self.pretrained_model_name`. A variant (or variantless
+ * loader) with `tested` false is *unlisted*: no config entry names it.
+ */
+static int ds_loaders(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->loaders.count, 0);
+    for (uint32_t i = 0; i < m->loaders.count; i++) {
+        push_loader(L, m, COV_VEC_AT(m->loaders, cov_loader, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:tt_forge_models() -> table | nil
+ * `{source, loaders, unknown}` of the tt-forge-models tree (its directory,
+ * how many loaders, how many tests name no loader variant), or nil when
+ * none is loaded.
+ */
+static int ds_tt_forge_models(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    if (!m->has_forge) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, cov_model_source(m, m->forge_source)->path);
+    lua_setfield(L, -2, "source");
+    lua_pushinteger(L, m->loaders.count);
+    lua_setfield(L, -2, "loaders");
+    lua_pushinteger(L, m->unknown);
+    lua_setfield(L, -2, "unknown");
+    return 1;
+}
+
+/*** ds:unknown_ids() -> array
+ * With a tt-forge-models tree, the tests whose id names no loader variant
+ * (the loader warns about each): `{id, framework, file, line, column,
+ * reason}`, in load order; `reason` says what is missing ("no loader.py in
+ * gpt2/causal_lm/jax", "loader ... has no variant 'X'"). Empty without a
+ * tree.
+ */
+static int ds_unknown_ids(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->unknown, 0);
+    int n = 0;
+    for (uint32_t i = 0; m->has_forge && i < m->tests.count; i++) {
+        char why[1200];
+        const char *reason = cov_forge_unknown_reason(m, i, why, sizeof why);
+        if (!reason)
+            continue;
+        const cov_test *t = cov_model_test(m, i);
+        lua_createtable(L, 0, 6);
+        push_id(L, m, t);
+        lua_setfield(L, -2, "id");
+        push_sym(L, m, t->framework);
+        lua_setfield(L, -2, "framework");
+        lua_pushstring(L, cov_model_source(m, t->source)->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, t->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, t->column);
+        lua_setfield(L, -2, "column");
+        lua_pushstring(L, reason);
+        lua_setfield(L, -2, "reason");
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+/*** ds:sources() -> array
+ * The files read: `{path, kind, framework, entries}` with kind one of
+ * test_config, placeholders, easydel_manifest, easydel_checkout,
+ * tt_forge_models (a directory; entries: its loaders).
+ */
+static int ds_sources(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    lua_createtable(L, (int)m->sources.count, 0);
+    for (uint32_t i = 0; i < m->sources.count; i++) {
+        const cov_source *s = cov_model_source(m, i);
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, s->path);
+        lua_setfield(L, -2, "path");
+        lua_pushstring(L, cov_source_kind_name(s->kind));
+        lua_setfield(L, -2, "kind");
+        push_sym(L, m, s->framework);
+        lua_setfield(L, -2, "framework");
+        lua_pushinteger(L, s->entries);
+        lua_setfield(L, -2, "entries");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:warnings() -> array, total
+ * The warnings loading this dataset gave (an unknown field, an unparsed id,
+ * a duplicate key, ...), in the order they came: `{file, line, column,
+ * message}` (`file` nil, `line` and `column` 0 where there is none), the
+ * first 10000 of them, and how many there were in all. For reports of
+ * findings (`--format sarif`, `--format github`).
+ */
+static int ds_warnings(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_warning_log *log = &ds->e->load_warnings[ds->d];
+    lua_createtable(L, (int)log->n, 0);
+    for (size_t i = 0; i < log->n; i++) {
+        const cov_warning_rec *w = &log->items[i];
+        lua_createtable(L, 0, 4);
+        if (w->file) {
+            lua_pushstring(L, w->file);
+            lua_setfield(L, -2, "file");
+        }
+        lua_pushinteger(L, w->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, w->column);
+        lua_setfield(L, -2, "column");
+        lua_pushstring(L, w->message);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushinteger(L, (lua_Integer)log->total);
+    return 2;
+}
+
+/* Pushes the C string given as a light userdata. */
+static int push_text(lua_State *L)
+{
+    lua_pushstring(L, lua_touserdata(L, 1));
+    return 1;
+}
+
+/*** ds:duplicates() -> array
+ * Ids repeated, within one framework, in another file (the loader warns
+ * about each). As in tt-xla, which merges its files in sorted order, the
+ * later file's entry replaces the earlier one's: the dataset keeps that one
+ * test. Each is `{id, framework, file, line}` of the entry kept and
+ * `replaced_file, replaced_line` of the one it replaced (also as
+ * `first_file, first_line`), in file order of the replaced entries.
+ */
+static int ds_duplicates(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    uint32_t n = m->duplicates.count;
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t k = 0; k < n; k++) {
+        const cov_duplicate *d = COV_VEC_AT(m->duplicates, cov_duplicate, k);
+        const cov_test *kept = cov_model_test(m, d->test);
+        lua_createtable(L, 0, 8);
+        push_id(L, m, kept);
+        lua_setfield(L, -2, "id");
+        push_sym(L, m, kept->framework);
+        lua_setfield(L, -2, "framework");
+        lua_pushstring(L, cov_model_source(m, kept->source)->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, kept->line);
+        lua_setfield(L, -2, "line");
+        for (int alias = 0; alias < 2; alias++) {
+            lua_pushstring(L, cov_model_source(m, d->source)->path);
+            lua_setfield(L, -2, alias ? "first_file" : "replaced_file");
+            lua_pushinteger(L, d->line);
+            lua_setfield(L, -2, alias ? "first_line" : "replaced_line");
+        }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/*** ds:arches() -> array
+ * Every arch some test names in `supported_archs` or `arch_overrides`,
+ * sorted: the arches on which counts can differ.
+ */
+static int ds_arches(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const cov_model *m = model_of(ds->e, ds->d);
+    uint32_t n;
+    const cov_sym *a = cov_model_arches(m, &n);
+    if (n == UINT32_MAX)
+        return cov_lua_nomem(L);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_sym(L, m, a[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/*** ds:dump() -> string
+ * The dataset as `covengine.dump/1` JSON, as `covengine --dump` prints it.
+ */
+static int ds_dump(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    cov_error err;
+    char *text = cov_dump_json(ds->e, ds->d, &err);
+    if (!text)
+        return err.code == COV_ENOMEM ? cov_lua_nomem(L) : luaL_error(L, "%s", err.message);
+    /* Copied in a protected call: if the copy runs out of memory, text is
+     * still freed before the error goes on. */
+    lua_pushcfunction(L, push_text);
+    lua_pushlightuserdata(L, text);
+    int status = lua_pcall(L, 1, 1, 0);
+    cov_free(text);
+    return status == LUA_OK ? 1 : lua_error(L);
+}
+
+/* Loads raise "FILE:LINE:COL: message" as a Lua error at the caller; running
+ * out of memory raises Lua's memory error. */
+static int load_result(lua_State *L, int rc, const cov_error *err)
+{
+    if (rc == COV_OK) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    if (rc == COV_ENOMEM)
+        return cov_lua_nomem(L);
+    char buf[2200];
+    cov_error_format(err, buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return lua_error(L);
+}
+
+/*** ds:load_tt_xla(dir) -> true
+ * Loads every test_config_*.yaml under `dir`, or of a git revision when
+ * `dir` is `"git:REPO@REV"` (files named `REPO@COMMIT:PATH`). Like every
+ * loader, raises `"FILE:LINE:COL: message"` on bad input and then leaves the
+ * dataset as it was.
+ */
+static int ds_load_tt_xla(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const char *dir = luaL_checkstring(L, 2);
+    cov_error err;
+    return load_result(L, cov_load_ttxla(ds->e, ds->d, dir, &err), &err);
+}
+
+/*** ds:load_config(path [, framework]) -> true
+ * Loads one YAML file; the framework defaults to its directory's name.
+ */
+static int ds_load_config(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    const char *fw = luaL_optstring(L, 3, NULL);
+    cov_error err;
+    return load_result(L, cov_load_config(ds->e, ds->d, path, fw, &err), &err);
+}
+
+/*** ds:load_config_string(name, text [, framework]) -> true
+ * Loads YAML text; `name` stands for the file in messages.
+ */
+static int ds_load_config_string(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    size_t len;
+    const char *name = luaL_checkstring(L, 2);
+    const char *text = luaL_checklstring(L, 3, &len);
+    const char *fw = luaL_optstring(L, 4, NULL);
+    cov_error err;
+    return load_result(L, cov_load_config_buffer(ds->e, ds->d, name, text, len, fw, &err),
+                       &err);
+}
+
+/*** ds:load_easydel(path) -> true
+ * Loads an EasyDeL manifest (.json) or scans a checkout directory, or a
+ * git revision's (`"git:REPO@REV"`).
+ */
+static int ds_load_easydel(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    cov_error err;
+    return load_result(L, cov_load_easydel(ds->e, ds->d, path, &err), &err);
+}
+
+/*** ds:load_easydel_string(name, json) -> true
+ * Loads a manifest from text.
+ */
+static int ds_load_easydel_string(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    size_t len;
+    const char *name = luaL_checkstring(L, 2);
+    const char *text = luaL_checklstring(L, 3, &len);
+    cov_error err;
+    return load_result(L, cov_load_easydel_buffer(ds->e, ds->d, name, text, len, &err), &err);
+}
+
+/*** ds:load_tt_forge_models(dir) -> true
+ * Reads every loader.py of a tt-forge-models checkout (one per dataset) and
+ * joins the dataset's tests, loaded before or after, to their loader
+ * variants.
+ */
+static int ds_load_tt_forge_models(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    const char *dir = luaL_checkstring(L, 2);
+    cov_error err;
+    return load_result(L, cov_load_tt_forge_models(ds->e, ds->d, dir, &err), &err);
+}
+
+/*** ds:load_snapshot() -> true
+ * Loads the built-in snapshot (what the CLI uses without input options).
+ */
+static int ds_load_snapshot(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    cov_error err;
+    return load_result(L, cov_load_snapshot(ds->e, ds->d, &err), &err);
+}
+
+int cov_lua_group(lua_State *L);  /* lua_group.c */
+int cov_lua_values(lua_State *L); /* lua_group.c */
+
+static const luaL_Reg dataset_methods[] = {
+    {"name", ds_name},
+    {"loaded", ds_loaded},
+    {"count", ds_count},
+    {"test", ds_test},
+    {"tests", ds_tests},
+    {"group", cov_lua_group},
+    {"values", cov_lua_values},
+    {"placeholders", ds_placeholders},
+    {"modules", ds_modules},
+    {"easydel", ds_easydel},
+    {"sources", ds_sources},
+    {"warnings", ds_warnings},
+    {"dump", ds_dump},
+    {"duplicates", ds_duplicates},
+    {"arches", ds_arches},
+    {"load_tt_xla", ds_load_tt_xla},
+    {"load_config", ds_load_config},
+    {"load_config_string", ds_load_config_string},
+    {"load_easydel", ds_load_easydel},
+    {"load_easydel_string", ds_load_easydel_string},
+    {"load_tt_forge_models", ds_load_tt_forge_models},
+    {"loaders", ds_loaders},
+    {"tt_forge_models", ds_tt_forge_models},
+    {"unknown_ids", ds_unknown_ids},
+    {"load_snapshot", ds_load_snapshot},
+    {NULL, NULL},
+};
+
+static int ds_tostring(lua_State *L)
+{
+    ldataset *ds = check_dataset(L, 1);
+    lua_pushfstring(L, "covengine dataset '%s' (%d tests)", ds->d == COV_HEAD ? "head" : "base",
+                    (int)model_of(ds->e, ds->d)->tests.count);
+    return 1;
+}
+
+void cov_lua_model_init(lua_State *L)
+{
+    if (luaL_newmetatable(L, DATASET_MT)) {
+        luaL_newlib(L, dataset_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, ds_count);
+        lua_setfield(L, -2, "__len");
+        lua_pushcfunction(L, ds_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_pushliteral(L, "covengine.dataset");
+        lua_setfield(L, -2, "__name");
+        lua_pushboolean(L, 0); /* getmetatable() must not hand out the methods */
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_pop(L, 1);
+    if (luaL_newmetatable(L, TEST_MT)) {
+        /* upvalue 1: property name -> getter index */
+        size_t n = sizeof test_getters / sizeof *test_getters;
+        lua_createtable(L, 0, (int)n);
+        for (size_t i = 0; i < n; i++) {
+            lua_pushinteger(L, (lua_Integer)i);
+            lua_setfield(L, -2, test_getters[i].name);
+        }
+        /* upvalue 2: methods */
+        static const luaL_Reg methods[] = {
+            {"status_on", test_status_on}, {"totable", test_totable}, {NULL, NULL}};
+        luaL_newlib(L, methods);
+        lua_pushcclosure(L, test_index, 2);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, test_newindex);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushcfunction(L, test_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_pushcfunction(L, test_eq);
+        lua_setfield(L, -2, "__eq");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_pop(L, 1);
+}
+
+void cov_lua_push_dataset(lua_State *L, cov_engine *e, cov_dataset d, int owner_index)
+{
+    if (owner_index)
+        owner_index = lua_absindex(L, owner_index);
+    ldataset *ds = lua_newuserdatauv(L, sizeof *ds, 1);
+    ds->e = e;
+    ds->d = d;
+    if (owner_index) {
+        lua_pushvalue(L, owner_index);
+        lua_setiuservalue(L, -2, 1);
+    }
+    luaL_setmetatable(L, DATASET_MT);
+}

@@ -1,0 +1,95 @@
+/* Tests aggregated by any combination of their properties, in C: counts,
+ * status and bring-up counts, per-arch effective statuses, and the distinct
+ * values of up to four "collected" properties per group. ds:group is built
+ * on it, and a model keeps one standing aggregate, fed as tests load, for
+ * the query the default rules make (model.h). No Lua here. */
+#ifndef COV_AGGREGATE_H
+#define COV_AGGREGATE_H
+
+#include "model/model.h"
+
+#include <stdint.h>
+
+enum cov_agg_key {
+    COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH, COV_K_VARIANT, COV_K_MODEL_FRAMEWORK,
+    COV_K_LLM_PHASE, COV_K_STRATEGY, COV_K_PARALLELISM, COV_K_MESH, COV_K_EXEC,
+    COV_K_RUN_MODE, COV_K_SEQ, COV_K_BATCH, COV_K_STATUS, COV_K_BRINGUP, COV_K_FILE,
+    COV_K_PARSED, COV_K_HAS_REASON,
+    /* from the tt-forge-models loader variant the test joined to (none: absent) */
+    COV_K_SOURCE, COV_K_GROUP, COV_K_CHECKPOINT, COV_K_LOADER,
+    /* the entry's own status (COV_K_STATUS is the summary status) */
+    COV_K_ENTRY_STATUS,
+    COV_K_COUNT
+};
+
+enum { COV_AGG_MAX_KEYS = 8, COV_AGG_MAX_COLLECT = 4, COV_AGG_MAX_LIMIT = 64 };
+
+/* The key's name ("family") and back; -1 for an unknown name. */
+const char *cov_agg_key_name(int kind);
+int cov_agg_key_kind(const char *name);
+/* Whether a key can be collected (booleans cannot). */
+int cov_agg_collectable(int kind);
+
+/* A key's value for a test, as a number: symbols for names, the value + 1
+ * for seq and batch, the enum for status (the summary status, see
+ * cov_test_summary_status) and entry_status (the entry's own), source + 1
+ * for file; 0 means absent. */
+uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind);
+
+/* One group. key[] holds the key values in request order. */
+typedef struct cov_agg_group {
+    uint32_t key[COV_AGG_MAX_KEYS];
+    uint32_t count, first; /* tests; index of the first one */
+    uint32_t status[COV_STATUS_COUNT];  /* by summary status */
+    uint32_t bringup[COV_BRINGUP_COUNT];
+    /* reach[s]: tests that have status s on some arch they run on (a test
+     * counts under each status it has somewhere) */
+    uint32_t reach[COV_STATUS_COUNT];
+    /* How status[] changes on an arch no test of the group names: tests
+     * whose scope is finite do not run there. Nonzero: the group's counts
+     * differ on every arch of the dataset. */
+    int32_t elsewhere[COV_STATUS_COUNT];
+    uint32_t arch_head; /* internal */
+} cov_agg_group;
+
+typedef struct cov_agg cov_agg;
+
+/* A new, empty aggregate by keys[0..nkeys) collecting collect[0..ncollect)
+ * and keeping the first `limit` values of each in sorted order; NULL on OOM
+ * or bad arguments. Free with cov_agg_free. */
+cov_agg *cov_agg_new(const int *keys, int nkeys, const int *collect, int ncollect,
+                     uint32_t limit);
+void cov_agg_free(cov_agg *a);
+
+/* Adds test i of m. Returns 0 or COV_ENOMEM (the aggregate is then
+ * unusable: free it). */
+int cov_agg_add(cov_agg *a, const cov_model *m, uint32_t i);
+
+/* Whether a was made with exactly these keys and collected keys (in order)
+ * and a limit of at least `limit`: it then answers that request. */
+int cov_agg_matches(const cov_agg *a, const int *keys, int nkeys, const int *collect,
+                    int ncollect, uint32_t limit);
+
+uint32_t cov_agg_groups(const cov_agg *a);
+const cov_agg_group *cov_agg_group_at(const cov_agg *a, uint32_t i);
+
+/* Walks the arches some test of group g names (supported_archs or
+ * arch_overrides): *cursor starts at 0; returns 0 when done, else 1 with
+ * *arch and the effective status counts on that arch (the tests that run
+ * there, by their status there) in eff[COV_STATUS_COUNT]. */
+int cov_agg_next_arch(const cov_agg *a, const cov_agg_group *g, uint32_t *cursor,
+                      cov_sym *arch, uint32_t *eff);
+
+/* The effective status counts of group g on any arch, named or not. */
+void cov_agg_arch_counts(const cov_agg *a, const cov_agg_group *g, cov_sym arch,
+                         uint32_t *eff);
+
+/* Whether g's counts differ on arches none of its tests names. */
+int cov_agg_differs_elsewhere(const cov_agg_group *g);
+
+/* Collected key c of group g: the number of distinct values, and the first
+ * (up to the limit) in sorted order in *values (owned by a) and *n. */
+uint32_t cov_agg_collected(const cov_agg *a, uint32_t g, int c, const uint32_t **values,
+                           uint32_t *n);
+
+#endif

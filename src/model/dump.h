@@ -1,0 +1,24 @@
+/* The model as covengine.dump/1 JSON (DESIGN.md section 5). */
+#ifndef COV_DUMP_H
+#define COV_DUMP_H
+
+#include "base/diag.h"
+#include "model/model.h"
+
+#include <cjson/cJSON.h>
+
+/* The whole model as JSON text, one test/placeholder/module per line; free
+ * with cov_free. NULL on OOM (d->err filled). Each element is built and
+ * printed by cJSON and freed before the next, so a million tests never
+ * exist as one JSON tree. */
+char *cov_dump_model(const cov_model *m, cov_diag *d);
+
+/* A generic YAML node as cJSON, plain scalars typed as YAML 1.1 does
+ * (yaml_scalar.h); NULL node gives JSON null. Caller owns the result
+ * (cJSON_Delete); NULL on OOM. */
+cJSON *cov_node_to_json(const cov_model *m, const cov_node *n);
+
+/* One test as a cJSON object with every field of the dump; caller owns it. */
+cJSON *cov_test_to_json(const cov_model *m, const cov_test *t);
+
+#endif

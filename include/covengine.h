@@ -29,10 +29,7 @@ extern "C" {
 #define COV_API
 #endif
 
-#define COV_VERSION_MAJOR 0
-#define COV_VERSION_MINOR 1
-#define COV_VERSION_PATCH 0
-#define COV_VERSION_STRING "0.1.0"
+#include "covengine_version.h" /* COV_VERSION_MAJOR/_MINOR/_PATCH/_STRING */
 
 /* Error codes. The CLI maps COV_EGATE to exit status 1 and the rest to 2. */
 enum {

@@ -1,4 +1,4 @@
--- The command line's contract (DESIGN.md section 4): exit statuses and
+-- The command line's contract (docs/design.md 4): exit statuses and
 -- one-line errors "covengine: FILE:LINE:COL: message".
 local h = require "helpers"
 

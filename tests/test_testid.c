@@ -1,4 +1,4 @@
-/* The test-id grammar of DESIGN.md 3.2, case by case. */
+/* The test-id grammar of docs/design.md 3.2, case by case. */
 #include "formats/testid.h"
 #include "unit.h"
 

@@ -12,7 +12,7 @@ findings.LOAD_RULES = {
   { "^test id '.-' is also in ", "duplicate_id",
     "The same test id is in two files of one framework; the later entry is kept." },
   { "^test id '.-' does not fit the grammar", "unparsed_id",
-    "A test id that is not PATH/FW-[VARIANT-]SUFFIX (DESIGN.md 3.2); it is kept but belongs "
+    "A test id that is not PATH/FW-[VARIANT-]SUFFIX (docs/design.md 3.2); it is kept but belongs "
       .. "to no family." },
   { "^unknown field ", "unknown_field",
     "A field of a test entry that covengine does not know; it is ignored (a typo?)." },

@@ -47,7 +47,7 @@ local OPTIONS = {
 }
 local STATUS_OPTIONS = { not_tested = true, statuses = true }
 
--- What the test id grammar (DESIGN.md 3.2) allows in a file name
+-- What the test id grammar (docs/design.md 3.2) allows in a file name
 -- test_config_<run_mode>_<parallelism>.yaml.
 local RUN_MODES = { inference = true, training = true }
 local PARALLELISMS = { single_device = true, data_parallel = true, tensor_parallel = true }

@@ -1,5 +1,5 @@
 --- The report: every figure and list the formats show, computed once from
--- family facts and phases, in the shape of covengine.report/1 (DESIGN.md
+-- family facts and phases, in the shape of covengine.report/1 (docs/design.md
 -- section 5). Formats (rules/reports/*.lua) only lay this table out, so
 -- Markdown, JSON, CSV and HTML always agree.
 local cov = require "covengine"

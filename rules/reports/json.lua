@@ -1,4 +1,4 @@
--- The covengine.report/1 JSON report (DESIGN.md section 5), written by cJSON
+-- The covengine.report/1 JSON report (docs/design.md 5), written by cJSON
 -- through cov.json with sorted keys, so the same inputs give the same bytes.
 local cov = require "covengine"
 

@@ -1,4 +1,4 @@
-/* Git repositories as an input (DESIGN.md 3.5), read through libgit2 from
+/* Git repositories as an input (docs/design.md 3.5), read through libgit2 from
  * the object database: nothing is checked out and the work tree, if there
  * is one, is never looked at. This is the only place that knows libgit2;
  * no libgit2 type appears in this header.

@@ -1,4 +1,4 @@
-/* covengine: the command line (DESIGN.md section 4) over the public API.
+/* covengine: the command line (docs/design.md 4) over the public API.
  * main() only parses options into a plan and runs it; every error becomes
  * one line "covengine: FILE:LINE:COL: message" and exit status 2. */
 #include "covengine.h"

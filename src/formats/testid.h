@@ -1,4 +1,4 @@
-/* The tt-xla test-id grammar (DESIGN.md 3.2) as a pure function: no
+/* The tt-xla test-id grammar (docs/design.md 3.2) as a pure function: no
  * allocation, no global state, safe on any bytes.
  *
  *   PATH '/' FW '-' [VARIANT '-'] SUFFIX          FW = jax | pytorch

@@ -1,4 +1,4 @@
-/* The EasyDeL inventory (DESIGN.md 3.3): a manifest JSON read with cJSON, or
+/* The EasyDeL inventory (docs/design.md 3.3): a manifest JSON read with cJSON, or
  * an EasyDeL checkout whose easydel/modules/<name>/<file>.py files are scanned
  * for @register_module decorators. Either fills m->modules and
  * m->registrations and sets m->has_easydel. */

@@ -1,4 +1,4 @@
-/* tt-forge-models loaders (DESIGN.md 3.4): every loader.py of a checkout
+/* tt-forge-models loaders (docs/design.md 3.4): every loader.py of a checkout
  * read statically with the Python lexer of python_lex.h (Python never runs),
  * and the join of each tt-xla test to the loader variant its id names.
  *

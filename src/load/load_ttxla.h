@@ -1,4 +1,4 @@
-/* The tt-xla test-config loader (DESIGN.md 3.1): test_config_*.yaml and
+/* The tt-xla test-config loader (docs/design.md 3.1): test_config_*.yaml and
  * test_config_placeholders.yaml files into a cov_model, streamed through
  * libyaml's event API (see yaml_events.h); no document tree is built.
  *

@@ -369,7 +369,7 @@ static cJSON *lvariant_json(jctx *c, const cov_lvariant *v)
     return o;
 }
 
-/* One loader: the fields of DESIGN.md 5 and, additively, how each ModelInfo
+/* One loader: the fields of docs/design.md 5 and, additively, how each ModelInfo
  * field is written ("fields"), its base (adapters), default variant,
  * readability, LLM phases and config entries. */
 static cJSON *loader_json(jctx *c, const cov_loader *L)

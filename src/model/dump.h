@@ -1,4 +1,4 @@
-/* The model as covengine.dump/1 JSON (DESIGN.md section 5). */
+/* The model as covengine.dump/1 JSON (docs/design.md 5). */
 #ifndef COV_DUMP_H
 #define COV_DUMP_H
 

@@ -139,7 +139,7 @@ typedef struct cov_module {
     uint32_t first, count; /* registrations in model->registrations */
 } cov_module;
 
-/* tt-forge-models loaders (DESIGN.md 3.4, load_forge.h). The ModelInfo
+/* tt-forge-models loaders (docs/design.md 3.4, load_forge.h). The ModelInfo
  * fields a loader's _get_model_info returns: */
 enum { COV_LF_SOURCE, COV_LF_GROUP, COV_LF_TASK, COV_LF_MODEL, COV_LF_FRAMEWORK, COV_LF_COUNT };
 const char *cov_loader_field_name(int field); /* "source", "group", ... */

@@ -34,7 +34,7 @@ except ImportError:
 
 FIELDS = ("source", "group", "task", "model", "framework")
 
-# The id suffix, written from DESIGN.md 3.2.
+# The id suffix, written from docs/design.md 3.2.
 SUFFIX = re.compile(
     r"^(?:(?P<llm_phase>llm_decode|llm_prefill)-)?(?:seq_\d+-)?(?:batch_\d+-)?"
     r"(?:(?:megatron-no_dp|fsdp-no_dp|fsdp-dp|megatron-dp)-)?"

@@ -2,7 +2,7 @@
 """Checks `covengine --dump` against an independent reading of the same tt-xla
 tree with PyYAML: every entry of every file, every field, its line and column,
 and the parts of its id (parsed here with a regular expression written from
-DESIGN.md 3.2, independently of the C parser).
+docs/design.md 3.2, independently of the C parser).
 
 usage: compare_pyyaml.py COVENGINE TREE [--tests N] [--files N] [--placeholders N]
 Exit 0 when everything matches, 1 with a list of differences, 77 to skip.

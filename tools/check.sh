@@ -2,9 +2,10 @@
 # The whole test suite, as CI runs it (README's test command calls this):
 #  1. ASan+UBSan build, warnings as errors: every C test, spec, lint, the
 #     allocation-failure sweep, Chromium and install tests;
-#  2. the same tests with their code under valgrind (without the "slow"
-#     label and the allocation sweep, which ASan already covers; see
-#     tools/valgrind-suite.sh for all of them);
+#  2. the same tests with their code under valgrind, without those labelled
+#     "slow" or "heavy" (dozens of runs over the real snapshots each, the
+#     same code paths the ASan pass covers) and the allocation sweep; see
+#     tools/valgrind-suite.sh for all of them;
 #  3. the fuzz harnesses (clang, libFuzzer, ASan+UBSan): corpus replay and
 #     a short run each.
 set -eu
@@ -17,7 +18,7 @@ ctest --test-dir build-check --output-on-failure -j"$jobs"
 
 cmake -S . -B build-valgrind -DCOV_WERROR=ON -DCOV_VALGRIND=ON
 cmake --build build-valgrind -j"$jobs"
-ctest --test-dir build-valgrind --output-on-failure -j"$jobs" -LE slow -E 'alloc_fail'
+ctest --test-dir build-valgrind --output-on-failure -j"$jobs" -LE 'slow|heavy' -E 'alloc_fail'
 
 CC=clang cmake -S . -B build-fuzz -DCOV_FUZZ=ON -DCOV_BUILD_TESTS=OFF -DCOV_WERROR=ON
 cmake --build build-fuzz -j"$jobs"

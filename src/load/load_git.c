@@ -55,7 +55,7 @@ static char *blob_name(const char *name, const char *path)
     return s;
 }
 
-/* The names the tree loader takes (load_ttxla.c: test_config_*.yaml). */
+/* The names the tree loader takes (ttxla_walk.c: test_config_*.yaml). */
 static int wanted_config(const char *name)
 {
     size_t n = strlen(name);

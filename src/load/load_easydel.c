@@ -1,13 +1,15 @@
 /* EasyDeL manifest loader. cJSON builds the tree but records no positions
- * and recurses per nesting level, so a small iterative lexer runs first: it
- * validates the text, enforces the depth and scalar limits, and records the
- * byte offset of every value in pre-order. Walking the cJSON tree in the
- * same pre-order then gives each node its position for semantic errors. */
+ * and recurses per nesting level, so a small iterative lexer runs first
+ * (formats/json_lex.h): it validates the text, enforces the depth and scalar
+ * limits, and records the byte offset of every value in pre-order. Walking
+ * the cJSON tree in the same pre-order then gives each node its position for
+ * semantic errors. */
 #include "load/load_easydel.h"
 
 #include "base/fsutil.h"
 
 #include "base/alloc.h"
+#include "formats/json_lex.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -17,10 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* cJSON 1.7.15 parses a number from a 64-byte buffer: a longer number fails
- * there, so the lexer rejects it first with a clear message. */
-#define JSON_MAX_NUMBER 63
 
 /* ---- shared with scan_easydel.c ---- */
 
@@ -73,349 +71,12 @@ int cov_easydel_finish(cov_model *m, const cov_model_mark *mark, const char *pat
     return COV_OK;
 }
 
-/* ---- positions ---- */
-
-/* The 1-based line and column (in UTF-8 characters) of byte off of t, which
- * is NUL-terminated at or after off. A leading BOM takes no column. */
-static void where(const char *t, size_t off, int *line, int *col)
-{
-    long l = 1, c = 1;
-    size_t i = 0;
-    if (off >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    for (; i < off; i++) {
-        unsigned char ch = (unsigned char)t[i];
-        if (ch == '\n' || (ch == '\r' && t[i + 1] != '\n')) {
-            l++;
-            c = 1;
-        } else if (ch != '\r' && (ch & 0xC0) != 0x80) {
-            c++;
-        }
-    }
-    *line = l > INT_MAX ? INT_MAX : (int)l;
-    *col = c > INT_MAX ? INT_MAX : (int)c;
-}
-
-/* What the lexer records for each value, in pre-order. */
-typedef struct jpos {
-    size_t off;  /* first byte of the value */
-    size_t key;  /* first byte of its key when an object member, else SIZE_MAX */
-    size_t size; /* values in its subtree, itself included */
-} jpos;
-
-typedef struct jlex {
-    const char *t;
-    size_t len, i;
-    jpos *pos;
-    size_t npos, pcap;
-    size_t *open; /* pos index of each open container */
-    size_t depth, ocap;
-    uint32_t max_depth;
-    uint64_t max_scalar;
-    int code;      /* error: COV_EINPUT, COV_ELIMIT or COV_ENOMEM */
-    size_t at;     /* error offset */
-    char msg[160]; /* error message */
-} jlex;
-
-static int jerr(jlex *x, int code, size_t at, const char *fmt, ...) COV_PRINTF(4, 5);
-
-static int jerr(jlex *x, int code, size_t at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->msg, sizeof x->msg, fmt, ap);
-    va_end(ap);
-    x->code = code;
-    x->at = at;
-    return -1;
-}
-
-static int is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* The \uXXXX code at t+i (just after "\u"), or -1. The text is NUL-terminated,
- * so the scan stops at the end without reading past it. */
-static long hex4(const char *t, size_t i)
-{
-    long v = 0;
-    for (int k = 0; k < 4; k++) {
-        char c = t[i + (size_t)k];
-        if (!is_hex(c))
-            return -1;
-        v = v * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return v;
-}
-
-/* A string at x->i (the opening quote); leaves x->i after the closing one.
- * Accepts what RFC 8259 accepts, minus \u0000 (cJSON would cut the string
- * there); the limit counts the bytes between the quotes as written. */
-static int jstring(jlex *x)
-{
-    const char *t = x->t;
-    size_t start = x->i, i = start + 1;
-    for (;;) {
-        if (x->max_scalar && i - start - 1 > x->max_scalar)
-            return jerr(x, COV_ELIMIT, start, "string longer than %llu bytes",
-                        (unsigned long long)x->max_scalar);
-        if (i >= x->len)
-            return jerr(x, COV_EINPUT, start, "invalid JSON: unterminated string");
-        unsigned char c = (unsigned char)t[i];
-        if (c == '"')
-            break;
-        if (c < 0x20)
-            return jerr(x, COV_EINPUT, i,
-                        "invalid JSON: control character 0x%02X in string", c);
-        if (c != '\\') {
-            i++;
-            continue;
-        }
-        if (i + 1 >= x->len)
-            return jerr(x, COV_EINPUT, start, "invalid JSON: unterminated string");
-        char e = t[i + 1];
-        if (e && strchr("\"\\/bfnrt", e)) {
-            i += 2;
-            continue;
-        }
-        if (e != 'u')
-            return jerr(x, COV_EINPUT, i, "invalid JSON: invalid escape");
-        long u = hex4(t, i + 2);
-        if (u < 0)
-            return jerr(x, COV_EINPUT, i, "invalid JSON: invalid \\u escape");
-        if (u == 0)
-            return jerr(x, COV_EINPUT, i,
-                        "invalid JSON: \\u0000 in a string is not supported");
-        if (u >= 0xDC00 && u <= 0xDFFF)
-            return jerr(x, COV_EINPUT, i, "invalid JSON: unpaired surrogate in \\u escape");
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            long lo = t[i + 6] == '\\' && t[i + 7] == 'u' ? hex4(t, i + 8) : -1;
-            if (lo < 0xDC00 || lo > 0xDFFF)
-                return jerr(x, COV_EINPUT, i,
-                            "invalid JSON: unpaired surrogate in \\u escape");
-            i += 6;
-        }
-        i += 6;
-    }
-    x->i = i + 1;
-    return 0;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* A number at x->i, strictly as RFC 8259 writes it. */
-static int jnumber(jlex *x)
-{
-    const char *t = x->t;
-    size_t start = x->i, i = start;
-    if (t[i] == '-')
-        i++;
-    if (t[i] == '0') {
-        i++;
-        if (is_digit(t[i]))
-            return jerr(x, COV_EINPUT, start,
-                        "invalid JSON: invalid number (leading zero)");
-    } else if (is_digit(t[i])) {
-        while (is_digit(t[i]))
-            i++;
-    } else {
-        return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
-    }
-    if (t[i] == '.') {
-        i++;
-        if (!is_digit(t[i]))
-            return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
-        while (is_digit(t[i]))
-            i++;
-    }
-    if (t[i] == 'e' || t[i] == 'E') {
-        i++;
-        if (t[i] == '+' || t[i] == '-')
-            i++;
-        if (!is_digit(t[i]))
-            return jerr(x, COV_EINPUT, start, "invalid JSON: invalid number");
-        while (is_digit(t[i]))
-            i++;
-    }
-    /* The text is NUL-terminated, so the scan above stopped at x->len at the latest. */
-    if (x->max_scalar && i - start > x->max_scalar)
-        return jerr(x, COV_ELIMIT, start, "number longer than %llu bytes",
-                    (unsigned long long)x->max_scalar);
-    if (i - start > JSON_MAX_NUMBER)
-        return jerr(x, COV_EINPUT, start, "invalid JSON: number longer than %d characters",
-                    JSON_MAX_NUMBER);
-    x->i = i;
-    return 0;
-}
-
-static int jliteral(jlex *x)
-{
-    static const char *const words[] = {"true", "false", "null"};
-    for (size_t k = 0; k < 3; k++) {
-        size_t n = strlen(words[k]);
-        if (x->len - x->i >= n && memcmp(x->t + x->i, words[k], n) == 0) {
-            x->i += n;
-            return 0;
-        }
-    }
-    return jerr(x, COV_EINPUT, x->i,
-                "invalid JSON: invalid literal (expected true, false or null)");
-}
-
-static int junexpected(jlex *x)
-{
-    unsigned char c = (unsigned char)x->t[x->i];
-    if (c > 0x20 && c < 0x7F)
-        return jerr(x, COV_EINPUT, x->i, "invalid JSON: unexpected character '%c'", c);
-    return jerr(x, COV_EINPUT, x->i, "invalid JSON: unexpected byte 0x%02X", c);
-}
-
-enum { J_VALUE, J_VALUE_OR_CLOSE, J_KEY, J_KEY_OR_CLOSE, J_COLON, J_AFTER, J_END };
-
-/* Closes the innermost container at x->i; returns the next state. */
-static int jclose(jlex *x)
-{
-    size_t idx = x->open[--x->depth];
-    x->pos[idx].size = x->npos - idx;
-    x->i++;
-    return x->depth ? J_AFTER : J_END;
-}
-
-/* Lexes the whole text; returns 0, or -1 with the error in x. Iterative: the
- * only per-level state is x->open. */
-static int jlex_run(jlex *x)
-{
-    const char *t = x->t;
-    int st = J_VALUE;
-    size_t key = SIZE_MAX;
-    x->i = x->len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    for (;;) {
-        while (x->i < x->len &&
-               (t[x->i] == ' ' || t[x->i] == '\t' || t[x->i] == '\n' || t[x->i] == '\r'))
-            x->i++;
-        if (x->i >= x->len) {
-            if (st == J_END)
-                return 0;
-            return jerr(x, COV_EINPUT, x->len, "invalid JSON: unexpected end of input");
-        }
-        char c = t[x->i];
-        switch (st) {
-        case J_END:
-            return jerr(x, COV_EINPUT, x->i,
-                        "invalid JSON: unexpected data after the value");
-        case J_COLON:
-            if (c != ':')
-                return jerr(x, COV_EINPUT, x->i, "invalid JSON: expected ':'");
-            x->i++;
-            st = J_VALUE;
-            continue;
-        case J_KEY_OR_CLOSE:
-        case J_KEY:
-            if (c == '}' && st == J_KEY_OR_CLOSE) {
-                st = jclose(x);
-                continue;
-            }
-            if (c != '"')
-                return jerr(x, COV_EINPUT, x->i,
-                            st == J_KEY ? "invalid JSON: expected a string key"
-                                        : "invalid JSON: expected a string key or '}'");
-            key = x->i;
-            if (jstring(x) < 0)
-                return -1;
-            st = J_COLON;
-            continue;
-        case J_AFTER: {
-            char open = t[x->pos[x->open[x->depth - 1]].off];
-            if (c == ',') {
-                x->i++;
-                st = open == '[' ? J_VALUE : J_KEY;
-                continue;
-            }
-            if (c == (open == '[' ? ']' : '}')) {
-                st = jclose(x);
-                continue;
-            }
-            return jerr(x, COV_EINPUT, x->i,
-                        open == '[' ? "invalid JSON: expected ',' or ']'"
-                                    : "invalid JSON: expected ',' or '}'");
-        }
-        case J_VALUE_OR_CLOSE:
-            if (c == ']') {
-                st = jclose(x);
-                continue;
-            }
-            break;
-        default: break;
-        }
-        /* A value: record it before descending so the order is pre-order. */
-        if (x->npos == x->pcap) {
-            size_t cap = x->pcap ? x->pcap * 2 : 64;
-            jpos *p =
-                cap <= SIZE_MAX / sizeof *p ? cov_realloc(x->pos, cap * sizeof *p) : NULL;
-            if (!p)
-                return jerr(x, COV_ENOMEM, 0, "out of memory");
-            x->pos = p;
-            x->pcap = cap;
-        }
-        jpos *p = &x->pos[x->npos++];
-        p->off = x->i;
-        p->key = key;
-        p->size = 1;
-        key = SIZE_MAX;
-        if (c == '[' || c == '{') {
-            if (x->depth >= x->max_depth)
-                return jerr(x, COV_ELIMIT, x->i, "nesting deeper than %lu",
-                            (unsigned long)x->max_depth);
-            if (x->depth == x->ocap) {
-                size_t cap = x->ocap ? x->ocap * 2 : 16;
-                size_t *o = cov_realloc(x->open, cap * sizeof *o);
-                if (!o)
-                    return jerr(x, COV_ENOMEM, 0, "out of memory");
-                x->open = o;
-                x->ocap = cap;
-            }
-            x->open[x->depth++] = x->npos - 1;
-            x->i++;
-            st = c == '[' ? J_VALUE_OR_CLOSE : J_KEY_OR_CLOSE;
-            continue;
-        }
-        int rc;
-        if (c == '"')
-            rc = jstring(x);
-        else if (c == '-' || is_digit(c))
-            rc = jnumber(x);
-        else if (c == 't' || c == 'f' || c == 'n')
-            rc = jliteral(x);
-        else
-            rc = junexpected(x);
-        if (rc < 0)
-            return -1;
-        st = x->depth ? J_AFTER : J_END;
-    }
-}
-
-int cov_json_check(const char *text, size_t len)
-{
-    jlex x = {0};
-    x.t = text;
-    x.len = len;
-    x.max_depth = CJSON_NESTING_LIMIT;
-    int rc = jlex_run(&x) < 0 ? x.code : COV_OK;
-    cov_free(x.pos);
-    cov_free(x.open);
-    return rc;
-}
-
 /* ---- the cJSON tree, with positions ---- */
 
 typedef struct jdoc {
     const char *name; /* file name for messages */
     const char *t;
-    const jpos *pos;
+    const cov_jpos *pos;
     size_t npos;
     cov_diag *d;
 } jdoc;
@@ -431,7 +92,7 @@ static int jfail(const jdoc *doc, int code, size_t off, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int line, col;
-    where(doc->t, off, &line, &col);
+    cov_json_where(doc->t, off, &line, &col);
     return cov_fail(doc->d, code, doc->name, line, col, "%s", msg);
 }
 
@@ -596,7 +257,7 @@ static int check_tree(const jdoc *doc, const cJSON *root)
         rc = jfail(doc, COV_EINPUT, 0, "invalid JSON: cJSON read the text differently");
     } else if (s.best_second != SIZE_MAX) {
         int line, col;
-        where(doc->t, s.best_first, &line, &col);
+        cov_json_where(doc->t, s.best_first, &line, &col);
         rc = jfail(doc, COV_EINPUT, s.best_second,
                    "duplicate key '%s' (first at line %d, column %d)", s.best_key, line,
                    col);
@@ -729,7 +390,7 @@ static int read_modules(const jdoc *doc, cov_model *m, const cJSON *arr, size_t 
             size_t k = ns.slots[h] - 1;
             if (ns.syms[k] == sym) {
                 int line, col;
-                where(doc->t, ns.offs[k], &line, &col);
+                cov_json_where(doc->t, ns.offs[k], &line, &col);
                 rc = jfail(doc, COV_EINPUT, name_off,
                            "duplicate module '%s' (first at line %d)", name, line);
                 goto out;
@@ -810,7 +471,7 @@ static int read_manifest(const jdoc *doc, cov_model *m, const cJSON *root,
 static int parse_manifest(cov_model *m, const char *name, const char *text, size_t len,
                           const cov_limits *lim, const cov_model_mark *mark, cov_diag *d)
 {
-    jlex x = {0};
+    cov_jlex x = {0};
     x.t = text;
     x.len = len;
     /* cJSON recurses and stops at CJSON_NESTING_LIMIT; a deeper limit could not be
@@ -821,12 +482,12 @@ static int parse_manifest(cov_model *m, const char *name, const char *text, size
     x.max_scalar = lim ? lim->max_scalar : 0;
     jdoc doc = {name, text, NULL, 0, d};
     int rc;
-    if (jlex_run(&x) < 0) {
+    if (cov_jlex_run(&x) < 0) {
         if (x.code == COV_ENOMEM) {
             rc = oom(&doc);
         } else {
             int line, col;
-            where(text, x.at, &line, &col);
+            cov_json_where(text, x.at, &line, &col);
             rc = cov_fail(d, x.code, name, line, col, "%s", x.msg);
         }
         goto out;
@@ -841,15 +502,14 @@ static int parse_manifest(cov_model *m, const char *name, const char *text, size
          * allocation failure; say where cJSON stopped in case it is not. */
         int line = 0, col = 0;
         if (end && end >= text && end <= text + len)
-            where(text, (size_t)(end - text), &line, &col);
+            cov_json_where(text, (size_t)(end - text), &line, &col);
         rc = cov_fail(d, COV_ENOMEM, name, line, col, "out of memory while parsing JSON");
         goto out;
     }
     rc = read_manifest(&doc, m, root, mark);
     cJSON_Delete(root);
 out:
-    cov_free(x.pos);
-    cov_free(x.open);
+    cov_jlex_free(&x);
     return rc;
 }
 

@@ -53,12 +53,6 @@ int cov_easydel_scanner_file(cov_easydel_scanner *s, const char *path, const cha
 int cov_easydel_scanner_end(cov_easydel_scanner *s, int rc, const char *revision,
                             const char *date);
 
-/* Internal: whether text[0..len) (NUL-terminated at len) is JSON that cJSON
- * parses, by the lexer the manifest loader runs first (it accepts no more
- * than cJSON): COV_OK, COV_EINPUT or COV_ELIMIT (nesting deeper than cJSON
- * allows) for bad text, COV_ENOMEM. For telling cJSON's failures apart. */
-int cov_json_check(const char *text, size_t len);
-
 /* Internal: shared by load_easydel.c and scan_easydel.c only. */
 
 /* COV_EUSAGE if m already has an inventory (path names the new one). */

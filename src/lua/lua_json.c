@@ -8,7 +8,7 @@
 #include "lua/lua_json.h"
 
 #include "base/alloc.h"
-#include "load/load_easydel.h"
+#include "formats/json_lex.h"
 #include "lua/lua_bridge.h"
 
 #include <cjson/cJSON.h>

@@ -4,9 +4,10 @@
  * failed load. A tree's files load in sorted order; a test id a later file
  * repeats replaces the earlier entry once the whole load has succeeded. The
  * other stages are in ttxla_*.c (see ttxla_internal.h). */
-#include "load/ttxla_internal.h"
+#include "load/load_ttxla.h"
 
 #include "base/alloc.h"
+#include "load/ttxla_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,15 +11,18 @@
  *                   reads them, keys seen per mapping, and a test id seen
  *                   before (in this file: an error or a merge; in an earlier
  *                   file: the later file wins and the id counts once).
- * Everything here works on one load's state, a ttx; nothing is global. */
+ * Everything here works on one load's state, a ttx; nothing is global. It
+ * does not include load_ttxla.h, so the driver and its stages form no
+ * include cycle. */
 #ifndef COV_TTXLA_INTERNAL_H
 #define COV_TTXLA_INTERNAL_H
 
-#include "load/load_ttxla.h"
-
+#include "covengine.h"
+#include "base/diag.h"
 #include "base/fsutil.h"
 #include "formats/yaml_events.h"
 #include "formats/yaml_pipe.h"
+#include "model/model.h"
 
 #include <limits.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 
 #include "base/diag.h"
 #include "model/dump.h"
-#include "load/load_easydel.h"
+#include "load/scan_easydel.h"
 #include "model/model.h"
 
 /* Lines as the scanner counts them: "\n", "\r\n" and a lone "\r" end one. */

@@ -5,9 +5,9 @@
  * figures. */
 #include "base/alloc.h"
 #include "base/git_repo.h"
-#include "load/load_easydel.h"
 #include "load/load_git.h"
 #include "load/load_ttxla.h"
+#include "load/scan_easydel.h"
 #include "model/model.h"
 #include "unit.h"
 

@@ -2,6 +2,7 @@
  * scans (scan_easydel.c), their errors, limits and rollback. */
 #include "base/alloc.h"
 #include "load/load_easydel.h"
+#include "load/scan_easydel.h"
 #include "model/model.h"
 #include "unit.h"
 

@@ -4,8 +4,8 @@
 
 #include "base/alloc.h"
 #include "base/fsutil.h"
-#include "load/load_easydel.h"
 #include "load/load_ttxla.h"
+#include "load/scan_easydel.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,11 +3,12 @@
  * (shared with the tt-forge-models scanner), so decorators shown in
  * docstrings or comments are not taken for code. Only the files directly in
  * a module directory are read: EasyDeL keeps each module flat. */
-#include "load/load_easydel.h"
+#include "load/scan_easydel.h"
 #include "base/fsutil.h"
 #include "formats/python_lex.h"
 
 #include "base/alloc.h"
+#include "load/easydel_inventory.h"
 
 #include <dirent.h>
 #include <errno.h>

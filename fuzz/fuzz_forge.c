@@ -8,6 +8,7 @@
 #include "model/dump.h"
 #include "load/load_forge.h"
 #include "load/load_ttxla.h"
+#include "model/forge_join.h"
 #include "model/model.h"
 
 static unsigned long count_lines(const char *s, size_t n)

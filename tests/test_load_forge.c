@@ -6,6 +6,7 @@
 #include "covengine.h"
 #include "load/load_forge.h"
 #include "load/load_ttxla.h"
+#include "model/forge_join.h"
 #include "model/model.h"
 #include "unit.h"
 

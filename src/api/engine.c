@@ -11,6 +11,7 @@
 #include "load/load_git.h"
 #include "load/load_ttxla.h"
 #include "lua/lua_bridge.h"
+#include "model/forge_join.h"
 
 #include <stdio.h>
 #include <string.h>

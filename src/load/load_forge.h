@@ -27,7 +27,8 @@
  * __pycache__ are not entered, symbolic links to directories not followed),
  * in sorted path order, into m->loaders and m->lvariants. One tree per
  * model: a second is COV_EUSAGE. No loader.py at all is COV_EINPUT. On
- * failure m is as before. Does not join: the caller runs cov_forge_join. */
+ * failure m is as before. Does not join: the caller runs cov_forge_join
+ * (model/forge_join.h). */
 int cov_load_forge_tree(cov_model *m, const char *dir, const cov_limits *lim, cov_diag *d);
 
 /* Internal, for the fuzzer and tests: one loader.py's text scanned as a tree
@@ -36,18 +37,5 @@ int cov_load_forge_tree(cov_model *m, const char *dir, const cov_limits *lim, co
  * not be NUL-terminated. Same contract as cov_load_forge_tree. */
 int cov_forge_scan_text(cov_model *m, const char *rel, const char *file, const char *text,
                         size_t len, cov_diag *d);
-
-/* Joins every test of m to its loader variant (m->join, each variant's
- * tests count, m->unknown), if m has a tree. Tests from index warn_from on
- * that name no loader variant are warned about at their id (unparsed ids
- * are not: the loader warned already). COV_OK, or COV_ENOMEM before anything
- * changed. */
-int cov_forge_join(cov_model *m, uint32_t warn_from, cov_diag *d);
-
-/* Why test i has no loader variant, in words ("no loader.py in
- * gpt2/causal_lm/jax"), into buf (NUL-terminated, truncated to size);
- * returns buf, or NULL when the test did join (or m has no tree). */
-const char *cov_forge_unknown_reason(const cov_model *m, uint32_t i, char *buf,
-                                     size_t size);
 
 #endif

@@ -9,7 +9,7 @@
 #include "api/engine.h"
 #include "lua/lua_bridge.h"
 #include "lua/lua_filter.h"
-#include "load/load_forge.h"
+#include "model/forge_join.h"
 #include "lua/lua_json.h"
 #include "formats/yaml_scalar.h"
 

@@ -1,9 +1,9 @@
 #include "model/dump.h"
 
 #include "base/alloc.h"
-#include "load/load_forge.h"
 #include "base/strbuf.h"
 #include "formats/yaml_scalar.h"
+#include "model/forge_join.h"
 
 #include <math.h>
 #include <string.h>

@@ -6,8 +6,8 @@
 
 #include "base/alloc.h"
 #include "base/embedded.h"
-#include "api/engine.h"
 #include "base/fsutil.h"
+#include "lua/lua_group.h"
 #include "lua/lua_json.h"
 #include "lua/lua_model.h"
 #include "lua/sandbox.h"
@@ -31,7 +31,8 @@ static char SETTINGS_DONE;
 
 /* ---- module functions -------------------------------------------------- */
 
-static cov_engine *engine_of(lua_State *L)
+/* The run context the module was pushed for: upvalue 1 of its functions. */
+static cov_run_ctx *ctx_of(lua_State *L)
 {
     return lua_touserdata(L, lua_upvalueindex(1));
 }
@@ -57,14 +58,14 @@ static cov_engine *engine_of(lua_State *L)
  */
 static int mod_write(lua_State *L)
 {
-    cov_engine *e = engine_of(L);
+    cov_run_ctx *c = ctx_of(L);
     int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
         size_t len;
         const char *s = luaL_checklstring(L, i, &len);
-        cov_buf_add(&e->emitted, s, len);
+        cov_buf_add(&c->emitted, s, len);
     }
-    if (e->emitted.oom)
+    if (c->emitted.oom)
         return cov_lua_nomem(L);
     return 0;
 }
@@ -94,7 +95,7 @@ static void caller_position(lua_State *L, char *file, size_t size, int *line)
 static int mod_warn(lua_State *L)
 {
     static const char *const severities[] = {"warning", "error", NULL};
-    cov_engine *e = engine_of(L);
+    cov_run_ctx *c = ctx_of(L);
     const char *msg = luaL_checkstring(L, 1);
     const char *where = luaL_optstring(L, 2, NULL);
     int error = luaL_checkoption(L, 3, "warning", severities);
@@ -107,7 +108,7 @@ static int mod_warn(lua_State *L)
     } else {
         caller_position(L, file, sizeof file, &line);
     }
-    cov_diag d = cov_engine_diag(e, NULL);
+    cov_diag d = cov_run_diag(c, NULL);
     cov_note(&d, error ? COV_ERULE : COV_OK, file[0] ? file : NULL, line, 0, "%s", msg);
     return 0;
 }
@@ -139,11 +140,11 @@ static int mod_where(lua_State *L)
  */
 static int mod_fail_gate(lua_State *L)
 {
-    cov_engine *e = engine_of(L);
+    cov_run_ctx *c = ctx_of(L);
     const char *reason = luaL_checkstring(L, 1);
-    if (!e->gate_failed) {
-        e->gate_failed = 1;
-        snprintf(e->gate_reason, sizeof e->gate_reason, "%s", reason);
+    if (!c->gate_failed) {
+        c->gate_failed = 1;
+        snprintf(c->gate_reason, sizeof c->gate_reason, "%s", reason);
     }
     return 0;
 }
@@ -171,8 +172,8 @@ static int mod_abort(lua_State *L) { return abort_with(L, luaL_checkstring(L, 1)
  */
 static int mod_baseline(lua_State *L)
 {
-    cov_engine *e = engine_of(L);
-    const char *path = cov_engine_option(e, "baseline");
+    cov_run_ctx *c = ctx_of(L);
+    const char *path = cov_run_option(c, "baseline");
     if (!path) {
         lua_pushnil(L);
         return 1;
@@ -181,7 +182,7 @@ static int mod_baseline(lua_State *L)
     cov_diag d = {&err, NULL, NULL, 0};
     char *text;
     size_t len;
-    if (cov_read_file(path, e->limits.max_file_size, &text, &len, &d) != COV_OK) {
+    if (cov_read_file(path, c->limits->max_file_size, &text, &len, &d) != COV_OK) {
         char line[2200];
         return abort_with(L, cov_error_format(&err, line, sizeof line));
     }
@@ -275,12 +276,12 @@ static int mod_distance(lua_State *L)
  */
 static int mod_settings_given(lua_State *L)
 {
-    cov_engine *e = engine_of(L);
+    cov_run_ctx *c = ctx_of(L);
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (!e->settings_pass && e->settings_read == 1)
+    if (!c->settings_pass && c->settings_read == 1)
         return luaL_error(L, "settings{...} comes after the script's first use of the data, "
                              "too late to apply: call it before");
-    if (!e->settings_pass)
+    if (!c->settings_pass)
         return 0;
     lua_Integer n = luaL_len(L, 1);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -289,11 +290,11 @@ static int mod_settings_given(lua_State *L)
         lua_rawgeti(L, -1, 1);
         lua_rawgeti(L, -2, 2);
         const char *name = luaL_checkstring(L, -2), *value = luaL_checkstring(L, -1);
-        if (e->setting_fn && e->setting_fn(e->setting_ud, name, value) != 0)
+        if (c->setting_fn && c->setting_fn(c->setting_ud, name, value) != 0)
             return luaL_error(L, "settings: cannot apply '%s' = '%s'", name, value);
         lua_pop(L, 3);
     }
-    e->settings_read = 2;
+    c->settings_read = 2;
     lua_pushlightuserdata(L, &SETTINGS_DONE);
     return lua_error(L);
 }
@@ -431,11 +432,12 @@ static void push_names(lua_State *L, const char *(*name)(int), int count)
     }
 }
 
-int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
+int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
 {
     if (owner_index)
         owner_index = lua_absindex(L, owner_index);
     cov_lua_model_init(L);
+    cov_lua_group_init(L);
     luaL_newmetatable(L, ABORT_MT);
     lua_pop(L, 1);
     lua_newtable(L);
@@ -450,17 +452,17 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
     push_names(L, cov_bringup_name, COV_BRINGUP_COUNT);
     lua_setfield(L, mod, "bringup_statuses");
 
-    cov_lua_push_dataset(L, e, COV_HEAD, owner_index);
+    cov_lua_push_dataset(L, c, COV_HEAD, owner_index);
     int head = lua_gettop(L);
-    cov_lua_push_dataset(L, e, COV_BASE, owner_index);
+    cov_lua_push_dataset(L, c, COV_BASE, owner_index);
     int base = lua_gettop(L);
     lua_pushvalue(L, head);
     lua_setfield(L, mod, "head");
-    if (e->loaded[COV_BASE]) {
+    if (c->data[COV_BASE].loaded) {
         lua_pushvalue(L, base);
         lua_setfield(L, mod, "base");
     }
-    lua_pushlightuserdata(L, e);
+    lua_pushlightuserdata(L, c);
     lua_pushvalue(L, head);
     lua_pushvalue(L, base);
     lua_pushcclosure(L, mod_dataset, 3);
@@ -485,24 +487,24 @@ int cov_bridge_push_module(lua_State *L, cov_engine *e, int owner_index)
         {"abort", mod_abort},         {"distance", mod_distance},
         {"formats", mod_formats},     {"settings_given", mod_settings_given},
         {NULL, NULL}};
-    lua_pushlightuserdata(L, e);
+    lua_pushlightuserdata(L, c);
     luaL_setfuncs(L, engine_fns, 1);
 
     cov_lua_json_open(L);
-    lua_pushlightuserdata(L, e);
+    lua_pushlightuserdata(L, c);
     lua_getfield(L, -2, "decode");
     lua_pushcclosure(L, mod_baseline, 2);
     lua_setfield(L, mod, "baseline");
     lua_setfield(L, mod, "json");
 
-    lua_createtable(L, 0, (int)e->n_options);
-    for (size_t i = 0; i < e->n_options; i++) {
-        lua_pushstring(L, e->options[i].value);
-        lua_setfield(L, -2, e->options[i].name);
+    lua_createtable(L, 0, (int)c->n_options);
+    for (size_t i = 0; i < c->n_options; i++) {
+        lua_pushstring(L, c->options[i].value);
+        lua_setfield(L, -2, c->options[i].name);
     }
     lua_setfield(L, mod, "options");
 
-    if (e->settings_pass)
+    if (c->settings_pass)
         hide_data(L, mod);
     lua_settop(L, mod);
     return 1;
@@ -695,7 +697,7 @@ static int msghandler(lua_State *L)
 }
 
 typedef struct run_args {
-    cov_engine *e;
+    cov_run_ctx *c;
     const char *name;
     const char *buf; /* NULL: read the file `name` */
     size_t len;
@@ -708,15 +710,15 @@ static int pmain(lua_State *L)
 {
     run_args *a = lua_touserdata(L, 1);
     lua_settop(L, 0);
-    cov_lua_openlibs(L, a->budget, a->e->sandbox);
+    cov_lua_openlibs(L, a->budget, a->c->sandbox);
     /* Rules make many short-lived tables (a few per family); the generational
      * collector spends a third less time on them than the incremental one. */
     lua_gc(L, LUA_GCGEN, 0, 0);
-    install_searchers(L, a->buf ? NULL : a->name, a->e->sandbox);
+    install_searchers(L, a->buf ? NULL : a->name, a->c->sandbox);
 
     /* require "covengine" returns the module. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    cov_bridge_push_module(L, a->e, 0);
+    cov_bridge_push_module(L, a->c, 0);
     int mod = lua_gettop(L);
     lua_createtable(L, a->argc, 0);
     for (int i = 0; i < a->argc; i++) {
@@ -756,14 +758,14 @@ static int pmain(lua_State *L)
         if (lua_type(L, i) == LUA_TSTRING) {
             size_t len;
             const char *s = lua_tolstring(L, i, &len);
-            cov_buf_add(&a->e->emitted, s, len);
+            cov_buf_add(&a->c->emitted, s, len);
         } else if (!lua_isnil(L, i)) {
             return luaL_error(L, "%s returned a %s; return the report as a string or write "
                                  "it with cov.write",
                               a->name, luaL_typename(L, i));
         }
     }
-    if (a->e->emitted.oom)
+    if (a->c->emitted.oom)
         return cov_lua_nomem(L);
     return 0;
 }
@@ -806,12 +808,15 @@ static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_erro
     return code;
 }
 
-int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len, int argc,
-                   const char *const *argv, cov_error *err)
+int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len, int argc,
+                   const char *const *argv, char **report, size_t *report_len,
+                   cov_error *err)
 {
-    cov_buf_free(&e->emitted);
-    e->gate_failed = 0;
-    e->gate_reason[0] = '\0';
+    *report = NULL;
+    *report_len = 0;
+    cov_buf_free(&c->emitted);
+    c->gate_failed = 0;
+    c->gate_reason[0] = '\0';
     if (!buf) {
         /* Say which file is missing the way every input error does. */
         FILE *f = fopen(name, "r");
@@ -822,42 +827,48 @@ int cov_bridge_run(cov_engine *e, const char *name, const char *buf, size_t len,
         fclose(f);
     }
     cov_lua_budget budget = {0};
-    budget.max_instructions = e->limits.max_instructions;
-    budget.max_memory = (size_t)e->limits.max_memory;
-    if (e->sandbox && !budget.max_instructions)
+    budget.max_instructions = c->limits->max_instructions;
+    budget.max_memory = (size_t)c->limits->max_memory;
+    if (c->sandbox && !budget.max_instructions)
         budget.max_instructions = COV_SANDBOX_INSTRUCTIONS;
-    if (e->sandbox && !budget.max_memory)
+    if (c->sandbox && !budget.max_memory)
         budget.max_memory = (size_t)COV_SANDBOX_MEMORY;
     lua_State *L = cov_lua_newstate(&budget);
     if (!L) {
         cov_diag d = {err, NULL, NULL, 0};
         return cov_fail(&d, COV_ENOMEM, NULL, 0, 0, "out of memory creating the Lua state");
     }
-    run_args a = {e, name, buf, len, argc, argv, &budget};
+    run_args a = {c, name, buf, len, argc, argv, &budget};
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &a);
     int status = lua_pcall(L, 1, 0, 0);
     int rc = COV_OK;
-    if (status != LUA_OK && !(e->settings_pass && lua_touserdata(L, -1) == &SETTINGS_DONE))
+    if (status != LUA_OK && !(c->settings_pass && lua_touserdata(L, -1) == &SETTINGS_DONE))
         rc = run_error(L, status, &budget, err);
     lua_close(L);
-    if (e->settings_pass) {
+    if (c->settings_pass) {
         /* The pass leaves the report and the gates of the last run alone. */
-        cov_buf_free(&e->emitted);
-        e->gate_failed = 0;
+        cov_buf_free(&c->emitted);
+        c->gate_failed = 0;
         return rc;
     }
-    e->settings_read = 0; /* the next run has had no settings pass */
+    c->settings_read = 0; /* the next run has had no settings pass */
     if (rc == COV_OK) {
-        if (e->emitted.oom || cov_engine_set_report(e, e->emitted.data ? e->emitted.data : "",
-                                                    e->emitted.len) != COV_OK) {
+        char *copy = c->emitted.oom ? NULL
+                                    : cov_strndup(c->emitted.data ? c->emitted.data : "",
+                                                  c->emitted.len);
+        if (!copy) {
             cov_diag d = {err, NULL, NULL, 0};
             rc = cov_fail(&d, COV_ENOMEM, NULL, 0, 0, "out of memory keeping the report");
-        } else if (e->gate_failed) {
-            cov_diag d = {err, NULL, NULL, 0};
-            rc = cov_fail(&d, COV_EGATE, NULL, 0, 0, "%s", e->gate_reason);
+        } else {
+            *report = copy;
+            *report_len = c->emitted.len;
+            if (c->gate_failed) {
+                cov_diag d = {err, NULL, NULL, 0};
+                rc = cov_fail(&d, COV_EGATE, NULL, 0, 0, "%s", c->gate_reason);
+            }
         }
     }
-    cov_buf_free(&e->emitted);
+    cov_buf_free(&c->emitted);
     return rc;
 }

@@ -1,6 +1,6 @@
 #include "lua/lua_filter.h"
 
-#include "lua/lua_bridge.h"
+#include "lua/sandbox.h"
 
 #include <lauxlib.h>
 #include <string.h>
@@ -65,15 +65,16 @@ int cov_lua_filter_match(const cov_lua_filter *f, const cov_test *t)
            (!f->has_parsed || t->parsed == f->parsed);
 }
 
-void cov_lua_filter_range(lua_State *L, cov_engine *e, cov_dataset d, const cov_lua_filter *f,
-                          const uint32_t **order, uint32_t *pos, uint32_t *end)
+void cov_lua_filter_range(lua_State *L, cov_run_ctx *c, cov_dataset d,
+                          const cov_lua_filter *f, const uint32_t **order, uint32_t *pos,
+                          uint32_t *end)
 {
     *order = NULL;
     *pos = 0;
-    *end = e->models[d].tests.count;
+    *end = c->data[d].model->tests.count;
     if (!f->has_family || f->impossible)
         return;
-    const cov_family_index *x = cov_engine_family_index(e, d);
+    const cov_family_index *x = cov_run_family_index(c, d);
     if (!x)
         cov_lua_nomem(L);
     *order = x->order;

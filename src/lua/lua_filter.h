@@ -3,7 +3,7 @@
 #ifndef COV_LUA_FILTER_H
 #define COV_LUA_FILTER_H
 
-#include "api/engine.h"
+#include "lua/run_ctx.h"
 
 #include <lua.h>
 
@@ -24,7 +24,8 @@ int cov_lua_filter_match(const cov_lua_filter *f, const cov_test *t);
 /* The tests to scan for f: with a family, that family's run of the family
  * index (*order set); otherwise all tests (*order NULL). Positions are
  * [*pos, *end). Raises on OOM. */
-void cov_lua_filter_range(lua_State *L, cov_engine *e, cov_dataset d, const cov_lua_filter *f,
-                          const uint32_t **order, uint32_t *pos, uint32_t *end);
+void cov_lua_filter_range(lua_State *L, cov_run_ctx *c, cov_dataset d,
+                          const cov_lua_filter *f, const uint32_t **order, uint32_t *pos,
+                          uint32_t *end);
 
 #endif

@@ -1,18 +1,17 @@
 /* ds:group: tests aggregated in C (aggregate.c) and handed to Lua as one
  * table per group. Rules and reports work on these groups (hundreds or
  * thousands) instead of on tests (up to millions). */
-#include "model/aggregate.h"
+#include "lua/lua_group.h"
+
 #include "base/alloc.h"
-#include "api/engine.h"
-#include "lua/lua_bridge.h"
 #include "lua/lua_filter.h"
 #include "lua/lua_model.h"
+#include "lua/sandbox.h"
+#include "model/aggregate.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
-
-int cov_lua_group(lua_State *L);
 
 #define AGG_MT "covengine.group.aggregate"
 
@@ -185,11 +184,11 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
  * distinct values of each key in the group, and `values = {key = {...}}`, the
  * first `limit` (default 16, at most 64) of them in sorted order.
  */
-int cov_lua_group(lua_State *L)
+static int ds_group(lua_State *L)
 {
     const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
     luaL_checktype(L, 2, LUA_TTABLE);
-    cov_model *m = &ds->e->models[ds->d];
+    cov_model *m = cov_lua_handle(ds)->model;
     int kinds[COV_AGG_MAX_KEYS], collect[COV_AGG_MAX_COLLECT];
     int nkeys = read_keys(L, 2, kinds, COV_AGG_MAX_KEYS, "keys"), ncollect = 0;
     if (nkeys < 1)
@@ -252,7 +251,7 @@ int cov_lua_group(lua_State *L)
             return cov_lua_nomem(L);
         const uint32_t *order;
         uint32_t pos, end;
-        cov_lua_filter_range(L, ds->e, ds->d, &f, &order, &pos, &end);
+        cov_lua_filter_range(L, ds->ctx, ds->d, &f, &order, &pos, &end);
         for (; pos < end; pos++) {
             uint32_t i = order ? order[pos] : pos;
             if (cov_lua_filter_match(&f, cov_model_test(m, i)) &&
@@ -285,27 +284,25 @@ static int named_cmp(const void *a, const void *b)
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
-int cov_lua_values(lua_State *L);
-
 /*** ds:values(key [, filter]) -> array
  * The distinct values of one of the `ds:group` keys among the tests matching
  * `filter` (as for `ds:tests`), sorted (names by text, numbers by value),
  * absent values left out. Much cheaper than `ds:group` when only the values
  * matter: no table per value.
  */
-int cov_lua_values(lua_State *L)
+static int ds_values(lua_State *L)
 {
     const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
     const char *name = luaL_checkstring(L, 2);
     int kind = cov_agg_key_kind(name);
     if (kind < 0)
         return luaL_error(L, "values: unknown key '%s'", name);
-    cov_model *m = &ds->e->models[ds->d];
+    cov_model *m = cov_lua_handle(ds)->model;
     cov_lua_filter f;
     cov_lua_filter_read(L, m, 3, &f, "values");
     const uint32_t *order;
     uint32_t pos, end;
-    cov_lua_filter_range(L, ds->e, ds->d, &f, &order, &pos, &end);
+    cov_lua_filter_range(L, ds->ctx, ds->d, &f, &order, &pos, &end);
     /* Open addressing over the values (never 0), sized for every test in
      * range; the memory belongs to Lua, so an error frees it. */
     uint32_t size = 16;
@@ -358,4 +355,14 @@ int cov_lua_values(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
     return 1;
+}
+
+void cov_lua_group_init(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"group", ds_group}, {"values", ds_values}, {NULL, NULL}};
+    luaL_getmetatable(L, COV_LUA_DATASET_MT);
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, methods, 0);
+    lua_pop(L, 2);
 }

@@ -8,8 +8,9 @@
 #include "lua/lua_json.h"
 
 #include "base/alloc.h"
+#include "covengine.h"
 #include "formats/json_lex.h"
-#include "lua/lua_bridge.h"
+#include "lua/sandbox.h"
 
 #include <cjson/cJSON.h>
 #include <lauxlib.h>

@@ -5,13 +5,12 @@
 #include "lua/lua_model.h"
 
 #include "base/alloc.h"
-#include "model/dump.h"
-#include "api/engine.h"
-#include "lua/lua_bridge.h"
-#include "lua/lua_filter.h"
-#include "model/forge_join.h"
-#include "lua/lua_json.h"
 #include "formats/yaml_scalar.h"
+#include "lua/lua_filter.h"
+#include "lua/lua_json.h"
+#include "lua/sandbox.h"
+#include "model/dump.h"
+#include "model/forge_join.h"
 
 #include <lauxlib.h>
 #include <string.h>
@@ -22,12 +21,15 @@
 typedef cov_lua_dataset ldataset;
 
 typedef struct ltest {
-    cov_engine *e;
+    cov_run_ctx *ctx;
     cov_dataset d;
     uint32_t index;
 } ltest;
 
-static const cov_model *model_of(cov_engine *e, cov_dataset d) { return &e->models[d]; }
+static const cov_model *model_of(const cov_run_ctx *c, cov_dataset d)
+{
+    return c->data[d].model;
+}
 
 static ldataset *check_dataset(lua_State *L, int i)
 {
@@ -182,7 +184,7 @@ void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
 {
     ldataset *ds = lua_touserdata(L, dataset_index);
     ltest *t = lua_newuserdatauv(L, sizeof *t, 1);
-    t->e = ds->e;
+    t->ctx = ds->ctx;
     t->d = ds->d;
     t->index = i;
     lua_pushvalue(L, dataset_index); /* keeps the dataset (and its owner) alive */
@@ -193,7 +195,7 @@ void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
 static const cov_test *check_test(lua_State *L, int i, const cov_model **mp)
 {
     ltest *t = luaL_checkudata(L, i, TEST_MT);
-    const cov_model *m = model_of(t->e, t->d);
+    const cov_model *m = model_of(t->ctx, t->d);
     if (t->index >= m->tests.count)
         luaL_error(L, "test view refers to a test that no longer exists");
     *mp = m;
@@ -543,7 +545,7 @@ static int test_tostring(lua_State *L)
 static int test_eq(lua_State *L)
 {
     ltest *a = luaL_checkudata(L, 1, TEST_MT), *b = luaL_checkudata(L, 2, TEST_MT);
-    lua_pushboolean(L, a->e == b->e && a->d == b->d && a->index == b->index);
+    lua_pushboolean(L, a->ctx == b->ctx && a->d == b->d && a->index == b->index);
     return 1;
 }
 
@@ -560,7 +562,7 @@ static int test_eq(lua_State *L)
 static int ds_count(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushinteger(L, model_of(ds->e, ds->d)->tests.count);
+    lua_pushinteger(L, model_of(ds->ctx, ds->d)->tests.count);
     return 1;
 }
 
@@ -579,7 +581,7 @@ static int ds_name(lua_State *L)
 static int ds_loaded(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushboolean(L, ds->e->loaded[ds->d]);
+    lua_pushboolean(L, cov_lua_handle(ds)->loaded);
     return 1;
 }
 
@@ -590,7 +592,7 @@ static int ds_test(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     lua_Integer i = luaL_checkinteger(L, 2);
-    if (i < 1 || i > (lua_Integer)model_of(ds->e, ds->d)->tests.count) {
+    if (i < 1 || i > (lua_Integer)model_of(ds->ctx, ds->d)->tests.count) {
         lua_pushnil(L);
         return 1;
     }
@@ -611,8 +613,8 @@ static int tests_next(lua_State *L)
 {
     ldataset *ds = lua_touserdata(L, lua_upvalueindex(1));
     iter *it = lua_touserdata(L, lua_upvalueindex(2));
-    const cov_model *m = model_of(ds->e, ds->d);
-    if (it->f.impossible || it->generation != ds->e->generation[ds->d])
+    const cov_model *m = model_of(ds->ctx, ds->d);
+    if (it->f.impossible || it->generation != cov_lua_handle(ds)->generation)
         return 0;
     while (it->pos < it->end) {
         uint32_t i = it->order ? it->order[it->pos] : it->pos;
@@ -634,13 +636,13 @@ static int tests_next(lua_State *L)
 static int ds_tests(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_settop(L, 2); /* the filter, or nil */
     iter *it = lua_newuserdatauv(L, sizeof *it, 0);
     memset(it, 0, sizeof *it);
     cov_lua_filter_read(L, m, 2, &it->f, "tests{}");
-    it->generation = ds->e->generation[ds->d];
-    cov_lua_filter_range(L, ds->e, ds->d, &it->f, &it->order, &it->pos, &it->end);
+    it->generation = cov_lua_handle(ds)->generation;
+    cov_lua_filter_range(L, ds->ctx, ds->d, &it->f, &it->order, &it->pos, &it->end);
     lua_pushvalue(L, 1);
     lua_insert(L, -2);
     lua_pushcclosure(L, tests_next, 2);
@@ -653,7 +655,7 @@ static int ds_tests(lua_State *L)
 static int ds_placeholders(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_createtable(L, (int)m->placeholders.count, 0);
     for (uint32_t i = 0; i < m->placeholders.count; i++) {
         const cov_placeholder *p = COV_VEC_AT(m->placeholders, cov_placeholder, i);
@@ -683,7 +685,7 @@ static int ds_placeholders(lua_State *L)
 static int ds_modules(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_createtable(L, (int)m->modules.count, 0);
     for (uint32_t i = 0; i < m->modules.count; i++) {
         const cov_module *mod = COV_VEC_AT(m->modules, cov_module, i);
@@ -726,7 +728,7 @@ static int ds_modules(lua_State *L)
 static int ds_easydel(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     if (!m->has_easydel) {
         lua_pushnil(L);
         return 1;
@@ -870,7 +872,7 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
 static int ds_loaders(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_createtable(L, (int)m->loaders.count, 0);
     for (uint32_t i = 0; i < m->loaders.count; i++) {
         push_loader(L, m, COV_VEC_AT(m->loaders, cov_loader, i));
@@ -887,7 +889,7 @@ static int ds_loaders(lua_State *L)
 static int ds_tt_forge_models(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     if (!m->has_forge) {
         lua_pushnil(L);
         return 1;
@@ -912,7 +914,7 @@ static int ds_tt_forge_models(lua_State *L)
 static int ds_unknown_ids(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_createtable(L, (int)m->unknown, 0);
     int n = 0;
     for (uint32_t i = 0; m->has_forge && i < m->tests.count; i++) {
@@ -947,7 +949,7 @@ static int ds_unknown_ids(lua_State *L)
 static int ds_sources(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     lua_createtable(L, (int)m->sources.count, 0);
     for (uint32_t i = 0; i < m->sources.count; i++) {
         const cov_source *s = cov_model_source(m, i);
@@ -975,7 +977,7 @@ static int ds_sources(lua_State *L)
 static int ds_warnings(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_warning_log *log = &ds->e->load_warnings[ds->d];
+    const cov_warning_log *log = &cov_lua_handle(ds)->warnings;
     lua_createtable(L, (int)log->n, 0);
     for (size_t i = 0; i < log->n; i++) {
         const cov_warning_rec *w = &log->items[i];
@@ -1014,7 +1016,7 @@ static int push_text(lua_State *L)
 static int ds_duplicates(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     uint32_t n = m->duplicates.count;
     lua_createtable(L, (int)n, 0);
     for (uint32_t k = 0; k < n; k++) {
@@ -1047,7 +1049,7 @@ static int ds_duplicates(lua_State *L)
 static int ds_arches(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->e, ds->d);
+    const cov_model *m = model_of(ds->ctx, ds->d);
     uint32_t n;
     const cov_sym *a = cov_model_arches(m, &n);
     if (n == UINT32_MAX)
@@ -1067,7 +1069,9 @@ static int ds_dump(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     cov_error err;
-    char *text = cov_dump_json(ds->e, ds->d, &err);
+    cov_error_clear(&err);
+    cov_diag diag = cov_run_diag(ds->ctx, &err);
+    char *text = cov_dump_model(model_of(ds->ctx, ds->d), &diag);
     if (!text)
         return err.code == COV_ENOMEM ? cov_lua_nomem(L) : luaL_error(L, "%s", err.message);
     /* Copied in a protected call: if the copy runs out of memory, text is
@@ -1095,6 +1099,13 @@ static int load_result(lua_State *L, int rc, const cov_error *err)
     return lua_error(L);
 }
 
+/* Loads r into the dataset through the run context's hook. */
+static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
+{
+    cov_error err;
+    return load_result(L, ds->ctx->load(ds->ctx->load_ud, ds->d, &r, &err), &err);
+}
+
 /*** ds:load_tt_xla(dir) -> true
  * Loads every test_config_*.yaml under `dir`, or of a git revision when
  * `dir` is `"git:REPO@REV"` (files named `REPO@COMMIT:PATH`). Like every
@@ -1105,8 +1116,7 @@ static int ds_load_tt_xla(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    cov_error err;
-    return load_result(L, cov_load_ttxla(ds->e, ds->d, dir, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_TTXLA, dir, NULL, 0, NULL});
 }
 
 /*** ds:load_config(path [, framework]) -> true
@@ -1117,8 +1127,7 @@ static int ds_load_config(lua_State *L)
     ldataset *ds = check_dataset(L, 1);
     const char *path = luaL_checkstring(L, 2);
     const char *fw = luaL_optstring(L, 3, NULL);
-    cov_error err;
-    return load_result(L, cov_load_config(ds->e, ds->d, path, fw, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_CONFIG, path, NULL, 0, fw});
 }
 
 /*** ds:load_config_string(name, text [, framework]) -> true
@@ -1131,9 +1140,7 @@ static int ds_load_config_string(lua_State *L)
     const char *name = luaL_checkstring(L, 2);
     const char *text = luaL_checklstring(L, 3, &len);
     const char *fw = luaL_optstring(L, 4, NULL);
-    cov_error err;
-    return load_result(L, cov_load_config_buffer(ds->e, ds->d, name, text, len, fw, &err),
-                       &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_CONFIG_BUFFER, name, text, len, fw});
 }
 
 /*** ds:load_easydel(path) -> true
@@ -1144,8 +1151,7 @@ static int ds_load_easydel(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     const char *path = luaL_checkstring(L, 2);
-    cov_error err;
-    return load_result(L, cov_load_easydel(ds->e, ds->d, path, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_EASYDEL, path, NULL, 0, NULL});
 }
 
 /*** ds:load_easydel_string(name, json) -> true
@@ -1157,8 +1163,7 @@ static int ds_load_easydel_string(lua_State *L)
     size_t len;
     const char *name = luaL_checkstring(L, 2);
     const char *text = luaL_checklstring(L, 3, &len);
-    cov_error err;
-    return load_result(L, cov_load_easydel_buffer(ds->e, ds->d, name, text, len, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_EASYDEL_BUFFER, name, text, len, NULL});
 }
 
 /*** ds:load_tt_forge_models(dir) -> true
@@ -1170,8 +1175,7 @@ static int ds_load_tt_forge_models(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    cov_error err;
-    return load_result(L, cov_load_tt_forge_models(ds->e, ds->d, dir, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_FORGE, dir, NULL, 0, NULL});
 }
 
 /*** ds:load_snapshot() -> true
@@ -1180,12 +1184,8 @@ static int ds_load_tt_forge_models(lua_State *L)
 static int ds_load_snapshot(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    cov_error err;
-    return load_result(L, cov_load_snapshot(ds->e, ds->d, &err), &err);
+    return ds_load(L, ds, (cov_load_req){COV_LOAD_SNAPSHOT, NULL, NULL, 0, NULL});
 }
-
-int cov_lua_group(lua_State *L);  /* lua_group.c */
-int cov_lua_values(lua_State *L); /* lua_group.c */
 
 static const luaL_Reg dataset_methods[] = {
     {"name", ds_name},
@@ -1193,8 +1193,6 @@ static const luaL_Reg dataset_methods[] = {
     {"count", ds_count},
     {"test", ds_test},
     {"tests", ds_tests},
-    {"group", cov_lua_group},
-    {"values", cov_lua_values},
     {"placeholders", ds_placeholders},
     {"modules", ds_modules},
     {"easydel", ds_easydel},
@@ -1219,8 +1217,9 @@ static const luaL_Reg dataset_methods[] = {
 static int ds_tostring(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushfstring(L, "covengine dataset '%s' (%d tests)", ds->d == COV_HEAD ? "head" : "base",
-                    (int)model_of(ds->e, ds->d)->tests.count);
+    lua_pushfstring(L, "covengine dataset '%s' (%d tests)",
+                    ds->d == COV_HEAD ? "head" : "base",
+                    (int)model_of(ds->ctx, ds->d)->tests.count);
     return 1;
 }
 
@@ -1265,12 +1264,12 @@ void cov_lua_model_init(lua_State *L)
     lua_pop(L, 1);
 }
 
-void cov_lua_push_dataset(lua_State *L, cov_engine *e, cov_dataset d, int owner_index)
+void cov_lua_push_dataset(lua_State *L, cov_run_ctx *c, cov_dataset d, int owner_index)
 {
     if (owner_index)
         owner_index = lua_absindex(L, owner_index);
     ldataset *ds = lua_newuserdatauv(L, sizeof *ds, 1);
-    ds->e = e;
+    ds->ctx = c;
     ds->d = d;
     if (owner_index) {
         lua_pushvalue(L, owner_index);

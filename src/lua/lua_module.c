@@ -122,7 +122,7 @@ int luaopen_covengine(lua_State *L)
         return luaL_error(L, "out of memory creating the covengine engine");
     cov_engine_set_warning_handler(le->e, print_warning, NULL);
     int owner = lua_gettop(L);
-    cov_bridge_push_module(L, le->e, owner);
+    cov_bridge_push_module(L, &le->e->run, owner);
     static const luaL_Reg fns[] = {{"run", mod_run},
                                    {"set_option", mod_set_option},
                                    {"set_sandbox", mod_set_sandbox},

@@ -30,4 +30,14 @@ void cov_lua_openlibs(lua_State *L, cov_lua_budget *b, int sandbox);
 /* 1 when the last error was the instruction budget running out. */
 int cov_lua_budget_exhausted(const cov_lua_budget *b);
 
+/* Raises Lua's own memory error for an allocation outside Lua that failed.
+ * lua_error turns Lua's "not enough memory" message into a LUA_ERRMEM, so
+ * the run ends in COV_ENOMEM as when Lua's allocator fails, not in a rule
+ * error; the string is preallocated, so raising it allocates nothing. */
+static inline int cov_lua_nomem(lua_State *L)
+{
+    lua_pushliteral(L, "not enough memory");
+    return lua_error(L);
+}
+
 #endif

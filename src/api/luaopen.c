@@ -1,9 +1,11 @@
 /* luaopen_covengine: the engine as a C module for stock lua5.4, so a plain
  * Lua script can `require "covengine"`, load data, run rules and read the
  * report. The module owns one engine (a userdata with __gc); every object it
- * hands out keeps that userdata alive. */
-#include "covengine.h"
+ * hands out keeps that userdata alive. An embedder of the public API like
+ * the CLI, hence in src/api: only the module table comes from the Lua layer,
+ * pushed over the engine's run context. */
 #include "api/engine.h"
+#include "covengine.h"
 #include "lua/lua_bridge.h"
 
 #include <lauxlib.h>

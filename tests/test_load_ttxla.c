@@ -240,6 +240,18 @@ static void test_duplicate_id_in_file(void)
     cov_model_free(&c.m);
 }
 
+/* The standing aggregate holds every test once: the tests a later file's
+ * entry replaced were dropped from it too (cov_model_standing_rebuild). */
+static void check_standing(const cov_model *m)
+{
+    const cov_agg *a = cov_model_standing(m);
+    REQUIRE(a != NULL);
+    uint32_t total = 0;
+    for (uint32_t g = 0; g < cov_agg_groups(a); g++)
+        total += cov_agg_group_at(a, g)->count;
+    CHECK_INT(total, m->tests.count);
+}
+
 static void test_duplicate_across_tree(void)
 {
     ctx c;
@@ -270,6 +282,7 @@ static void test_duplicate_across_tree(void)
     CHECK_STR(c.ws.w[0].file, FIX "tree_dup/jax/test_config_inference_single_device.yaml");
     CHECK_INT(c.ws.w[0].line, 2);
     CHECK_INT(c.ws.w[0].column, 3);
+    check_standing(&c.m);
 
     /* A repeat within the second file is still a same-file duplicate. */
     const char *again = "test_config:\n"
@@ -295,6 +308,7 @@ static void test_duplicate_across_tree(void)
     CHECK_INT(COV_VEC_AT(c.m.duplicates, cov_duplicate, 0)->test, 2);
     CHECK_INT(COV_VEC_AT(c.m.duplicates, cov_duplicate, 1)->test, 2);
     CHECK_INT(cov_model_test(&c.m, 2)->f.status, COV_STATUS_NOT_SUPPORTED_SKIP);
+    check_standing(&c.m);
     cov_model_free(&c.m);
 }
 

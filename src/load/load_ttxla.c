@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "load/ttxla_internal.h"
+#include "model/aggregate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -331,6 +332,8 @@ static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, const char *
 {
     if (!rc && cov_model_resolve_duplicates(m, mark->duplicates) != COV_OK)
         rc = cov_fail(x->d, COV_ENOMEM, what, 0, 0, "out of memory");
+    else if (!rc && mark->duplicates < m->duplicates.count)
+        cov_model_standing_rebuild(m); /* it dropped tests */
     ttx_free(x);
     if (rc)
         cov_model_rollback(m, mark);

@@ -3,6 +3,7 @@
 #include "load/ttxla_internal.h"
 
 #include "formats/testid.h"
+#include "model/aggregate.h"
 
 #include <string.h>
 

@@ -473,3 +473,49 @@ uint32_t cov_agg_collected(const cov_agg *a, uint32_t g, int c, const uint32_t *
     *n = cl->n;
     return cl->distinct;
 }
+
+/* ---- the model's standing aggregate ------------------------------------ */
+
+/* What lua/covengine/facts.lua asks ds:group for; any other query is
+ * computed when asked. */
+static const int standing_keys[] = {COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH};
+static const int standing_collect[] = {COV_K_VARIANT, COV_K_RUN_MODE, COV_K_PARALLELISM};
+enum { STANDING_LIMIT = 16 };
+
+void cov_model_note_test(cov_model *m, uint32_t i)
+{
+    if (m->standing_state == COV_STANDING_STALE)
+        return;
+    if (m->standing_state == COV_STANDING_EMPTY) {
+        /* Only a model whose every test is noted can have one. */
+        m->standing =
+            i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3, STANDING_LIMIT)
+                   : NULL;
+        if (!m->standing) {
+            m->standing_state = COV_STANDING_STALE;
+            return;
+        }
+        m->standing_free = cov_agg_free;
+        m->standing_state = COV_STANDING_LIVE;
+    }
+    if (cov_agg_add(m->standing, m, i) != COV_OK)
+        cov_model_standing_invalidate(m); /* out of memory: compute on demand */
+    else
+        m->standing_tests++;
+}
+
+void cov_model_standing_rebuild(cov_model *m)
+{
+    cov_model_standing_invalidate(m);
+    m->standing_state = COV_STANDING_EMPTY;
+    m->standing_tests = 0;
+    for (uint32_t i = 0; i < m->tests.count && m->standing_state != COV_STANDING_STALE; i++)
+        cov_model_note_test(m, i);
+}
+
+const cov_agg *cov_model_standing(const cov_model *m)
+{
+    return m->standing_state == COV_STANDING_LIVE && m->standing_tests == m->tests.count
+               ? m->standing
+               : NULL;
+}

@@ -92,4 +92,16 @@ int cov_agg_differs_elsewhere(const cov_agg_group *g);
 uint32_t cov_agg_collected(const cov_agg *a, uint32_t g, int c, const uint32_t **values,
                            uint32_t *n);
 
+/* ---- The model's standing aggregate (cov_model.standing) ---------------- */
+
+/* The loader calls this for each test it keeps, once the test is complete. */
+void cov_model_note_test(cov_model *m, uint32_t i);
+/* Notes every test of m again into a new standing aggregate (after
+ * cov_model_resolve_duplicates moved them). */
+void cov_model_standing_rebuild(cov_model *m);
+/* The standing aggregate — by (framework, family, task_path), collecting
+ * variant, run_mode and parallelism, 16 values kept — or NULL when it does
+ * not reflect every test (then compute the query instead). */
+const cov_agg *cov_model_standing(const cov_model *m);
+
 #endif

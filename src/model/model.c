@@ -1,7 +1,6 @@
 #include "model/model.h"
 
 #include "base/alloc.h"
-#include "model/aggregate.h"
 #include "covengine.h"
 #include "formats/testid.h"
 
@@ -355,7 +354,8 @@ void cov_model_free(cov_model *m)
     cov_free(m->loader_slots);
     cov_free(m->lvariant_slots);
     cov_free(m->join);
-    cov_agg_free(m->standing);
+    if (m->standing)
+        m->standing_free(m->standing);
     cov_free(m->suffix_slots);
     cov_free(m->id_slots);
     if (m->cache)
@@ -663,16 +663,6 @@ int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier)
     return COV_OK;
 }
 
-static void standing_rebuild(cov_model *m)
-{
-    cov_agg_free(m->standing);
-    m->standing = NULL;
-    m->standing_state = COV_STANDING_EMPTY;
-    m->standing_tests = 0;
-    for (uint32_t i = 0; i < m->tests.count && m->standing_state != COV_STANDING_STALE; i++)
-        cov_model_note_test(m, i);
-}
-
 int cov_model_resolve_duplicates(cov_model *m, uint32_t first)
 {
     uint32_t nd = m->duplicates.count, n = m->tests.count;
@@ -711,47 +701,14 @@ int cov_model_resolve_duplicates(cov_model *m, uint32_t first)
     memset(m->id_slots, 0, ((size_t)m->id_mask + 1) * sizeof *m->id_slots);
     for (uint32_t i = 0; i < m->tests.count; i++)
         (void)cov_model_index_test(m, i); /* the table is large enough: no OOM */
-    standing_rebuild(m);
+    cov_model_standing_invalidate(m);     /* the caller rebuilds it */
     return COV_OK;
 }
 
-/* What lua/covengine/facts.lua asks ds:group for; any other query is
- * computed when asked. */
-static const int standing_keys[] = {COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH};
-static const int standing_collect[] = {COV_K_VARIANT, COV_K_RUN_MODE, COV_K_PARALLELISM};
-enum { STANDING_LIMIT = 16 };
-
 void cov_model_standing_invalidate(cov_model *m)
 {
-    cov_agg_free(m->standing);
+    if (m->standing)
+        m->standing_free(m->standing);
     m->standing = NULL;
     m->standing_state = COV_STANDING_STALE;
-}
-
-void cov_model_note_test(cov_model *m, uint32_t i)
-{
-    if (m->standing_state == COV_STANDING_STALE)
-        return;
-    if (m->standing_state == COV_STANDING_EMPTY) {
-        /* Only a model whose every test is noted can have one. */
-        m->standing = i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3,
-                                           STANDING_LIMIT)
-                             : NULL;
-        if (!m->standing) {
-            m->standing_state = COV_STANDING_STALE;
-            return;
-        }
-        m->standing_state = COV_STANDING_LIVE;
-    }
-    if (cov_agg_add(m->standing, m, i) != COV_OK)
-        cov_model_standing_invalidate(m); /* out of memory: compute on demand */
-    else
-        m->standing_tests++;
-}
-
-const struct cov_agg *cov_model_standing(const cov_model *m)
-{
-    return m->standing_state == COV_STANDING_LIVE && m->standing_tests == m->tests.count
-               ? m->standing
-               : NULL;
 }

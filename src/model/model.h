@@ -229,8 +229,11 @@ typedef struct cov_model {
     cov_vec duplicates;  /* cov_duplicate: an id of one framework read in two
                             files, counted once (cov_model_resolve_duplicates) */
     /* The aggregate the default rules ask for, fed as tests load so that
-     * their main query costs nothing afterwards (cov_model_standing). */
+     * their main query costs nothing afterwards (cov_model_standing, in
+     * model/aggregate.h: the aggregate reads the model, so the model only
+     * holds it and drops it with standing_free, set with it). */
     struct cov_agg *standing;
+    void (*standing_free)(struct cov_agg *);
     int standing_state; /* COV_STANDING_* */
     uint32_t standing_tests; /* tests it holds: must be all of them */
     /* Bumped by every load (kept or rolled back): caches below compare it. */
@@ -302,15 +305,10 @@ static inline const cov_override *cov_model_overrides(const cov_model *m, const 
 
 enum { COV_STANDING_EMPTY, COV_STANDING_LIVE, COV_STANDING_STALE };
 
-/* The loader calls this for each test it keeps, once the test is complete. */
-void cov_model_note_test(cov_model *m, uint32_t i);
-/* A kept test was changed after it was noted (an entry overridden): the
- * standing aggregate no longer holds; queries compute their own. */
+/* A kept test was changed after it was noted (an entry overridden) or the
+ * tests moved: the standing aggregate (model/aggregate.h) no longer holds
+ * and is freed; queries compute their own. */
 void cov_model_standing_invalidate(cov_model *m);
-/* The standing aggregate — by (framework, family, task_path), collecting
- * variant, run_mode and parallelism, 16 values kept — or NULL when it does
- * not reflect every test (then compute the query instead). */
-const struct cov_agg *cov_model_standing(const cov_model *m);
 
 /* An id of one framework in two files. tt-xla merges its files in sorted
  * order and a later file's entry replaces an earlier one's, so the model
@@ -331,7 +329,9 @@ const cov_lvariant *cov_model_test_lvariant(const cov_model *m, uint32_t i);
 
 /* After a load: drops every test a later entry replaced (duplicates from
  * index `first` on), keeping file order, and rebuilds the indexes. Returns 0
- * or COV_ENOMEM, leaving the model as it was. */
+ * or COV_ENOMEM, leaving the model as it was. When it dropped tests, the
+ * standing aggregate is invalidated: the caller rebuilds it
+ * (cov_model_standing_rebuild). */
 int cov_model_resolve_duplicates(cov_model *m, uint32_t first);
 
 /* The entry's own status: UNSPECIFIED when absent. */

@@ -21,8 +21,8 @@ typedef struct cov_diag {
 } cov_diag;
 
 /* The progress state a load reports into: the engine's, when d is one of
- * its load diags (cov_engine_load_diag) and it has a progress handler;
- * else NULL. */
+ * the diags it gives its loaders and it has a progress handler; else NULL.
+ * Defined in api/engine.c, the one place that makes such diags. */
 cov_load_progress *cov_diag_progress(const cov_diag *d);
 
 /* Events between two progress reports. */

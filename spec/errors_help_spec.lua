@@ -36,6 +36,9 @@ describe("did you mean", function()
     assert.are.equal(2, code)
     assert.are.equal("", out)
     assert.truthy(err:find("^covengine: unknown report format 'htm': no reports/htm.lua in "))
+    -- The rules script's directory is also the build tree's rules: named once.
+    local dirs = err:match("no reports/htm%.lua in (.-); did you mean")
+    assert.are.equal("rules", dirs)
     local list = err:match("; did you mean 'html'%? %(formats: ([^)]*)%)\n$")
     assert.truthy(list, err)
     assert.truthy((", " .. list .. ","):find(", csv, diff, diff%-json, .*html, json, markdown,"),

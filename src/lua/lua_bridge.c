@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The registry key of the last traceback: an address, so that reading it
  * back after a failed run (unprotected) needs no string, hence no memory. */
@@ -589,10 +590,41 @@ static int search_rules(lua_State *L)
     return 1;
 }
 
+/* Whether directories a and b are the same one ("rules" and the build
+ * tree's "/src/rules" are): the same inode, else (one does not exist) the
+ * same spelling. */
+static int same_dir(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+
+/* Appends the string on top of the stack to the array below it, unless
+ * that array already holds the same directory: a directory is searched,
+ * and named in messages, once. Returns whether it was appended. */
+static int append_dir(lua_State *L, lua_Integer *n)
+{
+    const char *dir = lua_tostring(L, -1);
+    for (lua_Integer i = 1; i <= *n; i++) {
+        lua_rawgeti(L, -2, i);
+        int same = same_dir(lua_tostring(L, -1), dir);
+        lua_pop(L, 1);
+        if (same) {
+            lua_pop(L, 1);
+            return 0;
+        }
+    }
+    lua_rawseti(L, -2, ++*n);
+    return 1;
+}
+
 /* The rule directories in search order: each directory of $COVENGINE_PATH
  * (':'-separated), so users can override any rule module or format, then the
- * script's own directory, then the installed rules. Pushes them as an array. */
-static void push_rule_dirs(lua_State *L, const char *script)
+ * script's own directory, then the installed rules, each once. Pushes them
+ * as an array; returns how many come from $COVENGINE_PATH. */
+static lua_Integer push_rule_dirs(lua_State *L, const char *script)
 {
     lua_newtable(L);
     lua_Integer n = 0;
@@ -602,18 +634,20 @@ static void push_rule_dirs(lua_State *L, const char *script)
         size_t len = colon ? (size_t)(colon - env) : strlen(env);
         if (len) {
             lua_pushlstring(L, env, len);
-            lua_rawseti(L, -2, ++n);
+            append_dir(L, &n);
         }
         env += len + (colon ? 1 : 0);
     }
+    lua_Integer nuser = n;
     const char *slash = script ? strrchr(script, '/') : NULL;
     if (slash)
         lua_pushlstring(L, script, (size_t)(slash - script) + (slash == script));
     else
         lua_pushliteral(L, ".");
-    lua_rawseti(L, -2, ++n);
+    append_dir(L, &n);
     lua_pushfstring(L, "%s/rules", cov_data_dir());
-    lua_rawseti(L, -2, ++n);
+    append_dir(L, &n);
+    return nuser;
 }
 
 /* package.searchers becomes: preload, embedded, rule directories; without
@@ -632,11 +666,11 @@ static void install_searchers(lua_State *L, const char *script, int sandbox)
     /* $COVENGINE_PATH may override the engine's own modules too, so its
      * directories are searched before the embedded ones; the script's
      * directory and the installed rules after them. */
-    push_rule_dirs(L, script);
+    lua_Integer nuser = push_rule_dirs(L, script);
     int all = lua_gettop(L);
     lua_pushvalue(L, all);
     lua_setfield(L, pkg, "rule_dirs");
-    lua_Integer ndirs = luaL_len(L, all), nuser = ndirs - 2;
+    lua_Integer ndirs = luaL_len(L, all);
     lua_createtable(L, (int)nuser, 0);
     for (lua_Integer i = 1; i <= nuser; i++) {
         lua_rawgeti(L, all, i);

@@ -49,7 +49,9 @@ describe("settings in the rules script", function()
     local md = read(root .. "/coverage.md")
     assert.truthy(md and md:find("^# EasyDeL model coverage"), md)
     -- inputs: the checkout the script is in, and the manifest beside it
-    assert.truthy(md:find(root .. "/ci/../tests/runner/test_config/jax/", 1, true))
+    assert.truthy(md:find("File paths are relative to `" .. root .. "/ci/../tests/runner/test_config`",
+      1, true), md)
+    assert.truthy(md:find("\n- `jax/test_config_", 1, true), md)
     assert.truthy(md:find("/ci/easydel.json", 1, true))
   end)
 

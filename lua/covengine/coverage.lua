@@ -258,6 +258,17 @@ function coverage.explain_format(name)
   cov.abort(("--explain writes markdown or json, not --format %s"):format(name))
 end
 
+--- The gate figure of a report (cfg.figure over data.summary) as the
+-- formats show it: {name, text, value (percent), display ("60.27"),
+-- covered, total}; nil when the rules give no figure or when it is about
+-- EasyDeL and no inventory is loaded (100% of nothing says nothing).
+function coverage.figure(cfg, data, no_easydel)
+  if not cfg.figure or (no_easydel and cfg.figure.needs_easydel ~= false) then return nil end
+  local pc, covered, total = gate.value(cfg.figure, data.summary)
+  return { name = cfg.figure.name, text = cfg.figure.text, value = pc,
+    display = gate.display(pc), covered = covered, total = total }
+end
+
 --- The rule script's whole job: returns the report text (or the
 -- explanation of cov.options.explain), after applying the gates.
 function coverage.run(cfg)
@@ -315,16 +326,17 @@ function coverage.run(cfg)
   local want_findings = fmt and fmt.needs_findings
   local lint_findings, lint_errors = coverage.lint(cfg, lint_conf, want_findings)
 
+  -- The gate figure is every report's headline (coverage.py prints TOTAL
+  -- in every report, gated or not): data.figure, null when the rules give
+  -- none or it cannot be judged (no EasyDeL inventory).
+  local figure = coverage.figure(cfg, data, no_easydel)
+  data.figure = figure or cov.json.null
   local ctx = {}
   if want_findings then
     ctx.findings, ctx.load_warnings = require("covengine.findings").collect(cov.head,
       lint_findings, { strict = cov.options.strict ~= nil })
   end
-  if want_figure then
-    local pc, covered, total = gate.value(cfg.figure, data.summary)
-    ctx.figure = { name = cfg.figure.name, text = cfg.figure.text, value = pc,
-      display = gate.display(pc), covered = covered, total = total }
-  end
+  if want_figure then ctx.figure = figure end
   if want_diff then
     local base, info = base_report(cfg)
     ctx.diff = diff.compare(base, data, { ranking = cfg.diff.ranking,

@@ -7,6 +7,10 @@
 -- ("EASYDEL:12 HUGGING_FACE:4") and "group" the family's ModelGroup.
 -- "listed_not_running" is "yes" where the config lists the family but none
 -- of its entries runs (the policy: not tested).
+-- The last row, as coverage.py's TOTAL, is family "TOTAL": the test count
+-- and, in the last column "coverage", the gate figure ("60.27", the
+-- percentage --fail-under judges); empty in every other row. Without a
+-- figure (no EasyDeL inventory, or the rules define none) the cell is empty.
 local cov = require "covengine"
 
 local function field(v)
@@ -30,7 +34,7 @@ return {
     local first_tail = #head + 1
     for _, h in ipairs { "easydel_module", "missing_tasks", "phase", "phase_name",
       "raw_families", "alias_rule", "suggestions", "group", "implementation", "sources",
-      "listed_not_running" } do
+      "listed_not_running", "coverage" } do
       head[#head + 1] = h
     end
     local n = #head
@@ -55,9 +59,9 @@ return {
           if (fe.source_computed or 0) > 0 then sources[#sources + 1] = "computed:" .. fe.source_computed end
           if (fe.loader_unknown or 0) > 0 then sources[#sources + 1] = "unknown:" .. fe.loader_unknown end
         end
-        values[n - 2] = fe and fe.implementation
-        values[n - 1] = table.concat(sources, " ")
-        values[n] = fe and (fe.listed_not_running and "yes" or "no") or ""
+        values[n - 3] = fe and fe.implementation
+        values[n - 2] = table.concat(sources, " ")
+        values[n - 1] = fe and (fe.listed_not_running and "yes" or "no") or ""
         out[#out + 1] = row(values, n)
       end
       local any = false
@@ -69,6 +73,11 @@ return {
       end
       if not any then emit("", nil) end
     end
+    local total = { "TOTAL" }
+    total[4] = r.summary.tests
+    local fig = r.figure
+    total[n] = (fig ~= nil and fig ~= cov.json.null) and fig.display or nil
+    out[#out + 1] = row(total, n)
     return table.concat(out)
   end,
 }

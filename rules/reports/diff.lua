@@ -5,6 +5,7 @@
 -- added and removed, phase changes. It lays out the covengine.diff/1 table
 -- (lua/covengine/diff.lua); every number is the length of a list shown.
 local cov = require "covengine"
+local md = require "covengine.md"
 
 local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
 local SUMMARY_ROWS = {
@@ -19,7 +20,7 @@ local SUMMARY_ROWS = {
 }
 
 local function label(fw) return LABEL[fw] or fw end
-local function cell(s) return (tostring(s):gsub("|", "\\|"):gsub("\n", " ")) end
+local cell = md.cell
 local function null(v) return v == nil or v == cov.json.null end
 
 local function change(a, b)
@@ -68,6 +69,10 @@ return {
     local out = {}
     local function add(fmt, ...) out[#out + 1] = select("#", ...) > 0 and fmt:format(...) or fmt end
     local function names(list) return #list > 0 and table.concat(list, ", ") or "none" end
+    -- Paths relative to each side's config directory: the absolute prefix
+    -- repeated on every test line once made the diff too long for a PR comment.
+    local roots = md.roots(d.base.inputs, d.head.inputs)
+    local function rel(path) return md.relative(path, roots) end
 
     local bsum, hsum = {}, {}
     for k, v in pairs(d.figures.summary) do bsum[k], hsum[k] = v.base, v.head end
@@ -77,6 +82,7 @@ return {
     add("Policy: %s.\n\n", d.policy)
     add("Status ranking, best first (up is a promotion, down a regression): %s.\n\n",
       table.concat(d.ranking, " > "))
+    add("%s", md.roots_note(roots))
 
     add("## Summary\n\n| Figure | Base | Head | Change |\n|---|---|---|---|\n")
     local g = d.figures.gate
@@ -120,11 +126,16 @@ return {
 
     for _, which in ipairs { { "gained", "Families gained" }, { "lost", "Families lost" } } do
       local counts = s["families_" .. which[1]]
-      add("## %s (%d)\n\n", which[2], total(counts))
+      local n = total(counts)
+      add("## %s (%d)\n\n", which[2], n)
+      local lines = {}
       for _, fw in ipairs(d.frameworks) do
         local list = d.families[which[1]][fw]
-        if #list > 0 then add("- **%s** (%d): %s\n", label(fw), #list, names(list)) end
+        if #list > 0 then
+          lines[#lines + 1] = ("- **%s** (%d): %s\n"):format(label(fw), #list, names(list))
+        end
       end
+      add(md.fold(n, ("%d families"):format(n), table.concat(lines)))
       add("\n")
     end
 
@@ -143,10 +154,12 @@ return {
       end
     end
 
-    add("## EasyDeL modules newly tested (%d)\n\n%s\n\n", s.modules_newly_tested,
-      names(d.modules.newly_tested))
-    add("## EasyDeL modules no longer tested (%d)\n\n%s\n\n", s.modules_no_longer_tested,
-      names(d.modules.no_longer_tested))
+    for _, which in ipairs { { "newly_tested", "EasyDeL modules newly tested" },
+      { "no_longer_tested", "EasyDeL modules no longer tested" } } do
+      local list = d.modules[which[1]]
+      add("## %s (%d)\n\n%s\n", which[2], #list,
+        md.fold(#list, ("%d modules"):format(#list), names(list) .. "\n"))
+    end
 
     for _, which in ipairs { { "promoted", "Family promotions" },
       { "regressed", "Family regressions" } } do
@@ -154,10 +167,12 @@ return {
       add("## %s (%d)\n\nA family's status in a framework is the best status of its entries "
         .. "there.\n\n", which[2], #list)
       if #list > 0 then
-        add("| Family | Framework | Base | Head |\n|---|---|---|---|\n")
+        local rows = { "| Family | Framework | Base | Head |\n|---|---|---|---|\n" }
         for _, f in ipairs(list) do
-          add("| **%s** | %s | %s | %s |\n", cell(f.family), label(f.framework), f.from, f.to)
+          rows[#rows + 1] = ("| **%s** | %s | %s | %s |\n"):format(cell(f.family),
+            label(f.framework), f.from, f.to)
         end
+        add(md.fold(#list, ("%d families"):format(#list), table.concat(rows)))
         add("\n")
       end
     end
@@ -182,12 +197,30 @@ return {
         if t1.from ~= t2.from then return pos[t1.from] < pos[t2.from] end
         return pos[t1.to] < pos[t2.to]
       end)
+      -- Within a transition, one sub-list per config file (in the order
+      -- the diff lists the tests), the file and framework said once.
       for _, k in ipairs(order) do
         add("### %s (%d)\n\n", k, #groups[k])
+        local files, by_file = {}, {}
         for _, t in ipairs(groups[k]) do
-          local was = not null(t.base_id) and (", was `%s`"):format(t.base_id) or ""
-          add("- `%s` (%s, %s:%d%s)\n", t.id, label(t.framework), t.file, t.line, was)
+          local fk = t.file .. "\0" .. t.framework
+          if not by_file[fk] then
+            by_file[fk] = {}
+            files[#files + 1] = fk
+          end
+          table.insert(by_file[fk], t)
         end
+        local lines = {}
+        for _, fk in ipairs(files) do
+          local first = by_file[fk][1]
+          lines[#lines + 1] = ("- `%s` (%s, %d):\n"):format(rel(first.file),
+            label(first.framework), #by_file[fk])
+          for _, t in ipairs(by_file[fk]) do
+            local was = not null(t.base_id) and (", was `%s`"):format(t.base_id) or ""
+            lines[#lines + 1] = ("  - `%s` (line %d%s)\n"):format(t.id, t.line, was)
+          end
+        end
+        add(md.fold(#groups[k], ("%d tests"):format(#groups[k]), table.concat(lines)))
         add("\n")
       end
     end
@@ -196,13 +229,15 @@ return {
     add("The status that applies on each arch an entry names (its supported_archs or arch "
       .. "overrides), where the test runs on both sides.\n\n")
     if s.arch_promoted + s.arch_regressed > 0 then
-      add("| Change | Test | Framework | Arch | Base | Head |\n|---|---|---|---|---|---|\n")
+      local rows = { "| Change | Test | Framework | Arch | Base | Head |\n|---|---|---|---|---|---|\n" }
       for _, which in ipairs { "promoted", "regressed" } do
         for _, t in ipairs(d.arches[which]) do
-          add("| %s | `%s` | %s | %s | %s | %s |\n", which, cell(t.id), label(t.framework),
-            cell(t.arch), t.from, t.to)
+          rows[#rows + 1] = ("| %s | `%s` | %s | %s | %s | %s |\n"):format(which, cell(t.id),
+            label(t.framework), cell(t.arch), t.from, t.to)
         end
       end
+      local n = s.arch_promoted + s.arch_regressed
+      add(md.fold(n, ("%d changes"):format(n), table.concat(rows)))
       add("\n")
     end
 
@@ -222,27 +257,31 @@ return {
           counts[k].status[t.status] = (counts[k].status[t.status] or 0) + 1
         end
         table.sort(order)
-        add("| Family | Framework | Tests | Statuses |\n|---|---|---|---|\n")
+        local rows = { "| Family | Framework | Tests | Statuses |\n|---|---|---|---|\n" }
         for _, k in ipairs(order) do
           local c = counts[k]
           local st = {}
           for _, name in ipairs(d.ranking) do
             if c.status[name] then st[#st + 1] = ("%d %s"):format(c.status[name], name) end
           end
-          add("| **%s** | %s | %d | %s |\n", cell(c.family), label(c.framework), c.n,
-            table.concat(st, ", "))
+          rows[#rows + 1] = ("| **%s** | %s | %d | %s |\n"):format(cell(c.family),
+            label(c.framework), c.n, cell(table.concat(st, ", ")))
         end
+        add(md.fold(#order, ("%d tests in %d families and frameworks"):format(#list, #order),
+          table.concat(rows)))
         add("\n")
       end
     end
 
     add("## Phase changes (%d)\n\n", s.phase_changes)
     if s.phase_changes > 0 then
-      add("| Family | Base phase | Head phase |\n|---|---|---|\n")
+      local rows = { "| Family | Base phase | Head phase |\n|---|---|---|\n" }
       local function ph(p) return null(p) and "–" or ("%d. %s"):format(p.number, p.name) end
       for _, c in ipairs(d.phases.changed) do
-        add("| **%s** | %s | %s |\n", cell(c.family), cell(ph(c.from)), cell(ph(c.to)))
+        rows[#rows + 1] = ("| **%s** | %s | %s |\n"):format(cell(c.family), cell(ph(c.from)),
+          cell(ph(c.to)))
       end
+      add(md.fold(s.phase_changes, ("%d families"):format(s.phase_changes), table.concat(rows)))
       add("\n")
     end
     return table.concat(out)

@@ -3,13 +3,14 @@
 -- it, EasyDeL families nobody tests, recommendations by phase, conclusion.
 -- Every number comes from the report's summary, which counts its lists.
 local cov = require "covengine"
+local md = require "covengine.md"
 
 local M = {}
 
 local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
 local MAX_VARIANTS = 8
 
-local function cell(s) return (tostring(s):gsub("|", "\\|"):gsub("\n", " ")) end
+local cell = md.cell
 
 local function label(fw) return LABEL[fw] or fw end
 
@@ -47,22 +48,35 @@ function M.render(r)
   local on_easydel = {}
   for _, o in ipairs(r.on_easydel or {}) do on_easydel[o.family] = o end
 
+  local roots = md.roots(r.inputs)
+  local function rel(path) return md.relative(path, roots) end
   add("# EasyDeL model coverage\n\n")
   add("Computed by covengine %s from:\n\n", cov.version)
   local found = not null(r.tt_forge_models) and r.tt_forge_models.found_in_tt_xla
+  local inputs = {}
   for _, i in ipairs(r.inputs) do
     if i.kind == "tt_forge_models" then
-      add("- `%s` (tt-forge-models, %d loaders%s)\n", i.path, i.entries,
+      inputs[#inputs + 1] = ("- `%s` (tt-forge-models, %d loaders%s)\n"):format(i.path, i.entries,
         found and ", found in the tt-xla checkout" or "")
     else
-      add("- `%s` (%s%s, %d entries)\n", i.path, i.kind,
+      local path = (i.kind == "test_config" or i.kind == "placeholders") and rel(i.path) or i.path
+      inputs[#inputs + 1] = ("- `%s` (%s%s, %d entries)\n"):format(path, i.kind,
         i.framework ~= cov.json.null and (", " .. i.framework) or "", i.entries)
     end
   end
-  add("\nPolicy: %s.\n\n", r.policy)
+  add(md.fold(#inputs, ("%d input files"):format(#inputs), table.concat(inputs)))
+  add("\n%s", md.roots_note(roots))
+  add("Policy: %s.\n\n", r.policy)
   for _, n in ipairs(r.notes or {}) do add("Note: %s.\n\n", n) end
 
   add("## Executive summary\n\n")
+  -- The headline first, as coverage.py's TOTAL row: the figure the gates judge.
+  local fig = r.figure
+  if not null(fig) then
+    add("- **%s: %s%%** %s (%d of %d)\n", fig.name, fig.display, fig.text, fig.covered, fig.total)
+  elseif r.easydel == cov.json.null then
+    add("- **coverage: not judged**: no EasyDeL inventory loaded\n")
+  end
   for _, fw in ipairs(r.frameworks) do
     if s.families_by_framework[fw] then
       add("- **%s config** (`%s`): %d model families tested\n", label(fw), fw,
@@ -105,7 +119,7 @@ function M.render(r)
     head[#head + 1] = h
     rule[#rule + 1] = "---"
   end
-  add("| %s |\n| %s |\n", table.concat(head, " | "), table.concat(rule, " | "))
+  local tbl = { ("| %s |\n| %s |\n"):format(table.concat(head, " | "), table.concat(rule, " | ")) }
   for _, name in ipairs(r.with_easydel) do
     local f = by_name[name]
     local row = { ("**%s**"):format(cell(name)) }
@@ -122,8 +136,9 @@ function M.render(r)
     local note = #f.missing_tasks > 0 and (" (lacks " .. table.concat(f.missing_tasks, ", ") .. ")") or ""
     row[#row + 1] = "✅ " .. cell(f.easydel) .. cell(note)
     row[#row + 1] = f.phase ~= cov.json.null and tostring(f.phase.number) or "–"
-    add("| %s |\n", table.concat(row, " | "))
+    tbl[#tbl + 1] = ("| %s |\n"):format(table.concat(row, " | "))
   end
+  add(md.fold(s.with_easydel, ("%d families"):format(s.with_easydel), table.concat(tbl)))
   add("\n")
 
   add("## Families tested without an EasyDeL implementation (%d)\n\n", s.without_easydel)
@@ -134,6 +149,7 @@ function M.render(r)
   }
   for _, g in ipairs(groups) do
     add("### %s (%d)\n\n", g[1], #g[2])
+    local items = {}
     for _, name in ipairs(g[2]) do
       local f = by_name[name]
       local parts = {}
@@ -148,8 +164,9 @@ function M.render(r)
           .. "have"):format(table.concat(f.missing_modules, ", "))
       end
       local why = #notes > 0 and (" (%s)"):format(table.concat(notes, "; ")) or ""
-      add("- **%s**%s: %s\n", name, why, table.concat(parts, "; "))
+      items[#items + 1] = ("- **%s**%s: %s\n"):format(name, why, table.concat(parts, "; "))
     end
+    add(md.fold(#items, ("%d families"):format(#items), table.concat(items)))
     add("\n")
   end
 
@@ -160,32 +177,38 @@ function M.render(r)
   else
     add("None: every family a config lists runs there on some arch.\n\n")
   end
+  local listed = {}
   for _, l in ipairs(r.listed_not_running) do
     local f = by_name[l.family]
     local parts = {}
     for _, fw in ipairs(l.frameworks) do
       parts[#parts + 1] = ("%s %s"):format(label(fw), statuses(f.frameworks[fw].status_counts))
     end
-    add("- **%s**%s: %s\n", l.family, f.easydel ~= cov.json.null and (" (EasyDeL " .. f.easydel .. ")")
-      or "", table.concat(parts, "; "))
+    listed[#listed + 1] = ("- **%s**%s: %s\n"):format(l.family, f.easydel ~= cov.json.null
+      and (" (EasyDeL " .. f.easydel .. ")") or "", table.concat(parts, "; "))
   end
+  add(md.fold(#listed, ("%d families"):format(#listed), table.concat(listed)))
   if s.listed_not_running > 0 then add("\n") end
 
   add("## EasyDeL families no config tests (%d)\n\n", s.easydel_untested)
   local any_planned = false
   for _, u in ipairs(r.easydel_untested) do any_planned = any_planned or #(u.planned or {}) > 0 end
-  add(any_planned and "| EasyDeL module | Type | Planned |\n|---|---|---|\n"
-    or "| EasyDeL module | Type |\n|---|---|\n")
+  tbl = { any_planned and "| EasyDeL module | Type | Planned |\n|---|---|---|\n"
+    or "| EasyDeL module | Type |\n|---|---|\n" }
   for _, u in ipairs(r.easydel_untested) do
-    add("| **%s** | %s |%s\n", cell(u.module), u.type ~= cov.json.null and cell(u.type) or "",
+    tbl[#tbl + 1] = ("| **%s** | %s |%s\n"):format(cell(u.module),
+      u.type ~= cov.json.null and cell(u.type) or "",
       any_planned and (" %s |"):format(cell(table.concat(u.planned or {}, ", "))) or "")
   end
+  add(md.fold(#r.easydel_untested, ("%d modules"):format(#r.easydel_untested), table.concat(tbl)))
   add("\n")
 
   add("## Implementation recommendations\n\n")
   for _, p in ipairs(r.phases) do
     add("### Phase %d: %s (%d)\n\n%s (rule: `%s`).\n\n", p.number, p.name, #p.families,
       p.summary, p.rule)
+    local items = {}
+    local function item(fmt, ...) items[#items + 1] = fmt:format(...) end
     for i, name in ipairs(p.families) do
       local f = by_name[name]
       local tested = {}
@@ -198,7 +221,7 @@ function M.render(r)
             statuses(fe.status_counts))
         end
       end
-      add("%d. **%s**%s%s\n", i, name, null(f.group) and "" or (" [%s]"):format(f.group),
+      item("%d. **%s**%s%s\n", i, name, null(f.group) and "" or (" [%s]"):format(f.group),
         #tested > 0 and (": " .. table.concat(tested, "; ")) or "")
       local on = on_easydel[name]
       if on then
@@ -207,7 +230,7 @@ function M.render(r)
           parts[#parts + 1] = ("%s%s (%s)"):format(v.raw_family ~= name and (v.raw_family .. " ") or "",
             null(v.variant) and "–" or v.variant, statuses(v.status_counts))
         end
-        add("   - JAX on EasyDeL%s: %s\n", on.listed_not_running and ", listed, not running" or "",
+        item("   - JAX on EasyDeL%s: %s\n", on.listed_not_running and ", listed, not running" or "",
           table.concat(parts, "; "))
         parts = {}
         for _, v in ipairs(on.others) do
@@ -215,10 +238,11 @@ function M.render(r)
             null(v.variant) and "–" or v.variant, null(v.source) and "source computed" or v.source,
             statuses(v.status_counts))
         end
-        if #parts > 0 then add("   - JAX not on EasyDeL: %s\n", table.concat(parts, "; ")) end
+        if #parts > 0 then item("   - JAX not on EasyDeL: %s\n", table.concat(parts, "; ")) end
       end
-      for _, pl in ipairs(f.planned or {}) do add("   - planned: `%s`\n", pl) end
+      for _, pl in ipairs(f.planned or {}) do item("   - planned: `%s`\n", pl) end
     end
+    add(md.fold(#p.families, ("%d families"):format(#p.families), table.concat(items)))
     add("\n")
   end
 
@@ -227,10 +251,13 @@ function M.render(r)
     if s.integration_started > 0 then
       add("tt-forge-models loaders that run EasyDeL but that no config entry names yet.\n\n")
     end
+    local items = {}
     for _, l in ipairs(r.integration_started) do
-      add("- **%s** (`%s`, EasyDeL module %s): %s (%s:%d)\n", l.family, l.loader,
-        null(l.easydel) and "none" or l.easydel, table.concat(l.variants, ", "), l.file, l.line)
+      items[#items + 1] = ("- **%s** (`%s`, EasyDeL module %s): %s (%s:%d)\n"):format(l.family,
+        l.loader, null(l.easydel) and "none" or l.easydel, table.concat(l.variants, ", "),
+        rel(l.file), l.line)
     end
+    add(md.fold(#items, ("%d loaders"):format(#items), table.concat(items)))
     add("\n")
   end
 
@@ -238,11 +265,14 @@ function M.render(r)
   if s.planned > 0 then
     add("PLACEHOLDER_MODELS entries (not brought up yet), by the alias rules.\n\n")
   end
+  local planned = {}
   for _, p in ipairs(r.planned) do
-    add("- `%s`%s: %s\n", p.name, null(p.bringup_status) and "" or (" (%s)"):format(p.bringup_status),
+    planned[#planned + 1] = ("- `%s`%s: %s\n"):format(p.name,
+      null(p.bringup_status) and "" or (" (%s)"):format(p.bringup_status),
       null(p.easydel) and "no EasyDeL module" or ("EasyDeL **%s**%s"):format(p.easydel,
         null(p.alias_rule) and "" or (" (%s)"):format(p.alias_rule)))
   end
+  add(md.fold(#planned, ("%d planned models"):format(#planned), table.concat(planned)))
   add("\n")
 
   add("## Unmatched families (%d)\n\n", s.unmatched)
@@ -251,29 +281,38 @@ function M.render(r)
     add("Suggestions are close EasyDeL names, never applied: if one is right, add a rule to ")
     add("`rules/aliases.lua`.\n\n")
   end
-  local plain = {}
+  local plain, close = {}, {}
   for _, u in ipairs(r.unmatched) do
     if #u.suggestions > 0 then
-      add("- **%s**: did you mean %s?\n", u.name, table.concat(u.suggestions, ", "))
+      close[#close + 1] = ("- **%s**: did you mean %s?\n"):format(u.name,
+        table.concat(u.suggestions, ", "))
     else
       plain[#plain + 1] = u.name
     end
   end
+  add(md.fold(#close, ("%d with a close EasyDeL name"):format(#close), table.concat(close)))
   if #plain > 0 then
-    add("%sNo close EasyDeL name: %s.\n", #plain < s.unmatched and "\n" or "",
-      table.concat(plain, ", "))
+    add("%s", #plain < s.unmatched and "\n" or "")
+    add(md.fold(#plain, ("%d with no close EasyDeL name"):format(#plain),
+      ("No close EasyDeL name: %s.\n"):format(table.concat(plain, ", "))))
   end
   add("\n")
   if (s.unknown_ids or 0) > 0 then
     add("## Test ids naming no tt-forge-models loader variant (%d)\n\n", s.unknown_ids)
+    local items = {}
     for _, u in ipairs(r.unknown_ids) do
-      add("- `%s` (%s:%d): %s\n", u.id, u.file, u.line, u.reason)
+      items[#items + 1] = ("- `%s` (%s:%d): %s\n"):format(u.id, rel(u.file), u.line, u.reason)
     end
+    add(md.fold(#items, ("%d ids"):format(#items), table.concat(items)))
     add("\n")
   end
   if s.unparsed_ids > 0 then
     add("## Test ids outside the grammar (%d)\n\n", s.unparsed_ids)
-    for _, u in ipairs(r.unparsed) do add("- `%s` (%s:%d)\n", u.id, u.file, u.line) end
+    local items = {}
+    for _, u in ipairs(r.unparsed) do
+      items[#items + 1] = ("- `%s` (%s:%d)\n"):format(u.id, rel(u.file), u.line)
+    end
+    add(md.fold(#items, ("%d ids"):format(#items), table.concat(items)))
     add("\n")
   end
 

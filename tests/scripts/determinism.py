@@ -19,7 +19,7 @@ import os
 import subprocess
 import sys
 
-FORMATS = ["markdown", "json", "csv", "html", "total", "sarif", "github"]
+FORMATS = ["markdown", "json", "csv", "html", "total", "sarif", "github", "summary"]
 
 
 def cases(shared):

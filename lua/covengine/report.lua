@@ -37,6 +37,7 @@ local function test_lines(ds, f, fwname, canonical_of)
         out[#out + 1] = {
           id = t.id, raw_family = t.family, variant = or_null(t.variant),
           task_path = or_null(t.task_path), status = t.status,
+          run_mode = or_null(t.run_mode), parallelism = or_null(t.parallelism),
           entry_status = t.entry_status, status_elsewhere = or_null(t.status_elsewhere),
           bringup_status = or_null(t.bringup_status), file = t.file, line = t.line,
           arch_status = arch,

@@ -102,11 +102,11 @@ for name, inputs in pairs(INPUTS) do
       end
     end)
 
-    it("writes one CSV row per family and framework", function()
+    it("writes one CSV row per family and framework, then the TOTAL row", function()
       local csv = render(inputs, "csv")
       local rows = {}
       for line in csv:gmatch("(.-)\r\n") do rows[#rows + 1] = line end
-      local want = 1 -- header
+      local want = 2 -- header, TOTAL
       for _, f in ipairs(r.families) do
         local n = 0
         for _ in pairs(f.frameworks) do n = n + 1 end
@@ -114,6 +114,7 @@ for name, inputs in pairs(INPUTS) do
       end
       assert.are.equal(want, #rows)
       assert.truthy(rows[1]:find("^family,framework,tested,tests,variants,"))
+      assert.truthy(rows[1]:find(",coverage$"))
       for _, u in ipairs(r.unmatched) do
         if #u.suggestions > 0 then
           assert.truthy(csv:find(table.concat(u.suggestions, " "), 1, true))
@@ -121,22 +122,102 @@ for name, inputs in pairs(INPUTS) do
       end
     end)
 
-    it("writes a self-contained HTML page with the tables and a chart", function()
+    -- Item 3 of issue 13: the gate figure in every report's summary, as
+    -- coverage.py puts TOTAL in each of its reports.
+    describe("the gate figure", function()
+      local fig = r.figure
+      it("is in the JSON, as --format total prints it", function()
+        local total = render(inputs, "total")
+        assert.are.equal("table", type(fig))
+        assert.are.equal(total, fig.display .. "\n")
+        assert.are.equal(r.summary.easydel_modules - r.summary.easydel_untested, fig.covered)
+        assert.are.equal(r.summary.easydel_modules, fig.total)
+        assert.are.equal(("%.2f"):format(100 * fig.covered / fig.total), fig.display)
+      end)
+      it("heads the Markdown's executive summary", function()
+        local md = render(inputs, "markdown")
+        local summary = section(md, "## Executive summary")
+        assert.truthy(summary:find(("\n\n- **%s: %s%%** %s (%d of %d)\n"):format(fig.name,
+          fig.display, fig.text, fig.covered, fig.total), 1, true), summary)
+      end)
+      it("is the HTML page's headline", function()
+        local html = render(inputs, "html")
+        local headline = html:match('<p class="headline" id="headline">(.-)</p>')
+        assert.truthy(headline, "no headline")
+        assert.truthy(headline:find('<span class="figure">' .. fig.display .. "%</span>", 1, true),
+          headline)
+      end)
+      it("is the CSV's TOTAL row", function()
+        local csv = render(inputs, "csv")
+        local last = csv:match("([^\n]*)\r\n$")
+        assert.are.equal("TOTAL,,," .. r.summary.tests, last:match("^TOTAL,,,%d+"))
+        assert.are.equal(fig.display, last:match(",([%d.]+)$"))
+      end)
+      it("heads the summary", function()
+        local sum = render(inputs, "summary")
+        assert.are.equal(("### EasyDeL model coverage: %s%%\n"):format(fig.display),
+          sum:match("^[^\n]*\n"))
+      end)
+    end)
+
+    it("writes Markdown for CI: relative paths, folded lists, short cells", function()
+      local md = render(inputs, "markdown")
+      for _, i in ipairs(r.inputs) do
+        if i.kind == "test_config" and i.path:find("/", 1, true) then
+          assert.is_nil(md:find("`" .. i.path .. "`", 1, true), i.path)
+        end
+      end
+      local open, close = h.count_lines(md, "<details>"), h.count_lines(md, "</details>")
+      assert.are.equal(open, close)
+      for line in md:gmatch("[^\n]+") do
+        if line:find("^|") then
+          for c in line:gsub("\\|", "\1"):gmatch("|([^|]*)") do
+            assert.is_true(utf8.len(c) <= 302, c)
+          end
+        end
+      end
+      if #r.families > 30 then assert.truthy(open > 0) end
+    end)
+
+    it("writes a compact summary for job summaries", function()
+      local sum = render(inputs, "summary")
+      assert.is_true(#sum < 3000, #sum)
+      for _, p in ipairs(r.phases) do
+        assert.truthy(sum:find(("| %d. %s | %d |"):format(p.number, p.name, #p.families), 1, true))
+      end
+      assert.truthy(sum:find(("| Test entries | %d |"):format(r.summary.tests), 1, true))
+    end)
+
+    it("writes a self-contained HTML dashboard with every family", function()
       local html = render(inputs, "html")
       assert.truthy(html:find("^<!DOCTYPE html>"))
-      assert.truthy(html:find('<svg id="coverage-chart"', 1, true))
-      assert.truthy(html:find('<table id="families-with-easydel">', 1, true))
-      local body = html:match('<table id="families%-with%-easydel">.-<tbody>(.-)</tbody>')
-      assert.are.equal(r.summary.with_easydel, count_lines(body, "<tr>"))
-      -- nothing fetched from elsewhere: the only URL is the SVG namespace
-      local _, urls = html:gsub("https?://", "")
-      assert.are.equal(1, urls)
-      assert.is_nil(html:find("<script", 1, true))
+      assert.truthy(html:find('<meta name="viewport" content="width=device-width, initial-scale=1">',
+        1, true))
+      assert.truthy(html:find('<figure id="coverage-chart"', 1, true))
+      assert.truthy(html:find('<nav id="toc"', 1, true))
+      local body = html:match('<table id="family%-table">(.-)</table></div>\n</section>')
+      assert.are.equal(#r.families, count_lines(body, '<tbody class="fam"'))
+      assert.are.equal(#r.families, count_lines(body, "<details>"))
+      -- every test line of a framework's families, one row each
+      local tests = 0
+      for _, f in ipairs(r.families) do
+        for _, fe in pairs(f.frameworks) do tests = tests + fe.count end
+      end
+      assert.are.equal(tests, count_lines(body, '<tr><td class="mono">'))
+      -- nothing fetched from elsewhere: no URL at all, no external script
+      assert.is_nil(html:find("https?://"))
+      assert.is_nil(html:find("<script src", 1, true))
+      assert.are.equal(1, count_lines(html, "<script>"))
       for _, u in ipairs(r.unmatched) do
         assert.truthy(html:find("<li>" .. u.name, 1, true))
         if #u.suggestions > 0 then
           assert.truthy(html:find(" did you mean " .. table.concat(u.suggestions, ", "), 1, true))
         end
+      end
+      -- phase rules relative to the rules directory
+      for _, p in ipairs(r.phases) do
+        assert.truthy(html:find("(rule <code>" .. p.rule:gsub("^rules/", "") .. "</code>)", 1, true),
+          p.rule)
       end
     end)
   end)
@@ -147,7 +228,8 @@ describe("report formats", function()
     local code, out, err = h.run { "--format", "nope", "rules/phases.lua" }
     assert.are.equal(2, code)
     assert.are.equal("", out)
-    assert.truthy(err:find("^covengine: unknown report format 'nope': no reports/nope.lua in rules, "))
+    assert.truthy(err:find("^covengine: unknown report format 'nope': no reports/nope.lua in rules "
+      .. "%(formats: "), err)
   end)
 
   it("matches the golden Markdown and JSON of the built-in snapshot", function()

@@ -30,6 +30,10 @@ local CLASS = { EXPECTED_PASSING = "pass", KNOWN_FAILURE_XFAIL = "xfail", UNSPEC
 local POS = {}
 for i, s in ipairs(RANK) do POS[s] = i end
 
+-- Column heads of the matrix, short.
+local SHORT = { inference = "inf", training = "train", single_device = "1dev",
+  data_parallel = "DP", tensor_parallel = "TP" }
+
 local function better(a, b)
   if a == nil then return b end
   if b == nil then return a end
@@ -86,7 +90,8 @@ td.fw{white-space:nowrap}
 .none{background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eaeef2 3px,#eaeef2 6px);color:#57606a}
 #matrix-table{width:auto}
 #matrix-table td{text-align:center;min-width:3.2em}
-#matrix-table th.combo{font-size:.78em;white-space:normal;text-align:center;min-width:5.2em}
+#matrix-table th.combo,#matrix-table th.fwh{font-size:.8em;text-align:center;position:static}
+#matrix-table th.fwh{border-left:2px solid #d0d7de}
 #matrix-table td.fam,#matrix-table th.fam{text-align:left;white-space:nowrap;position:sticky;left:0;
  z-index:1;background:#fff;max-width:11em;overflow:hidden;text-overflow:ellipsis}
 #matrix-table th.fam{background:#f6f8fa}
@@ -411,11 +416,31 @@ return {
     add('<ul class="legend">')
     for _, st in ipairs(RANK) do add("<li>%s</li>", chip(st)) end
     add('<li>%s</li></ul>\n', chip("none", "runs on no arch"))
-    add('<div class="scroll"><table id="matrix-table"><thead><tr><th class="fam">Family</th>')
+    -- Two header rows: the framework over its columns, then run mode and
+    -- parallelism in short (the full words in the title) so that the
+    -- matrix fits a laptop screen.
+    add('<p class="muted">%s.</p>\n', esc(table.concat((function()
+      local words = {}
+      for _, w in ipairs { "inference", "training" } do words[#words + 1] = SHORT[w] .. " " .. w end
+      for _, w in ipairs { "single_device", "data_parallel", "tensor_parallel" } do
+        words[#words + 1] = SHORT[w] .. " " .. w
+      end
+      return words
+    end)(), ", ")))
+    add('<div class="scroll"><table id="matrix-table"><thead><tr><th class="fam" rowspan="2">Family</th>')
+    local i = 1
+    while i <= #combos do
+      local fw, n = combo_seen[combos[i]].fw, 0
+      while combos[i + n] and combo_seen[combos[i + n]].fw == fw do n = n + 1 end
+      add('<th class="fwh" colspan="%d">%s</th>', n, esc(label(fw)))
+      i = i + n
+    end
+    add("</tr><tr>")
     for _, k in ipairs(combos) do
       local c = combo_seen[k]
-      add('<th class="combo">%s<br>%s<br>%s</th>', esc(label(c.fw)), esc(c.run_mode),
-        esc(c.parallelism))
+      add('<th class="combo" title="%s, %s, %s">%s<br>%s</th>', esc(label(c.fw)), esc(c.run_mode),
+        esc(c.parallelism), esc(SHORT[c.run_mode] or c.run_mode),
+        esc(SHORT[c.parallelism] or c.parallelism))
     end
     add("</tr></thead><tbody>\n")
     for _, f in ipairs(r.families) do

@@ -19,6 +19,11 @@ end
 
 local function null(v) return v == nil or v == cov.json.null end
 
+-- Escaped, with a line-break opportunity after each "_": long names
+-- (unet_for_conditional_generation, SEQUENCE_CLASSIFICATION) would
+-- otherwise widen their column past a laptop screen.
+local function breakable(s) return (esc(s):gsub("_", "_<wbr>")) end
+
 local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
 local function label(fw) return LABEL[fw] or fw end
 
@@ -78,8 +83,8 @@ th[aria-sort=ascending] button.sort::after{content:" \25B2"}
 th[aria-sort=descending] button.sort::after{content:" \25BC"}
 tbody.fam tr.more td{border-bottom:2px solid #d0d7de;padding-top:0}
 tbody.fam details>summary{cursor:pointer;color:#0b57d0;font-size:.9em}
-td.fw{white-space:nowrap}
-.detail{position:sticky;left:.5em;max-width:calc(100vw - 3em)}
+td.fw .n{white-space:nowrap}
+.detail{position:sticky;left:.5em;width:0;min-width:min(100%,calc(100vw - 3em),78.5em)}
 .var{font-size:.88em;margin:.4em 0}
 .var td,.var th{position:static;padding:.2em .4em}
 .st{display:inline-block;border-radius:3px;padding:0 .3em;font-size:.82em;font-weight:600;
@@ -348,12 +353,12 @@ return {
           local sortv
           if fe.tested then
             sortv = (10 - (POS[best] or 9)) * 100000 + fe.count
-            cells[#cells + 1] = ('<td class="fw" data-v="%d">%s %d tests%s</td>'):format(sortv,
-              chip(best or "UNSPECIFIED", CLASS[best] or "tested"), fe.count, impl)
+            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %d tests</span>%s</td>')
+              :format(sortv, chip(best or "UNSPECIFIED", CLASS[best] or "tested"), fe.count, impl)
           else
             sortv = fe.count
-            cells[#cells + 1] = ('<td class="fw" data-v="%d">%s %d tests%s</td>'):format(sortv,
-              chip(best or "NOT_SUPPORTED_SKIP", "not running"), fe.count, impl)
+            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %d tests</span>%s</td>')
+              :format(sortv, chip(best or "NOT_SUPPORTED_SKIP", "not running"), fe.count, impl)
           end
           if #rows > 0 then
             detail[#detail + 1] = ('<p class="muted">%s: %d tests</p><div class="scroll">'
@@ -372,9 +377,10 @@ return {
         #fws > 0 and table.concat(fws, " ") or "none", phase and phase.number or "none",
         null(f.easydel) and "no" or "yes")
       add('<tr><td data-v="%s"><b>%s</b></td><td data-v="%s">%s</td><td class="num" data-v="%d">%s</td>',
-        esc(f.name), esc(f.name), null(f.easydel) and "~" or esc(f.easydel),
-        null(f.easydel) and '<span class="muted">–</span>' or esc(f.easydel)
-          .. (#f.missing_tasks > 0 and esc(" (lacks " .. table.concat(f.missing_tasks, ", ") .. ")") or ""),
+        esc(f.name), breakable(f.name), null(f.easydel) and "~" or esc(f.easydel),
+        null(f.easydel) and '<span class="muted">–</span>' or breakable(f.easydel)
+          .. (#f.missing_tasks > 0 and breakable(" (lacks " .. table.concat(f.missing_tasks, ", ")
+            .. ")") or ""),
         phase and phase.number or 99, phase and phase.number or "–")
       add("%s", table.concat(cells))
       add('<td class="num" data-v="%d">%d</td><td class="num" data-v="%d">%d</td></tr>\n', tests,

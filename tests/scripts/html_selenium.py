@@ -159,6 +159,9 @@ def run_checks(d, url, report, outdir, name):
     check(d.find_element(By.ID, "family-filters").is_displayed(), "the filters are not shown")
     check(sorted(visible(d)) == names, "not every family is listed before filtering")
     no_overflow(d, "1400 px")
+    tw, cw = d.execute_script("var t = document.getElementById('family-table');"
+                              "return [t.offsetWidth, t.parentNode.clientWidth]")
+    check(tw <= cw, f"1400 px: the family table ({tw} px) is wider than its box ({cw} px)")
 
     # Sort by a number column (Tests), then a text column (Family).
     heads = d.find_elements(By.CSS_SELECTOR, "#family-table thead th")

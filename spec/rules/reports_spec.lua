@@ -232,6 +232,17 @@ describe("report formats", function()
       .. "%(formats: "), err)
   end)
 
+  it("say the figure is not judged without an EasyDeL inventory", function()
+    local inputs = { "--tt-xla", "spec/fixtures/rules/tiny" }
+    assert.are.equal(cov.json.null, cov.json.decode(render(inputs, "json")).figure)
+    assert.truthy(render(inputs, "markdown"):find("\n- **coverage: not judged**: no EasyDeL "
+      .. "inventory loaded\n", 1, true))
+    assert.truthy(render(inputs, "html"):find("Coverage not judged: no EasyDeL inventory", 1, true))
+    assert.truthy(render(inputs, "csv"):find("\r\nTOTAL,,,11,[,]*\r\n$"))
+    assert.truthy(render(inputs, "summary"):find("Coverage not judged: no EasyDeL inventory", 1,
+      true))
+  end)
+
   it("matches the golden Markdown and JSON of the built-in snapshot", function()
     assert.are.equal(read("spec/golden/snapshot.md"), render({}, "markdown"))
     assert.are.equal(read("spec/golden/snapshot.json"), render({}, "json"))

@@ -70,8 +70,10 @@ end
 --- The input roots of one or more report `inputs` lists (covengine.report/1
 -- "inputs"): the deepest directory holding all of a dataset's config files
 -- (tt-xla's tests/runner/test_config), and each tt-forge-models tree and
--- EasyDeL checkout. Returns an array of {path, what}, longest path first,
--- for md.relative and for saying once where paths are relative to.
+-- EasyDeL checkout. An argument may also be {side = "base", inputs = list}:
+-- its roots then say whose they are. Returns an array of {path, what},
+-- longest path first, for md.relative and for saying once where paths are
+-- relative to.
 function md.roots(...)
   local out, seen = {}, {}
   local function add(path, what)
@@ -80,18 +82,21 @@ function md.roots(...)
       out[#out + 1] = { path = path, what = what }
     end
   end
-  for _, inputs in ipairs { ... } do
+  for _, arg in ipairs { ... } do
+    local inputs, side = arg, ""
+    if arg.inputs then inputs, side = arg.inputs, arg.side .. "'s " end
+    local function add_side(path, what) add(path, side .. what) end
     local configs
     for _, i in ipairs(inputs or {}) do
       if i.kind == "test_config" or i.kind == "placeholders" then
         local d = dirname(i.path)
         configs = configs and common_dir(configs, d) or d
       elseif i.kind == "tt_forge_models" or i.kind == "easydel_checkout" then
-        add((i.path:gsub("/+$", "")), i.kind == "tt_forge_models" and "tt-forge-models"
+        add_side((i.path:gsub("/+$", "")), i.kind == "tt_forge_models" and "tt-forge-models"
           or "EasyDeL")
       end
     end
-    if configs then add(configs, "tt-xla test configs") end
+    if configs then add_side(configs, "tt-xla test configs") end
   end
   table.sort(out, function(a, b)
     if #a.path ~= #b.path then return #a.path > #b.path end

@@ -71,7 +71,8 @@ return {
     local function names(list) return #list > 0 and table.concat(list, ", ") or "none" end
     -- Paths relative to each side's config directory: the absolute prefix
     -- repeated on every test line once made the diff too long for a PR comment.
-    local roots = md.roots(d.base.inputs, d.head.inputs)
+    local roots = md.roots({ side = "head", inputs = d.head.inputs },
+      { side = "base", inputs = d.base.inputs })
     local function rel(path) return md.relative(path, roots) end
 
     local bsum, hsum = {}, {}

@@ -67,6 +67,12 @@ describe("covengine.md", function()
         md.relative("/x/tt-xla/tests/runner/test_config2/c.yaml", roots))
     end)
 
+    it("say whose they are when told", function()
+      local roots = md.roots({ side = "base", inputs = { inputs[1] } })
+      assert.are.same({ { path = "/x/tt-xla/tests/runner/test_config/jax",
+        what = "base's tt-xla test configs" } }, roots)
+    end)
+
     it("say once where paths are relative to", function()
       assert.are.equal("", md.roots_note({}))
       assert.truthy(md.roots_note(md.roots(inputs)):find(

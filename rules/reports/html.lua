@@ -121,7 +121,7 @@ function apply(){
  var fw=f.elements.fw.value,ph=f.elements.phase.value,im=f.elements.impl.value;
  bodies.forEach(function(b){
   var d=b.dataset,ok=words.every(function(w){return d.text.indexOf(w)>=0;})&&
-   (!fw||has(d.fw,fw))&&(!ph||d.phase===ph)&&(!im||d.easydel===im);
+   (!fw||has(d.fw,fw))&&(!ph||d.phase===ph)&&(!im||has(d.impl,im));
   b.hidden=!ok;if(ok)n++;});
  out.textContent=n+" of "+bodies.length+" families shown";}
 f.addEventListener("input",apply);f.addEventListener("change",apply);
@@ -302,8 +302,13 @@ return {
     end
     add('<option value="none">no phase</option></select></label>\n<label>Implementation<select name="impl">'
       .. '<option value="">any</option><option value="yes">EasyDeL implements it</option>'
-      .. '<option value="no">no EasyDeL implementation</option></select></label>\n'
-      .. '<output id="family-count" class="muted"></output></form>\n')
+      .. '<option value="no">no EasyDeL implementation</option>')
+    -- With a tt-forge-models tree the report knows what the tests run.
+    if not null(r.tt_forge_models) then
+      add('<option value="runs">its tests run EasyDeL</option>'
+        .. '<option value="other">its tests run something else</option>')
+    end
+    add('</select></label>\n<output id="family-count" class="muted"></output></form>\n')
     add('<div class="scroll"><table id="family-table"><thead><tr><th>Family</th><th>EasyDeL module</th>'
       .. '<th class="num">Phase</th>')
     for _, fw in ipairs(r.frameworks) do add("<th>%s</th>", esc(label(fw))) end
@@ -372,10 +377,22 @@ return {
         end
       end
       local phase = not null(f.phase) and f.phase or nil
+      -- data-impl: "yes"/"no" (an EasyDeL module), then "runs" when some
+      -- framework's tests run EasyDeL, "other" when they are known to run
+      -- something else only.
+      local impl = { null(f.easydel) and "no" or "yes" }
+      local runs, known = false, false
+      for _, fe in pairs(f.frameworks) do
+        if not null(fe.implementation) and fe.implementation ~= "unknown" then
+          known = true
+          runs = runs or ((fe.sources or {}).EASYDEL or 0) > 0
+        end
+      end
+      if runs then impl[2] = "runs" elseif known then impl[2] = "other" end
       add('<tbody class="fam" data-name="%s" data-text="%s" data-fw="%s" data-phase="%s" '
-        .. 'data-easydel="%s">\n', esc(f.name), esc(table.concat(words, " "):lower()),
+        .. 'data-impl="%s">\n', esc(f.name), esc(table.concat(words, " "):lower()),
         #fws > 0 and table.concat(fws, " ") or "none", phase and phase.number or "none",
-        null(f.easydel) and "no" or "yes")
+        table.concat(impl, " "))
       add('<tr><td data-v="%s"><b>%s</b></td><td data-v="%s">%s</td><td class="num" data-v="%d">%s</td>',
         esc(f.name), breakable(f.name), null(f.easydel) and "~" or esc(f.easydel),
         null(f.easydel) and '<span class="muted">–</span>' or breakable(f.easydel)

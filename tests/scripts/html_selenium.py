@@ -210,6 +210,21 @@ def run_checks(d, url, report, outdir, name):
     Select(form.find_element(By.NAME, "impl")).select_by_value("no")
     want = sorted(f["name"] for f in fams if f["easydel"] is None)
     check(sorted(visible(d)) == want, "no EasyDeL implementation: wrong rows")
+    if report.get("tt_forge_models"):
+        # what the tests run, known from the loaders
+        def runs(f):
+            return any(e.get("sources", {}).get("EASYDEL", 0) > 0 for e in f["frameworks"].values())
+
+        def known(f):
+            return any(e.get("implementation") not in (None, "unknown")
+                       for e in f["frameworks"].values())
+        Select(form.find_element(By.NAME, "impl")).select_by_value("runs")
+        want = sorted(f["name"] for f in fams if runs(f))
+        check(want and sorted(visible(d)) == want, f"tests run EasyDeL: {len(visible(d))} rows, "
+              f"want {len(want)}")
+        Select(form.find_element(By.NAME, "impl")).select_by_value("other")
+        want = sorted(f["name"] for f in fams if known(f) and not runs(f))
+        check(sorted(visible(d)) == want, "tests run something else: wrong rows")
     Select(form.find_element(By.NAME, "impl")).select_by_value("")
     phased = [p for p in report["phases"] if p["families"]]
     if phased:

@@ -22,6 +22,8 @@ local function null(v) return v == nil or v == cov.json.null end
 -- Escaped, with a line-break opportunity after each "_": long names
 -- (unet_for_conditional_generation, SEQUENCE_CLASSIFICATION) would
 -- otherwise widen their column past a laptop screen.
+local function count(n, noun) return ("%d %s%s"):format(n, noun, n == 1 and "" or "s") end
+
 local function breakable(s) return (esc(s):gsub("_", "_<wbr>")) end
 
 local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
@@ -358,19 +360,21 @@ return {
           local sortv
           if fe.tested then
             sortv = (10 - (POS[best] or 9)) * 100000 + fe.count
-            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %d tests</span>%s</td>')
-              :format(sortv, chip(best or "UNSPECIFIED", CLASS[best] or "tested"), fe.count, impl)
+            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %s</span>%s</td>')
+              :format(sortv, chip(best or "UNSPECIFIED", CLASS[best] or "tested"),
+                count(fe.count, "test"), impl)
           else
             sortv = fe.count
-            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %d tests</span>%s</td>')
-              :format(sortv, chip(best or "NOT_SUPPORTED_SKIP", "not running"), fe.count, impl)
+            cells[#cells + 1] = ('<td class="fw" data-v="%d"><span class="n">%s %s</span>%s</td>')
+              :format(sortv, chip(best or "NOT_SUPPORTED_SKIP", "not running"),
+                count(fe.count, "test"), impl)
           end
           if #rows > 0 then
-            detail[#detail + 1] = ('<p class="muted">%s: %d tests</p><div class="scroll">'
+            detail[#detail + 1] = ('<p class="muted">%s: %s</p><div class="scroll">'
               .. '<table class="var"><thead><tr><th>Test</th><th>Run mode</th><th>Parallelism</th>'
               .. "<th>Effective status per arch</th><th>Loader source</th><th>Checkpoint</th>"
               .. "<th>Where</th></tr></thead><tbody>%s</tbody></table></div>"):format(
-              esc(label(fw)), #rows, table.concat(rows))
+              esc(label(fw)), count(#rows, "test"), table.concat(rows))
           end
         else
           cells[#cells + 1] = '<td data-v="-1" class="muted">–</td>'
@@ -417,10 +421,11 @@ return {
             or (" (rule <code>" .. esc(rule_rel(a.rule)) .. "</code>)"))
       end
       if #al > 0 then info[#info + 1] = "<p>Aliases:</p><ul>" .. table.concat(al) .. "</ul>" end
-      add('<tr class="more"><td colspan="%d"><details><summary>%s</summary><div class="detail">'
-        .. "%s%s</div></details></td></tr>\n</tbody>\n", ncols, tests > 0
-        and ("%d tests, %d variants: per-arch status, loaders, alias and phase rules"):format(tests,
-          variants) or "no tests: alias and phase rules", table.concat(info), table.concat(detail))
+      add('<tr class="more"><td colspan="%d"><details><summary>%s<span class="muted"> · %s</span>'
+        .. '</summary><div class="detail">%s%s</div></details></td></tr>\n</tbody>\n', ncols,
+        tests > 0 and (count(tests, "test") .. ", " .. count(variants, "variant")) or "no tests",
+        tests > 0 and "status per arch, loaders, alias and phase rules" or "alias and phase rules",
+        table.concat(info), table.concat(detail))
     end
     add("</table></div>\n</section>\n")
 

@@ -7,6 +7,14 @@ shared, some unique), markers, supported_archs and arch_overrides, and the
 comparator fields the real configs carry. Deterministic for a given seed.
 
 usage: gen_ttxla.py N OUT.yaml [--seed S] [--framework jax|torch]
+                    [--distinct variants|families]
+
+--distinct variants: every entry tests its own variant of one of the 600
+families (real configs list each variant once per configuration; the default
+reuses 10-80 variants per family across many configurations, which a loader
+can intern away). --distinct families: every entry is its own family too
+(1,000,000 entries = 1,000,000 families: cost must follow bytes, not
+families).
 """
 import argparse
 import random
@@ -75,12 +83,23 @@ def suffix(rng, llm):
     return f"{par}-{mode}"
 
 
+def base36(n):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, d = divmod(n, 36)
+        out = digits[d] + out
+        if n == 0:
+            return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--framework", default="torch")
+    ap.add_argument("--distinct", choices=["variants", "families"])
     a = ap.parse_args()
     rng = random.Random(a.seed)
     fams = families(rng)
@@ -99,14 +118,19 @@ def main():
         written = 0
         while written < a.n:
             fam = rng.choice(fams)
+            if a.distinct == "families":  # a base-36 serial keeps names short
+                fam = f"{fam}_{base36(written)}"
             task = TASKS[zlib.crc32(fam.encode()) % len(TASKS)] if rng.random() < 0.9 else rng.choice(TASKS)
             path = fam + ("/" + task if task else "")
-            variant = rng.choice(variants[fam])
+            variant = rng.choice(variants[rng.choice(fams)] if a.distinct == "families" else variants[fam])
+            if a.distinct == "variants":
+                variant = f"{variant}_{base36(written)}"
             llm = task in ("causal_lm", "causal_lm/moe") and rng.random() < 0.6
             tid = f"{path}/{fw}-{variant}-{suffix(rng, llm)}"
-            if tid in seen:
-                continue
-            seen.add(tid)
+            if a.distinct is None:  # distinct modes are unique by construction
+                if tid in seen:
+                    continue
+                seen.add(tid)
             written += 1
             status = rng.choice(STATUSES)
             lines = [f"  {tid}:"]

@@ -122,6 +122,13 @@ COV_API void cov_engine_get_limits(const cov_engine *e, cov_limits *l);
 /* on != 0 runs rule scripts without io/os/debug/bytecode loading, with the
  * instruction and memory limits defaulting to COV_SANDBOX_*. */
 COV_API void cov_engine_set_sandbox(cov_engine *e, int on);
+/* on != 0 promises that the process exits right after the next
+ * cov_run_rules returns: the run leaves its Lua state to the operating
+ * system instead of closing it (closing walks and frees every object the
+ * rules made, which the exit would reclaim at once). The report, the gates
+ * and errors are unchanged; the engine must not run rules again. Off by
+ * default; the CLI turns it on unless built with COV_FREE_AT_EXIT. */
+COV_API void cov_engine_set_exit_after_run(cov_engine *e, int on);
 /* Warnings go to fn(ud, w), called on the thread using the engine; w and its
  * strings are valid only during the call. fn == NULL drops them (the
  * default). ud is not owned. */

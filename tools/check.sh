@@ -12,11 +12,11 @@ set -eu
 cd "$(dirname "$0")/.."
 jobs=${COV_JOBS:-2}
 
-cmake -S . -B build-check -DCOV_WERROR=ON -DCOV_SANITIZE=address,undefined
+cmake -S . -B build-check -DCOV_WERROR=ON -DCOV_SANITIZE=address,undefined -DCOV_FREE_AT_EXIT=ON
 cmake --build build-check -j"$jobs"
 ctest --test-dir build-check --output-on-failure -j"$jobs"
 
-cmake -S . -B build-valgrind -DCOV_WERROR=ON -DCOV_VALGRIND=ON
+cmake -S . -B build-valgrind -DCOV_WERROR=ON -DCOV_VALGRIND=ON -DCOV_FREE_AT_EXIT=ON
 cmake --build build-valgrind -j"$jobs"
 ctest --test-dir build-valgrind --output-on-failure -j"$jobs" -LE 'slow|heavy' -E 'alloc_fail'
 

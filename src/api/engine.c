@@ -61,6 +61,10 @@ void cov_engine_set_sandbox(cov_engine *e, int on)
 {
     e->run.sandbox = on != 0;
 }
+void cov_engine_set_exit_after_run(cov_engine *e, int on)
+{
+    e->run.exit_after_run = on != 0;
+}
 
 void cov_engine_set_warning_handler(cov_engine *e, cov_warn_fn fn, void *ud)
 {

@@ -879,7 +879,10 @@ int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len
     int rc = COV_OK;
     if (status != LUA_OK && !(c->settings_pass && lua_touserdata(L, -1) == &SETTINGS_DONE))
         rc = run_error(L, status, &budget, err);
-    lua_close(L);
+    /* A CLI about to exit leaves the state (and the budget its allocator
+     * points at, on this stack frame) untouched from here on. */
+    if (!c->exit_after_run || c->settings_pass)
+        lua_close(L);
     if (c->settings_pass) {
         /* The pass leaves the report and the gates of the last run alone. */
         cov_buf_free(&c->emitted);

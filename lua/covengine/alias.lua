@@ -189,10 +189,22 @@ function alias.set(t)
     if math.type(k) ~= "integer" then top[k] = v end
   end
   check.fields(top, SET_SPEC, "alias set", 2)
+  -- Normalising is two gsubs a name, and the same family, task path and
+  -- variant names come back for every group, lint and suggestion: each
+  -- distinct name is normalised once per set (normalisations are pure).
+  local normalize, normalised_of = t.normalize or alias.normalize, {}
   local s = setmetatable({
     rules = {}, exact = {}, patterns = {}, any = {},
     adapters = check.list(t.adapters),
-    normalize = t.normalize or alias.normalize,
+    normalize = function(name)
+      local n = normalised_of[name]
+      if n == nil then
+        n = normalize(name)
+        if name ~= nil then normalised_of[name] = n end
+      end
+      return n
+    end,
+    pattern_rules = {}, -- normalised family -> the pattern rules its name matches
     where = cov.where(2) or "?",
   }, Set)
   for i, r in ipairs(t) do
@@ -250,9 +262,16 @@ function Set:best(name, task, variant, checkpoint)
       best = r
     end
   end
-  for _, r in ipairs(self.patterns) do
-    if any_find(key, r.family_pattern) and narrowed_ok(r, t, v, checkpoint)
-      and (not best or more_specific(r, best)) then
+  local patterned = self.pattern_rules[key]
+  if not patterned then
+    patterned = {}
+    for _, r in ipairs(self.patterns) do
+      if any_find(key, r.family_pattern) then patterned[#patterned + 1] = r end
+    end
+    self.pattern_rules[key] = patterned
+  end
+  for _, r in ipairs(patterned) do
+    if narrowed_ok(r, t, v, checkpoint) and (not best or more_specific(r, best)) then
       best = r
     end
   end

@@ -252,10 +252,11 @@ local VARIANT_SAMPLE = 16
 -- framework counts its tests' sources and groups): the work then follows
 -- the number of distinct variants.
 function facts.build(ds, opts)
-  local set = opts.aliases:bind(ds:modules())
+  local inventory = ds:modules() -- a table per module: made once
+  local set = opts.aliases:bind(inventory)
   local tasks = opts.tasks or {}
   local modules = {}
-  for _, m in ipairs(ds:modules()) do modules[m.name] = m end
+  for _, m in ipairs(inventory) do modules[m.name] = m end
 
   local families, unmatched, present = {}, {}, {}
   local cache = {}

@@ -232,8 +232,10 @@ static int mod_distance(lua_State *L)
         return 1;
     }
     /* Two rows of the dynamic programme; only the band |i - j| <= limit can
-     * stay within the limit. */
-    size_t *row = lua_newuserdatauv(L, 2 * (lb + 1) * sizeof *row, 0);
+     * stay within the limit. Names (the callers' case) fit on the stack: a
+     * userdata each would be an allocation and garbage per comparison. */
+    size_t small[2 * 128];
+    size_t *row = lb < 128 ? small : lua_newuserdatauv(L, 2 * (lb + 1) * sizeof *row, 0);
     size_t *prev = row, *cur = row + lb + 1;
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j <= limit ? j : over;

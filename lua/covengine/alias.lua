@@ -250,8 +250,26 @@ function Set:variant_forms(family, variant)
   return { full, stripped }
 end
 
---- The most specific rule for raw family name (nil if none).
+local NONE = {} -- memo value: no rule applies
+
+--- The most specific rule for raw family name (nil if none). A set's rules
+-- do not change once made, so each distinct question is answered once (a
+-- tree's loaders, lints and reports ask about the same groups again).
 function Set:best(name, task, variant, checkpoint)
+  local memo_key = table.concat({ name, task or "\1", variant or "\1", checkpoint or "\1" }, "\0")
+  local memo = self.best_memo
+  if not memo then
+    memo = {}
+    self.best_memo = memo
+  end
+  local hit = memo[memo_key]
+  if hit then return hit ~= NONE and hit or nil end
+  local r = self:best_uncached(name, task, variant, checkpoint)
+  memo[memo_key] = r or NONE
+  return r
+end
+
+function Set:best_uncached(name, task, variant, checkpoint)
   checkpoint = checkpoint and checkpoint:lower()
   local key = self.normalize(name)
   local t = task and self.normalize(task)

@@ -103,7 +103,9 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
     lua_createtable(L, (int)n, 0);
     for (uint32_t gi = 0; gi < n; gi++) {
         const cov_agg_group *g = cov_agg_group_at(a, gi);
-        lua_createtable(L, 0, nkeys + 5);
+        /* keys, count, status, bringup, reach, arch_status, distinct,
+         * values, first: sized once, no rehash while filling. */
+        lua_createtable(L, 0, nkeys + 8);
         for (int k = 0; k < nkeys; k++) {
             push_key(L, m, kinds[k], g->key[k]);
             lua_setfield(L, -2, cov_agg_key_name(kinds[k]));
@@ -260,7 +262,11 @@ static int ds_group(lua_State *L)
         }
         a = h->agg;
     }
+    int gc_was_on = lua_gc(L, LUA_GCISRUNNING);
+    lua_gc(L, LUA_GCSTOP);
     push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit, arches, narches);
+    if (gc_was_on)
+        lua_gc(L, LUA_GCRESTART);
     /* Freed now rather than by __gc, which lua_close cannot run once memory
      * is exhausted (the holder's finalizer stays for errors on the way). */
     if (h) {

@@ -7,7 +7,7 @@
 -- so other rule scripts can reuse them.
 local check = require "covengine.check"
 local cov = require "covengine"
-local diff = require "covengine.diff"
+local diff_rules = require "covengine.diff_rules"
 local facts = require "covengine.facts"
 local gate = require "covengine.gate"
 local phase = require "covengine.phase"
@@ -233,7 +233,7 @@ local function base_report(cfg)
   local path = cov.options.baseline
   if path then
     local r = cov.baseline()
-    local ok, why = diff.check_report(r, cfg.diff.ranking)
+    local ok, why = require("covengine.diff").check_report(r, cfg.diff.ranking)
     if not ok then cov.abort(("--baseline %s %s"):format(path, why)) end
     return r, { kind = "baseline", path = path, easydel_from = "baseline" }
   end
@@ -291,7 +291,7 @@ function coverage.run(cfg)
     cov.abort("no EasyDeL inventory is loaded, so --fail-on-regression cannot judge families "
       .. "(they are named after EasyDeL modules): give --easydel PATH")
   end
-  if cfg.diff then diff.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
+  if cfg.diff then diff_rules.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
   local lint_conf = coverage.lint_config(cfg)
   if want_figure and not cfg.figure then
     cov.abort("--fail-under, --fail-on-drop and --format total need a gate figure: the rules "
@@ -339,7 +339,7 @@ function coverage.run(cfg)
   if want_figure then ctx.figure = figure end
   if want_diff then
     local base, info = base_report(cfg)
-    ctx.diff = diff.compare(base, data, { ranking = cfg.diff.ranking,
+    ctx.diff = require("covengine.diff").compare(base, data, { ranking = cfg.diff.ranking,
       test_key = cfg.diff.test_key, figure = cfg.figure, base_info = info })
   end
 

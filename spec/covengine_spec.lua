@@ -81,6 +81,23 @@ describe("covengine module", function()
     assert.has_error(function() c.group { "colour" } end)
   end)
 
+  it("makes only the group fields asked for", function()
+    local c = fresh()
+    c.load_config(GOOD)
+    local opt = c.group({ "family" }, { fields = { "status", "first" } })[2]
+    assert.are.equal("opt", opt.family)
+    assert.are.equal(1, opt.count)
+    assert.are.same({ KNOWN_FAILURE_XFAIL = 1 }, opt.status)
+    assert.are.equal(opt.first, c.test(2))
+    assert.is_nil(opt.bringup)
+    assert.is_nil(opt.reach)
+    assert.is_nil(opt.arch_status)
+    local bare = c.group({ "family" }, { fields = {} })[2]
+    assert.are.same({ family = "opt", count = 1 }, bare)
+    assert.has_error(function() c.group({ "family" }, { fields = { "colour" } }) end,
+      "group: 'fields' names 'colour' (known: status, bringup, reach, arch_status, first)")
+  end)
+
   it("filters groups and collects distinct values, past 64 of them too", function()
     local c = fresh()
     local lines = { "test_config:" }

@@ -353,11 +353,15 @@ function facts.build(ds, opts)
   end
 
   local split = {}
+  -- The group fields add_group reads (no test view per group).
+  local fields = { "status", "bringup", "reach", "arch_status" }
   local by_family = forge and {} or ds:group({ "framework", "family", "task_path" },
-    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE })
+    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE,
+      fields = fields })
   if forge then
     for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant", "checkpoint",
-      "loader", "source", "group" }, { collect = { "run_mode", "parallelism" } })) do
+      "loader", "source", "group" }, { collect = { "run_mode", "parallelism" },
+      fields = fields })) do
       if g.family ~= nil then
         g.values.variant, g.distinct.variant = {}, 0
         add_group(g, g.variant, g.checkpoint)
@@ -379,7 +383,8 @@ function facts.build(ds, opts)
   for _, raw in ipairs(sorted(split)) do
     local wanted = split[raw] -- the groups of raw not already counted
     for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant" },
-      { filter = { family = raw }, collect = { "run_mode", "parallelism" } })) do
+      { filter = { family = raw }, collect = { "run_mode", "parallelism" },
+        fields = fields })) do
       if wanted[g.framework .. "\0" .. (g.task_path or "")] then
         g.values.variant, g.distinct.variant = {}, 0
         add_group(g, g.variant)

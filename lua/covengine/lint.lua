@@ -139,7 +139,7 @@ end
 -- Ids whose parallelism or run mode is not the one their file is for.
 function checks.file_mismatch(ds)
   local out = {}
-  for _, g in ipairs(ds:group { "file", "parallelism", "run_mode" }) do
+  for _, g in ipairs(ds:group({ "file", "parallelism", "run_mode" }, { fields = { "first" } })) do
     local name = g.file:match("([^/\\]+)$")
     local mode, par = name:match("^test_config_(%l+)_(.-)%.yaml$")
     if RUN_MODES[mode] and PARALLELISMS[par] and g.parallelism ~= nil
@@ -180,7 +180,7 @@ function lint.stale_placeholders(placeholders, ds, not_tested, normalize)
     local key = memo[name]
     if wanted[key] and not found[key] then found[key] = { g = g, of_variant = of_variant } end
   end
-  for _, g in ipairs(ds:group { "family", "variant" }) do
+  for _, g in ipairs(ds:group({ "family", "variant" }, { fields = { "status", "first" } })) do
     local n = g.count
     for s in pairs(not_tested) do n = n - (g.status[s] or 0) end
     if n > 0 and g.family then
@@ -249,7 +249,8 @@ end
 -- reasons there).
 function checks.missing_reason(ds, opts)
   local out = {}
-  for _, g in ipairs(ds:group { "file", "entry_status", "has_reason" }) do
+  for _, g in ipairs(ds:group({ "file", "entry_status", "has_reason" },
+    { fields = { "first" } })) do
     local status = g.entry_status
     if not g.has_reason and opts.statuses[status] then
       out[#out + 1] = { where = at(g.first), entries = g.count,
@@ -301,8 +302,8 @@ function checks.loader_disagrees(ds, _, ctx)
     end
     return m
   end
-  for _, g in ipairs(ds:group { "loader", "family", "task_path", "variant", "checkpoint",
-    "source" }) do
+  for _, g in ipairs(ds:group({ "loader", "family", "task_path", "variant", "checkpoint",
+    "source" }, { fields = { "first" } })) do
     if g.source == "EASYDEL" and g.family then
       local m = memo(g.family, g.task_path, g.variant, g.checkpoint)
       local plain = memo(g.family, g.task_path, g.variant, nil)

@@ -94,10 +94,24 @@ static int read_keys(lua_State *L, int i, int *kinds, int max, const char *what)
     return n;
 }
 
-/* Pushes the array of group tables of a (see the doc comment below). */
+/* The computed fields of a group a caller may ask for (option `fields`);
+ * keys and count are always there, distinct and values come with collect. */
+enum {
+    F_STATUS = 1 << 0,
+    F_BRINGUP = 1 << 1,
+    F_REACH = 1 << 2,
+    F_ARCH_STATUS = 1 << 3,
+    F_FIRST = 1 << 4,
+    F_ALL = (1 << 5) - 1
+};
+static const char *const FIELD_NAMES[] = {"status", "bringup", "reach", "arch_status", "first",
+                                          NULL};
+
+/* Pushes the array of group tables of a (see the doc comment below), with
+ * the computed fields in the mask `fields`. */
 static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, const int *kinds,
                         int nkeys, const int *collect, int ncollect, uint32_t limit,
-                        const cov_sym *arches, uint32_t narches)
+                        const cov_sym *arches, uint32_t narches, int fields)
 {
     uint32_t n = cov_agg_groups(a);
     lua_createtable(L, (int)n, 0);
@@ -112,29 +126,37 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
         }
         lua_pushinteger(L, g->count);
         lua_setfield(L, -2, "count");
-        push_counts(L, g->status, COV_STATUS_COUNT, cov_status_name);
-        lua_setfield(L, -2, "status");
-        push_counts(L, g->bringup, COV_BRINGUP_COUNT, cov_bringup_name);
-        lua_setfield(L, -2, "bringup");
-        push_counts(L, g->reach, COV_STATUS_COUNT, cov_status_name);
-        lua_setfield(L, -2, "reach");
-        lua_newtable(L);
-        uint32_t cursor = 0, eff[COV_STATUS_COUNT];
-        cov_sym arch;
-        if (cov_agg_differs_elsewhere(g)) {
-            /* Some test runs only where it is named: every arch differs. */
-            for (uint32_t k = 0; k < narches; k++) {
-                cov_agg_arch_counts(a, g, arches[k], eff);
-                push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
-                lua_setfield(L, -2, cov_model_str(m, arches[k]));
-            }
-        } else {
-            while (cov_agg_next_arch(a, g, &cursor, &arch, eff)) {
-                push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
-                lua_setfield(L, -2, cov_model_str(m, arch));
-            }
+        if (fields & F_STATUS) {
+            push_counts(L, g->status, COV_STATUS_COUNT, cov_status_name);
+            lua_setfield(L, -2, "status");
         }
-        lua_setfield(L, -2, "arch_status");
+        if (fields & F_BRINGUP) {
+            push_counts(L, g->bringup, COV_BRINGUP_COUNT, cov_bringup_name);
+            lua_setfield(L, -2, "bringup");
+        }
+        if (fields & F_REACH) {
+            push_counts(L, g->reach, COV_STATUS_COUNT, cov_status_name);
+            lua_setfield(L, -2, "reach");
+        }
+        if (fields & F_ARCH_STATUS) {
+            lua_newtable(L);
+            uint32_t cursor = 0, eff[COV_STATUS_COUNT];
+            cov_sym arch;
+            if (cov_agg_differs_elsewhere(g)) {
+                /* Some test runs only where it is named: every arch differs. */
+                for (uint32_t k = 0; k < narches; k++) {
+                    cov_agg_arch_counts(a, g, arches[k], eff);
+                    push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
+                    lua_setfield(L, -2, cov_model_str(m, arches[k]));
+                }
+            } else {
+                while (cov_agg_next_arch(a, g, &cursor, &arch, eff)) {
+                    push_counts(L, eff, COV_STATUS_COUNT, cov_status_name);
+                    lua_setfield(L, -2, cov_model_str(m, arch));
+                }
+            }
+            lua_setfield(L, -2, "arch_status");
+        }
         if (ncollect) {
             lua_createtable(L, 0, ncollect); /* distinct */
             lua_createtable(L, 0, ncollect); /* values */
@@ -156,8 +178,10 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
             lua_setfield(L, -3, "values");
             lua_setfield(L, -2, "distinct");
         }
-        cov_lua_push_test(L, 1, g->first);
-        lua_setfield(L, -2, "first");
+        if (fields & F_FIRST) {
+            cov_lua_push_test(L, 1, g->first);
+            lua_setfield(L, -2, "first");
+        }
         lua_rawseti(L, -2, (lua_Integer)gi + 1);
     }
 }
@@ -184,7 +208,11 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, cons
  * `filter = {...}` (as for `ds:tests`) groups only matching tests;
  * `collect = {key, ...}` (up to 4) adds `distinct = {key = n}`, the number of
  * distinct values of each key in the group, and `values = {key = {...}}`, the
- * first `limit` (default 16, at most 64) of them in sorted order.
+ * first `limit` (default 16, at most 64) of them in sorted order;
+ * `fields = {name, ...}` makes only those of `status`, `bringup`, `reach`,
+ * `arch_status` and `first` (default: all five; the keys and `count` are
+ * always there): a caller that reads two fields of a thousand groups does
+ * not pay for the tables of the other three.
  */
 static int ds_group(lua_State *L)
 {
@@ -199,7 +227,7 @@ static int ds_group(lua_State *L)
     /* Options: {filter = {...}, collect = {keys}, limit = n}. */
     cov_lua_filter f;
     uint32_t limit = 16;
-    int filtered = 0;
+    int filtered = 0, fields = F_ALL;
     memset(&f, 0, sizeof f);
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
@@ -207,8 +235,11 @@ static int ds_group(lua_State *L)
         while (lua_next(L, 3)) {
             lua_pop(L, 1);
             const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-            if (strcmp(k, "filter") && strcmp(k, "collect") && strcmp(k, "limit"))
-                return luaL_error(L, "group: unknown option '%s' (known: collect, filter, limit)",
+            if (strcmp(k, "filter") && strcmp(k, "collect") && strcmp(k, "limit") &&
+                strcmp(k, "fields"))
+                return luaL_error(L,
+                                  "group: unknown option '%s' (known: collect, fields, filter, "
+                                  "limit)",
                                   luaL_tolstring(L, -1, NULL));
         }
         filtered = lua_getfield(L, 3, "filter") != LUA_TNIL;
@@ -219,6 +250,26 @@ static int ds_group(lua_State *L)
             if (n < 1 || n > COV_AGG_MAX_LIMIT)
                 return luaL_error(L, "group: 'limit' must be 1 to %d", COV_AGG_MAX_LIMIT);
             limit = (uint32_t)n;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 3, "fields") != LUA_TNIL) {
+            luaL_checktype(L, -1, LUA_TTABLE);
+            fields = 0;
+            lua_Integer n = luaL_len(L, -1);
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, -1, i);
+                const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+                int which = 0;
+                while (FIELD_NAMES[which] && strcmp(FIELD_NAMES[which], name))
+                    which++;
+                if (!FIELD_NAMES[which])
+                    return luaL_error(L,
+                                      "group: 'fields' names '%s' (known: status, bringup, "
+                                      "reach, arch_status, first)",
+                                      luaL_tolstring(L, -1, NULL));
+                fields |= 1 << which;
+                lua_pop(L, 1);
+            }
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 3, "collect") != LUA_TNIL) {
@@ -264,7 +315,7 @@ static int ds_group(lua_State *L)
     }
     int gc_was_on = lua_gc(L, LUA_GCISRUNNING);
     lua_gc(L, LUA_GCSTOP);
-    push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit, arches, narches);
+    push_groups(L, m, a, kinds, nkeys, collect, ncollect, limit, arches, narches, fields);
     if (gc_was_on)
         lua_gc(L, LUA_GCRESTART);
     /* Freed now rather than by __gc, which lua_close cannot run once memory

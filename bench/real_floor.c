@@ -115,7 +115,8 @@ int main(int argc, char **argv)
             break;
     }
     if (first >= argc || strncmp(argv[first], "--", 2) == 0) {
-        fputs("usage: real_floor [--json MANIFEST] [--py DIR [--suffix SUFFIX]] YAML...\n", stderr);
+        fputs("usage: real_floor [--json MANIFEST] [--py DIR [--suffix SUFFIX]] YAML...\n",
+              stderr);
         return 2;
     }
     for (int i = first; i < argc; i++)
@@ -137,6 +138,7 @@ int main(int argc, char **argv)
     }
     if (py && walk(py, suffix))
         return 2;
-    printf("%lu events, %lu manifest items, %lu files, %lu bytes\n", events, items, files, bytes);
+    printf("%lu events, %lu manifest items, %lu files, %lu bytes\n", events, items, files,
+           bytes);
     return 0;
 }

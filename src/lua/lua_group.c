@@ -104,14 +104,14 @@ enum {
     F_FIRST = 1 << 4,
     F_ALL = (1 << 5) - 1
 };
-static const char *const FIELD_NAMES[] = {"status", "bringup", "reach", "arch_status", "first",
-                                          NULL};
+static const char *const FIELD_NAMES[] = {"status",      "bringup", "reach",
+                                          "arch_status", "first",   NULL};
 
 /* Pushes the array of group tables of a (see the doc comment below), with
  * the computed fields in the mask `fields`. */
-static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a, const int *kinds,
-                        int nkeys, const int *collect, int ncollect, uint32_t limit,
-                        const cov_sym *arches, uint32_t narches, int fields)
+static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a,
+                        const int *kinds, int nkeys, const int *collect, int ncollect,
+                        uint32_t limit, const cov_sym *arches, uint32_t narches, int fields)
 {
     uint32_t n = cov_agg_groups(a);
     lua_createtable(L, (int)n, 0);
@@ -237,10 +237,11 @@ static int ds_group(lua_State *L)
             const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
             if (strcmp(k, "filter") && strcmp(k, "collect") && strcmp(k, "limit") &&
                 strcmp(k, "fields"))
-                return luaL_error(L,
-                                  "group: unknown option '%s' (known: collect, fields, filter, "
-                                  "limit)",
-                                  luaL_tolstring(L, -1, NULL));
+                return luaL_error(
+                    L,
+                    "group: unknown option '%s' (known: collect, fields, filter, "
+                    "limit)",
+                    luaL_tolstring(L, -1, NULL));
         }
         filtered = lua_getfield(L, 3, "filter") != LUA_TNIL;
         cov_lua_filter_read(L, m, -1, &f, "group");
@@ -258,7 +259,8 @@ static int ds_group(lua_State *L)
             lua_Integer n = luaL_len(L, -1);
             for (lua_Integer i = 1; i <= n; i++) {
                 lua_rawgeti(L, -1, i);
-                const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+                const char *name =
+                    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
                 int which = 0;
                 while (FIELD_NAMES[which] && strcmp(FIELD_NAMES[which], name))
                     which++;

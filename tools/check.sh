@@ -6,8 +6,10 @@
 #     "slow" or "heavy" (dozens of runs over the real snapshots each, the
 #     same code paths the ASan pass covers) and the allocation sweep; see
 #     tools/valgrind-suite.sh for all of them;
-#  3. the fuzz harnesses (clang, libFuzzer, ASan+UBSan): corpus replay and
-#     a short run each.
+#  3. the fuzz harnesses (clang, libFuzzer, ASan+UBSan; every load through
+#     the parser thread): corpus replay and a short run each;
+#  4. ThreadSanitizer over the tests that run threads: two engines at once
+#     (c_threads) and the tt-xla loader's parser thread (c_load_ttxla).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=${COV_JOBS:-2}
@@ -23,3 +25,8 @@ ctest --test-dir build-valgrind --output-on-failure -j"$jobs" -LE 'slow|heavy' -
 CC=clang cmake -S . -B build-fuzz -DCOV_FUZZ=ON -DCOV_BUILD_TESTS=OFF -DCOV_WERROR=ON
 cmake --build build-fuzz -j"$jobs"
 ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$jobs"
+
+cmake -S . -B build-tsan -DCOV_WERROR=ON -DCOV_SANITIZE=thread -DCOV_FREE_AT_EXIT=ON
+cmake --build build-tsan -j"$jobs" --target test_threads test_load_ttxla covengine
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs" \
+  -R '^c_(threads|load_ttxla)$'

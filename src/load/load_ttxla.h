@@ -16,9 +16,14 @@
 /* libyaml runs on a helper thread, overlapping with building the model, for
  * a file or buffer of at least COV_TTXLA_PIPE_MIN bytes and for a tree whose
  * files add up to at least COV_TTXLA_TREE_PIPE_MIN bytes. Results do not
- * depend on it. */
+ * depend on it. The fuzz build defines both as 1, so every input it tries
+ * goes through the parser thread too. */
+#ifndef COV_TTXLA_PIPE_MIN
 #define COV_TTXLA_PIPE_MIN (1024u * 1024u)
+#endif
+#ifndef COV_TTXLA_TREE_PIPE_MIN
 #define COV_TTXLA_TREE_PIPE_MIN (1024u * 1024u)
+#endif
 
 /* Loads one test_config_*.yaml or test_config_placeholders.yaml into m.
  * framework: "jax"/"torch"/"torch_llm"/any name, or NULL to infer it from the

@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -170,7 +171,12 @@ def main():
         if not os.access(os.path.join(a.build, exe), os.X_OK):
             sys.exit(f"bench: {a.build}/{exe} is missing; build first (cmake --build {a.build})")
 
+    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    print(f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}; commit {commit}; "
+          f"load average at start {load:.1f}")
     print(f"Runs per figure: {a.runs} (median), interleaved; synthetic cases {a.entries:,} entries\n")
     print("| case | MB | whole s | RSS MB | load only s | floor s | floor RSS MB "
           "| PyYAML peer s | validator s |")

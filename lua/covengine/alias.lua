@@ -282,9 +282,12 @@ function Set:best_uncached(name, task, variant, checkpoint)
   end
   local patterned = self.pattern_rules[key]
   if not patterned then
-    patterned = {}
+    patterned = NONE -- most names match no pattern: one shared empty list
     for _, r in ipairs(self.patterns) do
-      if any_find(key, r.family_pattern) then patterned[#patterned + 1] = r end
+      if any_find(key, r.family_pattern) then
+        if patterned == NONE then patterned = {} end
+        patterned[#patterned + 1] = r
+      end
     end
     self.pattern_rules[key] = patterned
   end

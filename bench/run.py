@@ -166,6 +166,7 @@ def main():
         a.entries, a.runs = 2000, 1
     global MEASURE, OUT
     OUT = a.out or OUT
+    a.build = os.path.abspath(a.build)
     MEASURE = os.path.join(a.build, "bench", "measure")
     for exe in ("covengine", "bench/yaml_floor", "bench/real_floor", "bench/measure"):
         if not os.access(os.path.join(a.build, exe), os.X_OK):

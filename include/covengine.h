@@ -192,6 +192,23 @@ COV_API int cov_load_tt_forge_models(cov_engine *e, cov_dataset d, const char *d
 /* The built-in snapshot compiled into the library (data/). */
 COV_API int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err);
 
+/* The history of a tt-xla git repository (repo as for cov_load_ttxla_git):
+ * the first-parent revisions of range ("REV", "A..B"; NULL: HEAD) whose
+ * tests/runner/test_config differs from the revision before, which rules
+ * read one at a time with cov.history() (docs/lua-api.md). Each distinct
+ * config blob is parsed once and its events replayed into every revision
+ * that has it. easydel (NULL: none) is the inventory each revision is read
+ * with: a manifest or checkout path, or with easydel_git != 0 a git
+ * repository, of which each revision takes the last commit not later than
+ * its own commit date. forge_git (NULL: none) is a tt-forge-models
+ * repository each revision's third_party/tt_forge_models pin is read from.
+ * A missing repository or revision is an error; a revision whose configs
+ * do not load is a warning when the rules step over it (an error under the
+ * option "strict"). Replaces any history opened before. */
+COV_API int cov_load_history(cov_engine *e, const char *repo, const char *range,
+                             const char *easydel, int easydel_git, const char *forge_git,
+                             cov_error *err);
+
 /* Runs the rule script at path with arguments argv[0..argc) (copied; not
  * retained), in a fresh Lua state with the engine's limits and sandbox. What
  * the script emits becomes the engine's report. Returns 0, COV_EGATE when a

@@ -9,6 +9,7 @@
 #include "load/load_easydel.h"
 #include "load/load_forge.h"
 #include "load/load_git.h"
+#include "load/load_history.h"
 #include "load/load_ttxla.h"
 #include "lua/lua_bridge.h"
 #include "model/forge_join.h"
@@ -17,6 +18,7 @@
 #include <string.h>
 
 static int load_hook(void *ud, cov_dataset d, const cov_load_req *r, cov_error *err);
+static int load_revision(void *ud, size_t i, int *skipped, cov_error *err);
 
 cov_engine *cov_engine_new(void)
 {
@@ -32,12 +34,20 @@ cov_engine *cov_engine_new(void)
         cov_free(e);
         return NULL;
     }
+    if (cov_model_init(&e->models[COV_HISTORY_DS]) != COV_OK) {
+        cov_model_free(&e->models[COV_HEAD]);
+        cov_model_free(&e->models[COV_BASE]);
+        cov_free(e);
+        return NULL;
+    }
     cov_limits_default(&e->limits);
     e->run.data[COV_HEAD].model = &e->models[COV_HEAD];
     e->run.data[COV_BASE].model = &e->models[COV_BASE];
+    e->run.data[COV_HISTORY_DS].model = &e->models[COV_HISTORY_DS];
     e->run.limits = &e->limits;
     e->run.sandbox = 1;
     e->run.load = load_hook;
+    e->run.load_revision = load_revision;
     e->run.load_ud = e;
     return e;
 }
@@ -48,7 +58,13 @@ void cov_engine_free(cov_engine *e)
         return;
     cov_model_free(&e->models[COV_HEAD]);
     cov_model_free(&e->models[COV_BASE]);
+    cov_model_free(&e->models[COV_HISTORY_DS]);
     cov_run_ctx_free(&e->run);
+    cov_history_free(e->history);
+    cov_git_close(e->history_easydel_repo);
+    cov_git_close(e->history_forge_repo);
+    cov_free(e->history_easydel);
+    cov_free(e->history_forge);
     cov_free(e->report);
     if (e->git_held)
         cov_git_release();
@@ -327,6 +343,156 @@ int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err)
 {
     cov_load_req r = {COV_LOAD_SNAPSHOT, NULL, NULL, 0, NULL};
     return load(e, d, &r, err);
+}
+
+/* ---- history ---- */
+
+static char *copy_or_null(const char *s, int *oom)
+{
+    char *c = s ? cov_strndup(s, strlen(s)) : NULL;
+    *oom |= s && !c;
+    return c;
+}
+
+int cov_load_history(cov_engine *e, const char *repo, const char *range, const char *easydel,
+                     int easydel_git, const char *forge_git, cov_error *err)
+{
+    cov_error_clear(err);
+    cov_diag diag = cov_engine_diag(e, err);
+    if (!repo)
+        return cov_fail(&diag, COV_EUSAGE, NULL, 0, 0, "no repository given");
+    int rc = hold_git(e, err);
+    cov_history *h = NULL;
+    if (!rc)
+        rc = cov_history_open(repo, range, forge_git != NULL, &h, &diag);
+    int oom = 0;
+    char *ed = copy_or_null(easydel, &oom), *fg = copy_or_null(forge_git, &oom);
+    if (!rc && oom)
+        rc = cov_fail(&diag, COV_ENOMEM, repo, 0, 0, "out of memory");
+    cov_git_repo *er = NULL, *fr = NULL;
+    /* Open the other repositories now: a missing one is a usage error
+     * before any rule runs, not a surprise at the first revision. */
+    if (!rc && easydel && easydel_git)
+        rc = cov_git_open(easydel, &er, &diag);
+    if (!rc && forge_git)
+        rc = cov_git_open(forge_git, &fr, &diag);
+    if (rc) {
+        cov_history_free(h);
+        cov_git_close(er);
+        cov_git_close(fr);
+        cov_free(ed);
+        cov_free(fg);
+        return rc;
+    }
+    cov_history_free(e->history);
+    cov_git_close(e->history_easydel_repo);
+    cov_git_close(e->history_forge_repo);
+    cov_free(e->history_easydel);
+    cov_free(e->history_forge);
+    e->history = h;
+    e->history_easydel = ed;
+    e->history_easydel_git = easydel_git != 0;
+    e->history_forge = fg;
+    e->history_easydel_repo = er;
+    e->history_forge_repo = fr;
+    e->run.history = h;
+    return COV_OK;
+}
+
+/* EasyDeL for a revision committed at `when`. */
+static int history_easydel(cov_engine *e, cov_model *m, int64_t when, cov_diag *diag)
+{
+    if (!e->history_easydel)
+        return COV_OK;
+    if (!e->history_easydel_git)
+        return cov_load_easydel_path(m, e->history_easydel, &e->limits, diag);
+    cov_git_oid at;
+    int found;
+    int rc = cov_git_last_before(e->history_easydel_repo, NULL, when, &at, &found, diag);
+    if (rc || !found) /* EasyDeL did not exist yet: no inventory */
+        return rc;
+    return cov_load_easydel_git_commit(m, e->history_easydel_repo, &at, &e->limits, diag);
+}
+
+/* The tt-forge-models tree a revision pins, from the forge repository. */
+static int history_forge(cov_engine *e, cov_model *m, size_t i, cov_diag *diag)
+{
+    if (!e->history_forge_repo)
+        return COV_OK;
+    const cov_git_oid *pin = cov_history_pin(e->history, i);
+    char hex[41];
+    const cov_git_commit *c = cov_history_commit(e->history, i);
+    cov_git_oid_hex(&c->id, COV_GIT_SHORT, hex);
+    if (!pin) {
+        cov_warn(diag, cov_git_path(cov_history_repo(e->history)), 0, 0,
+                 "revision %s pins no %s: no tt-forge-models tree", hex, COV_TTXLA_FORGE_PIN);
+        return COV_OK;
+    }
+    char want[41];
+    cov_git_oid_hex(pin, 40, want);
+    cov_error quiet;
+    cov_diag qd = {&quiet, NULL, NULL, 0};
+    cov_git_oid commit;
+    if (cov_git_resolve(e->history_forge_repo, want, &commit, &qd) != COV_OK) {
+        cov_warn(diag, e->history_forge, 0, 0,
+                 "revision %s pins tt-forge-models commit %s, which this repository lacks: "
+                 "no tt-forge-models tree",
+                 hex, want);
+        return COV_OK;
+    }
+    return cov_load_forge_git_commit(m, e->history_forge_repo, &commit, &e->limits, diag);
+}
+
+/* The run context's load_revision hook (lua/run_ctx.h): revision i into
+ * COV_HISTORY_DS. Its warnings go to the engine's handler, not into the
+ * handle's warning log. */
+static int load_revision(void *ud, size_t i, int *skipped, cov_error *err)
+{
+    cov_engine *e = ud;
+    cov_error_clear(err);
+    *skipped = 0;
+    cov_diag diag = cov_engine_diag(e, err);
+    if (!e->history || i >= cov_history_count(e->history))
+        return cov_fail(&diag, COV_EUSAGE, NULL, 0, 0, "no such revision in the history");
+    cov_model *m = &e->models[COV_HISTORY_DS];
+    cov_model_free(m);
+    cov_dataset_handle *hd = &e->run.data[COV_HISTORY_DS];
+    hd->loaded = 0;
+    hd->generation++;
+    if (cov_model_init(m) != COV_OK)
+        return cov_fail(&diag, COV_ENOMEM, NULL, 0, 0, "out of memory");
+    const cov_git_commit *c = cov_history_commit(e->history, i);
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    int rc = history_easydel(e, m, c->commit_time, &diag);
+    if (!rc)
+        rc = history_forge(e, m, i, &diag);
+    if (!rc) {
+        rc = cov_history_load(e->history, i, m, &e->limits, &diag);
+        if (rc == COV_EINPUT && !cov_run_option(&e->run, "strict")) {
+            /* A bad revision: say where, and let the history go on. */
+            char msg[1200];
+            snprintf(msg, sizeof msg, "revision skipped: %s", err->message);
+            cov_warn(&diag, err->file[0] ? err->file : NULL, err->line, err->column, "%s",
+                     msg);
+            cov_error_clear(err);
+            *skipped = 1;
+            return COV_OK;
+        }
+    }
+    if (!rc) {
+        /* The join's warnings were the plain load's business; per revision
+         * they would repeat hundreds of times. */
+        cov_diag quiet = {err, NULL, NULL, 0};
+        rc = cov_forge_join(m, 0, &quiet);
+    }
+    if (rc) {
+        cov_model_rollback(m, &mark);
+        return rc;
+    }
+    hd->loaded = 1;
+    hd->generation++;
+    return COV_OK;
 }
 
 const char *cov_report(const cov_engine *e, size_t *len)

@@ -634,13 +634,107 @@ static int replay_next(cov_yev_src *s, cov_yev *ev, int expand)
     }
 }
 
+/* ---- tapes ---- */
+
+void cov_yev_tape_free(cov_yev_tape *t)
+{
+    cov_free(t->ev);
+    cov_free(t->text);
+    cov_free(t->err_message);
+    memset(t, 0, sizeof *t);
+}
+
+int cov_yev_init_record(cov_yev_src *s, cov_yev_tape *tape, const char *buf, size_t len,
+                        const char *file, const cov_limits *lim, cov_diag *d)
+{
+    int rc = cov_yev_init_buffer(s, buf, len, file, lim, d);
+    s->rec = tape;
+    return rc;
+}
+
+void cov_yev_init_play(cov_yev_src *s, const cov_yev_tape *tape, const char *file,
+                       const cov_limits *lim, cov_diag *d)
+{
+    init_common(s, file, lim, d);
+    s->play = tape;
+}
+
+/* Appends what one call gave (rc, and *ev when rc is 0); a tape that cannot
+ * grow is marked broken and no longer written. */
+static void tape_add(cov_yev_src *s, int rc, const cov_yev *ev)
+{
+    cov_yev_tape *t = s->rec;
+    if (t->broken)
+        return;
+    if (rc) {
+        const char *msg = s->d && s->d->err ? s->d->err->message : "";
+        t->err_code = rc;
+        t->err_line = s->d && s->d->err ? s->d->err->line : 0;
+        t->err_column = s->d && s->d->err ? s->d->err->column : 0;
+        t->err_message = cov_strndup(msg, strlen(msg));
+        t->broken = !t->err_message;
+        t->recorded = 1;
+        return;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        cov_yev_tape_ev *grown = cov_realloc(t->ev, cap * sizeof *grown);
+        if (!grown) {
+            t->broken = 1;
+            return;
+        }
+        t->ev = grown;
+        t->cap = cap;
+    }
+    size_t len = ev->type == COV_YEV_SCALAR || ev->type == COV_YEV_ALIAS ? ev->len : 0;
+    if (t->n_text + len > t->cap_text) {
+        size_t cap = t->cap_text ? t->cap_text : 4096;
+        while (cap < t->n_text + len)
+            cap *= 2;
+        char *grown = cov_realloc(t->text, cap);
+        if (!grown) {
+            t->broken = 1;
+            return;
+        }
+        t->text = grown;
+        t->cap_text = cap;
+    }
+    if (len)
+        memcpy(t->text + t->n_text, ev->text, len);
+    t->ev[t->n++] = (cov_yev_tape_ev){(uint8_t)ev->type, (uint8_t)ev->plain, ev->line,
+                                      ev->column, t->n_text, len};
+    t->n_text += len;
+    if (ev->type == COV_YEV_END)
+        t->recorded = 1;
+}
+
+static int play_next(cov_yev_src *s, cov_yev *ev)
+{
+    const cov_yev_tape *t = s->play;
+    if (s->play_at < t->n) {
+        const cov_yev_tape_ev *r = &t->ev[s->play_at++];
+        *ev = (cov_yev){r->type, r->plain, t->text ? t->text + r->off : "", r->len, r->line,
+                        r->column};
+        return COV_OK;
+    }
+    if (t->err_code)
+        return fail(s, t->err_code, (uint32_t)t->err_line, (uint32_t)t->err_column, "%s",
+                    t->err_message ? t->err_message : "");
+    /* The loader asks for more than it did the first time: it is not
+     * deterministic after all, which is a bug. */
+    return fail(s, COV_EINPUT, 0, 0, "internal error: event tape ended");
+}
+
 int cov_yev_next(cov_yev_src *s, cov_yev *ev, int expand)
 {
     if (s->err)
         return s->err;
-    if (s->n_rep)
-        return replay_next(s, ev, expand);
-    return live_next(s, ev, expand);
+    if (s->play)
+        return play_next(s, ev);
+    int rc = s->n_rep ? replay_next(s, ev, expand) : live_next(s, ev, expand);
+    if (s->rec)
+        tape_add(s, rc, ev);
+    return rc;
 }
 
 int cov_yev_skip(cov_yev_src *s, const cov_yev *start)

@@ -45,6 +45,34 @@ struct cov_yev_anchor;
 struct cov_yev_open;
 struct cov_yev_replay;
 
+/* A blob's events as a loader read them, kept to be read again: the
+ * history (load_history.h) parses each distinct blob once and replays its
+ * tape into every revision that has it. A loader reads the same events
+ * from the same text every time (it is deterministic), so the tape holds
+ * exactly the calls the first load made, alias expansion included, and
+ * the error that ended them, if any; a replay answers those calls in order
+ * and ignores `expand`. */
+typedef struct cov_yev_tape_ev {
+    uint8_t type, plain;
+    uint32_t line, column;
+    size_t off, len; /* of the text in the tape's bytes */
+} cov_yev_tape_ev;
+
+typedef struct cov_yev_tape {
+    cov_yev_tape_ev *ev;
+    size_t n, cap;
+    char *text;
+    size_t n_text, cap_text;
+    int recorded; /* a load read it to its end (or its error) */
+    int broken;   /* recording ran out of memory: parse the blob again */
+    int err_code; /* the error the events ended with, COV_OK for none */
+    int err_line, err_column;
+    char *err_message; /* owned */
+} cov_yev_tape;
+
+/* Frees what t owns and zeroes it. */
+void cov_yev_tape_free(cov_yev_tape *t);
+
 typedef struct cov_yev_src {
     yaml_parser_t parser; /* unless reading from a pipe */
     yaml_event_t event;
@@ -74,6 +102,9 @@ typedef struct cov_yev_src {
     uint64_t expanded;
     uint32_t n_aliases;
     cov_ypipe *pipe; /* not owned; NULL: libyaml runs on this thread */
+    cov_yev_tape *rec;        /* not owned; NULL: not recording */
+    const cov_yev_tape *play; /* not owned; NULL: not replaying */
+    size_t play_at;
     cov_load_progress *progress; /* cov_diag_progress(d): NULL, none */
 } cov_yev_src;
 
@@ -90,6 +121,14 @@ int cov_yev_init_buffer(cov_yev_src *s, const char *buf, size_t len, const char 
  * position of a reader error. q is not owned. Cannot fail. */
 void cov_yev_init_pipe(cov_yev_src *s, cov_ypipe *q, const cov_ypipe_job *job,
                        const char *file, const cov_limits *lim, cov_diag *d);
+/* Records the events buf gives (as cov_yev_init_buffer) into *tape,
+ * which must be empty and outlive the source. */
+int cov_yev_init_record(cov_yev_src *s, cov_yev_tape *tape, const char *buf, size_t len,
+                        const char *file, const cov_limits *lim, cov_diag *d);
+/* Replays a recorded tape; its error, if any, is reported at file (the
+ * name of this read, not the one recorded). Cannot fail. */
+void cov_yev_init_play(cov_yev_src *s, const cov_yev_tape *tape, const char *file,
+                       const cov_limits *lim, cov_diag *d);
 /* Releases everything the source owns (not fd, buf or a pipe). */
 void cov_yev_free(cov_yev_src *s);
 

@@ -2322,6 +2322,35 @@ int cov_load_forge_tree(cov_model *m, const char *dir, const cov_limits *lim, co
     return rc;
 }
 
+int cov_load_forge_read(cov_model *m, const char *name, size_t n, cov_forge_read_fn read,
+                        void *ud, cov_diag *d)
+{
+    int rc = check_free(m, name, d);
+    if (rc)
+        return rc;
+    if (!n)
+        return cov_fail(d, COV_EINPUT, name, 0, 0,
+                        "no loader.py files under %s: not a tt-forge-models checkout", name);
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    fscan f = {0};
+    f.m = m;
+    f.d = d;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *rel, *file;
+        char *text;
+        size_t len;
+        if (!(rc = read(ud, i, &rel, &file, &text, &len, d)))
+            rc = scan_one(&f, rel, file, text, len);
+    }
+    fscan_free(&f);
+    if (!rc)
+        rc = finish_tree(m, name, mark.loaders, d);
+    if (rc)
+        cov_model_rollback(m, &mark);
+    return rc;
+}
+
 int cov_forge_scan_text(cov_model *m, const char *rel, const char *file, const char *text,
                         size_t len, cov_diag *d)
 {

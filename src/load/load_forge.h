@@ -31,6 +31,16 @@
  * (model/forge_join.h). */
 int cov_load_forge_tree(cov_model *m, const char *dir, const cov_limits *lim, cov_diag *d);
 
+/* The same over files a caller reads (a git revision's blobs): n of them,
+ * in the order a tree load sorts them (by directory); read(ud, i, ...) gives
+ * the i-th one's directory relative to the tree (rel), its name in messages
+ * (file) and its text, NUL-terminated at len, valid until the next call.
+ * name stands for the tree (its source). */
+typedef int (*cov_forge_read_fn)(void *ud, size_t i, const char **rel, const char **file,
+                                 char **text, size_t *len, cov_diag *d);
+int cov_load_forge_read(cov_model *m, const char *name, size_t n, cov_forge_read_fn read,
+                        void *ud, cov_diag *d);
+
 /* Internal, for the fuzzer and tests: one loader.py's text scanned as a tree
  * load scans each file (the same code), as the only loader of a tree, at
  * directory rel ("gpt2/causal_lm/jax"); file names it in messages. text need

@@ -4,10 +4,12 @@
 
 #include "base/alloc.h"
 #include "base/fsutil.h"
+#include "load/load_forge.h"
 #include "load/load_ttxla.h"
 #include "load/scan_easydel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cov_git_spec_split(const char *spec, char **repo, char **rev)
@@ -55,8 +57,7 @@ static char *blob_name(const char *name, const char *path)
     return s;
 }
 
-/* The names the tree loader takes (ttxla_walk.c: test_config_*.yaml). */
-static int wanted_config(const char *name)
+int cov_git_config_name(const char *name)
 {
     size_t n = strlen(name);
     return n >= 17 && strncmp(name, "test_config_", 12) == 0 &&
@@ -133,7 +134,7 @@ int cov_load_ttxla_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *
     int rc = cov_git_tree_at(r, commit, COV_TTXLA_CONFIG_DIR, &tree, &found, d);
     if (!rc && found)
         rc =
-            cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, wanted_config, &blobs, d);
+            cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, cov_git_config_name, &blobs, d);
     if (!rc && !blobs.n)
         rc = cov_fail(d, COV_EINPUT, name, 0, 0, "no test_config_*.yaml files under %s",
                       COV_TTXLA_CONFIG_DIR);
@@ -220,4 +221,90 @@ int cov_load_easydel_git_rev(cov_model *m, const char *repo, const char *rev,
                              const cov_limits *lim, cov_diag *d)
 {
     return with_commit(m, repo, rev, lim, d, cov_load_easydel_git_commit);
+}
+
+/* ---- tt-forge-models ---- */
+
+static int wanted_loader(const char *name) { return strcmp(name, "loader.py") == 0; }
+
+/* By directory, as a tree load sorts its loaders. */
+static int by_dir(const void *a, const void *b)
+{
+    const cov_git_entry *x = a, *y = b;
+    size_t nx = strlen(x->path) - strlen("/loader.py"), ny = strlen(y->path) - strlen("/loader.py");
+    size_t n = nx < ny ? nx : ny;
+    int c = memcmp(x->path, y->path, n);
+    return c ? c : (nx > ny) - (nx < ny);
+}
+
+typedef struct forge_reader {
+    cov_git_repo *r;
+    const cov_git_list *files;
+    const char *name; /* REPO@COMMIT */
+    const cov_limits *lim;
+    char *rel, *file, *text; /* of the current file */
+} forge_reader;
+
+static int read_loader(void *ud, size_t i, const char **rel, const char **file, char **text,
+                       size_t *len, cov_diag *d)
+{
+    forge_reader *fr = ud;
+    const cov_git_entry *e = &fr->files->v[i];
+    cov_free(fr->rel);
+    cov_free(fr->file);
+    cov_free(fr->text);
+    fr->text = NULL;
+    /* Listed with the prefix "." so that every path has a directory. */
+    const char *path = e->path + 2;
+    fr->rel = cov_strndup(path, strlen(path) - strlen("/loader.py"));
+    fr->file = blob_name(fr->name, path);
+    if (!fr->rel || !fr->file)
+        return cov_fail(d, COV_ENOMEM, fr->name, 0, 0, "out of memory");
+    cov_git_blob *b;
+    const char *data;
+    int rc = cov_git_blob_read(fr->r, &e->blob, max_size(fr->lim), fr->file, &b, &data, len, d);
+    if (rc)
+        return rc;
+    fr->text = cov_strndup(data, *len); /* the lexer wants a NUL at len */
+    cov_git_blob_release(b);
+    if (!fr->text)
+        return cov_fail(d, COV_ENOMEM, fr->name, 0, 0, "out of memory");
+    *rel = fr->rel;
+    *file = fr->file;
+    *text = fr->text;
+    return COV_OK;
+}
+
+int cov_load_forge_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                              const cov_limits *lim, cov_diag *d)
+{
+    char *name = cov_git_source_name(cov_git_path(r), commit);
+    if (!name)
+        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
+    cov_git_oid tree;
+    cov_git_list files = {0};
+    int found;
+    int rc = cov_git_tree_at(r, commit, "", &tree, &found, d);
+    if (!rc && found)
+        rc = cov_git_list_blobs(r, &tree, ".", 1, wanted_loader, &files, d);
+    /* A loader.py at the root has no directory: not a loader of the tree. */
+    size_t k = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        if (strchr(files.v[i].path + 2, '/'))
+            files.v[k++] = files.v[i];
+        else
+            cov_free(files.v[i].path);
+    }
+    files.n = k;
+    if (!rc) {
+        qsort(files.v, files.n, sizeof *files.v, by_dir);
+        forge_reader fr = {r, &files, name, lim, NULL, NULL, NULL};
+        rc = cov_load_forge_read(m, name, files.n, read_loader, &fr, d);
+        cov_free(fr.rel);
+        cov_free(fr.file);
+        cov_free(fr.text);
+    }
+    cov_git_list_free(&files);
+    cov_free(name);
+    return rc;
 }

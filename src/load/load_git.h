@@ -31,6 +31,13 @@
  * memory ran out. */
 int cov_git_spec_split(const char *spec, char **repo, char **rev);
 
+/* Whether a file name is one the tree loader takes (ttxla_walk.c:
+ * test_config_*.yaml). */
+int cov_git_config_name(const char *name);
+
+/* Where a tt-xla revision pins tt-forge-models (a submodule gitlink). */
+#define COV_TTXLA_FORGE_PIN "third_party/tt_forge_models"
+
 /* "REPO@COMMIT" of a commit, for names (cov_free); NULL on OOM. */
 char *cov_git_source_name(const char *repo, const cov_git_oid *commit);
 
@@ -52,5 +59,10 @@ int cov_load_easydel_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid
                                 const cov_limits *lim, cov_diag *d);
 int cov_load_easydel_git_rev(cov_model *m, const char *repo, const char *rev,
                              const cov_limits *lim, cov_diag *d);
+
+/* Every loader.py of tt-forge-models at commit in r (files REPO@COMMIT:PATH,
+ * the tree named REPO@COMMIT), as cov_load_forge_tree reads a checkout. */
+int cov_load_forge_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                              const cov_limits *lim, cov_diag *d);
 
 #endif

@@ -390,6 +390,36 @@ int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_
     return finish(m, &mark, &x, name, rc);
 }
 
+int cov_load_ttxla_tape(cov_model *m, const char *name, cov_yev_tape *tape, const char *buf,
+                        size_t len, const char *framework, const cov_limits *lim,
+                        cov_diag *d)
+{
+    if (bad_framework(framework, d))
+        return COV_EUSAGE;
+    cov_model_mark mark;
+    ttx x;
+    cov_model_mark_take(m, &mark);
+    ttx_init(&x, m, lim, d);
+    int replay = tape->recorded && !tape->broken;
+    if (!replay && max_size(&x) && len > max_size(&x))
+        return finish(m, &mark, &x, name, too_big(&x, name, len));
+    cov_yev_src src;
+    int rc = COV_OK;
+    if (replay)
+        cov_yev_init_play(&src, tape, name, lim, d);
+    else if (tape->broken)
+        rc = cov_yev_init_buffer(&src, buf ? buf : "", buf ? len : 0, name, lim, d);
+    else
+        rc = cov_yev_init_record(&src, tape, buf ? buf : "", buf ? len : 0, name, lim, d);
+    if (!rc)
+        rc = load_stream(&x, &src, name, framework);
+    cov_yev_free(&src);
+    /* The tape holds every call this load made, whatever its outcome. */
+    if (!replay && !tape->broken)
+        tape->recorded = 1;
+    return finish(m, &mark, &x, name, rc);
+}
+
 /* ---- directory trees ---- */
 
 int cov_load_ttxla_tree(cov_model *m, const char *dir, const cov_limits *lim, cov_diag *d)

@@ -9,6 +9,7 @@
 #define COV_LOAD_TTXLA_H
 
 #include "base/diag.h"
+#include "formats/yaml_events.h"
 #include "model/model.h"
 
 #include <stddef.h>
@@ -37,6 +38,13 @@ int cov_load_ttxla_file(cov_model *m, const char *path, const char *framework,
  * be NUL-terminated and is not retained (its contents are copied into m). */
 int cov_load_ttxla_buffer(cov_model *m, const char *name, const char *buf, size_t len,
                           const char *framework, const cov_limits *lim, cov_diag *d);
+/* The same through an event tape (yaml_events.h): an empty tape records
+ * the events buf[0..len) gives while it loads; a recorded one is replayed
+ * and buf is not read (it may be NULL). For the history, which parses
+ * each distinct blob once. Messages name the file `name` either way. */
+int cov_load_ttxla_tape(cov_model *m, const char *name, cov_yev_tape *tape, const char *buf,
+                        size_t len, const char *framework, const cov_limits *lim,
+                        cov_diag *d);
 /* Every file named test_config_*.yaml under dir, recursively, in sorted path order
  * (deterministic); directories whose name starts with '.' are not entered and
  * symbolic links to directories are not followed. An error in any file rolls back the

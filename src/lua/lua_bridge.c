@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/embedded.h"
 #include "base/fsutil.h"
+#include "load/load_history.h"
 #include "lua/lua_group.h"
 #include "lua/lua_json.h"
 #include "lua/lua_model.h"
@@ -326,7 +327,7 @@ static void hide_data(lua_State *L, int mod)
         "dataset", "baseline", "count", "test", "tests", "group", "placeholders", "modules",
         "easydel", "sources", "dump", "duplicates", "warnings", "load_tt_xla", "load_config",
         "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot",
-        "loaders", "tt_forge_models", "unknown_ids", "load_tt_forge_models", NULL};
+        "loaders", "tt_forge_models", "unknown_ids", "load_tt_forge_models", "history", NULL};
     for (const char *const *k = hidden; *k; k++) {
         lua_pushnil(L);
         lua_setfield(L, mod, *k);
@@ -403,6 +404,74 @@ static int mod_formats(lua_State *L)
     return 1;
 }
 
+/*** cov.history() -> iterator
+ * With a history loaded (`--history`, cov_load_history), an iterator over its
+ * revisions, oldest first: `for rev in cov.history() do ... end`. Each `rev`
+ * is a table: `index` (1-based), `count` (revisions in all), `commit` (40 hex
+ * digits), `short` (12), `date` (author date, ISO 8601 as git log shows
+ * it), `commit_date`, `author`, `subject`, `dataset`. The dataset is built
+ * when the iterator reaches the revision (lazily, from the per-blob parse
+ * cache) and is valid until the next step: every revision is loaded into
+ * the same dataset, named "history". A revision whose configs do not load
+ * is a warning and is stepped over (under --strict it stops the run).
+ * Without a history, `cov.history` is nil.
+ */
+static int history_step(lua_State *L)
+{
+    cov_run_ctx *c = ctx_of(L);
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+    size_t n = c->history ? cov_history_count(c->history) : 0;
+    for (; (size_t)i < n; i++) {
+        int skipped;
+        cov_error err;
+        int rc = c->load_revision(c->load_ud, (size_t)i, &skipped, &err);
+        if (rc == COV_ENOMEM)
+            return cov_lua_nomem(L);
+        if (rc) {
+            char line[2200];
+            return abort_with(L, cov_error_format(&err, line, sizeof line));
+        }
+        if (!skipped)
+            break;
+    }
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(3));
+    if ((size_t)i >= n)
+        return 0;
+    const cov_git_commit *rev = cov_history_commit(c->history, (size_t)i);
+    char hex[41];
+    cov_git_oid_hex(&rev->id, 40, hex);
+    lua_createtable(L, 0, 10);
+    lua_pushinteger(L, i + 1);
+    lua_setfield(L, -2, "index");
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_setfield(L, -2, "count");
+    lua_pushstring(L, hex);
+    lua_setfield(L, -2, "commit");
+    lua_pushlstring(L, hex, COV_GIT_SHORT);
+    lua_setfield(L, -2, "short");
+    lua_pushstring(L, rev->author_date);
+    lua_setfield(L, -2, "date");
+    lua_pushstring(L, rev->commit_date);
+    lua_setfield(L, -2, "commit_date");
+    lua_pushstring(L, rev->author ? rev->author : "");
+    lua_setfield(L, -2, "author");
+    lua_pushstring(L, rev->subject ? rev->subject : "");
+    lua_setfield(L, -2, "subject");
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_setfield(L, -2, "dataset");
+    return 1;
+}
+
+static int mod_history(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, history_step, 3);
+    return 1;
+}
+
 /*** cov.dataset(name) -> dataset
  * The dataset `"head"` or `"base"`, whether or not anything was loaded into it.
  */
@@ -470,6 +539,12 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
     lua_pushvalue(L, base);
     lua_pushcclosure(L, mod_dataset, 3);
     lua_setfield(L, mod, "dataset");
+    if (c->history) {
+        lua_pushlightuserdata(L, c);
+        cov_lua_push_dataset(L, c, COV_HISTORY_DS, owner_index);
+        lua_pushcclosure(L, mod_history, 2);
+        lua_setfield(L, mod, "history");
+    }
 
     static const char *const shortcuts[] = {
         "count", "test", "tests", "group", "values", "placeholders", "modules", "easydel",

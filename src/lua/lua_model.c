@@ -31,6 +31,11 @@ static const cov_model *model_of(const cov_run_ctx *c, cov_dataset d)
     return c->data[d].model;
 }
 
+static const char *dataset_name(cov_dataset d)
+{
+    return d == COV_HEAD ? "head" : d == COV_BASE ? "base" : "history";
+}
+
 static ldataset *check_dataset(lua_State *L, int i)
 {
     return luaL_checkudata(L, i, DATASET_MT);
@@ -571,7 +576,7 @@ static int ds_count(lua_State *L)
 static int ds_name(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushstring(L, ds->d == COV_HEAD ? "head" : "base");
+    lua_pushstring(L, dataset_name(ds->d));
     return 1;
 }
 
@@ -1217,8 +1222,7 @@ static const luaL_Reg dataset_methods[] = {
 static int ds_tostring(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushfstring(L, "covengine dataset '%s' (%d tests)",
-                    ds->d == COV_HEAD ? "head" : "base",
+    lua_pushfstring(L, "covengine dataset '%s' (%d tests)", dataset_name(ds->d),
                     (int)model_of(ds->ctx, ds->d)->tests.count);
     return 1;
 }

@@ -47,7 +47,7 @@ void cov_run_ctx_free(cov_run_ctx *c)
     c->options = NULL;
     c->n_options = 0;
     cov_buf_free(&c->emitted);
-    for (int d = 0; d < 2; d++) {
+    for (int d = 0; d < COV_DATASETS; d++) {
         warning_log_free(&c->data[d].warnings);
         cov_family_index_free(&c->data[d].family_index);
     }

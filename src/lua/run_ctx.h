@@ -1,15 +1,17 @@
 /* What the Lua layer sees of the engine that runs it: a run context holding
- * the two datasets' handles, the options, limits and warning handler, the
- * running script's output and gate, the settings pass, and a hook to load
- * into a dataset. The engine (api/engine.c) owns one, fills it and passes it
- * to the bridge; nothing in src/lua knows struct cov_engine or calls the
- * public API back. */
+ * the datasets' handles (head, base and the history's), the history, the
+ * options, limits and warning handler, the running script's output and
+ * gate, the settings pass, and hooks to load into a dataset and to load a
+ * revision of the history into its dataset. The engine (api/engine.c) owns
+ * one, fills it and passes it to the bridge; nothing in src/lua knows
+ * struct cov_engine or calls the public API back. */
 #ifndef COV_RUN_CTX_H
 #define COV_RUN_CTX_H
 
 #include "base/diag.h"
 #include "base/strbuf.h"
 #include "covengine.h"
+#include "load/load_history.h"
 #include "model/family_index.h"
 #include "model/model.h"
 
@@ -69,12 +71,25 @@ typedef struct cov_load_req {
 typedef int (*cov_load_fn)(void *ud, cov_dataset d, const cov_load_req *req,
                            cov_error *err);
 
+/* The dataset cov.history() loads each revision into: a handle of the run
+ * context like head and base, but not a cov_dataset of the public API
+ * (its loads refuse it). */
+#define COV_HISTORY_DS ((cov_dataset)2)
+enum { COV_DATASETS = 3 };
+
+/* Loads revision i of the history into COV_HISTORY_DS (emptied first).
+ * A revision whose configs do not load (bad YAML) is, unless the option
+ * "strict" is set, a warning naming the commit and the file's
+ * path:line:col, and *skipped = 1 with COV_OK; else an error code with
+ * *err filled. Installed by the engine. */
+typedef int (*cov_revision_fn)(void *ud, size_t i, int *skipped, cov_error *err);
+
 typedef struct cov_option {
     char *name, *value; /* owned */
 } cov_option;
 
 typedef struct cov_run_ctx {
-    cov_dataset_handle data[2]; /* COV_HEAD, COV_BASE */
+    cov_dataset_handle data[COV_DATASETS]; /* COV_HEAD, COV_BASE, COV_HISTORY_DS */
     const cov_limits *limits;   /* the engine's; outlives the context */
     int sandbox;
     int exit_after_run; /* cov_engine_set_exit_after_run: leave the Lua state open */
@@ -83,7 +98,11 @@ typedef struct cov_run_ctx {
     cov_warn_fn warn; /* may be NULL: warnings are dropped */
     void *warn_ud;
     cov_load_fn load;
-    void *load_ud;
+    cov_revision_fn load_revision;
+    void *load_ud; /* of both hooks */
+    /* The history (cov_load_history), the engine's; NULL: none. cov.history()
+     * lists its revisions and loads each with load_revision. */
+    const cov_history *history;
     /* The running script (cov_bridge_run). */
     cov_buf emitted; /* what it wrote with cov.write */
     int gate_failed; /* a rule called cov.fail_gate */

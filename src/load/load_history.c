@@ -1,0 +1,284 @@
+/* The history of a tt-xla repository and its per-blob parse cache
+ * (load_history.h). */
+#include "load/load_history.h"
+
+#include "base/alloc.h"
+#include "formats/yaml_events.h"
+#include "load/load_git.h"
+#include "load/load_ttxla.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A distinct config blob and its events, once a revision parsed it. */
+typedef struct hblob {
+    cov_git_oid id;
+    uint64_t size;
+    cov_yev_tape tape;
+} hblob;
+
+/* A file of a revision: its path (owned) and its blob. */
+typedef struct hfile {
+    char *path;
+    uint32_t blob;
+} hfile;
+
+typedef struct hrev {
+    cov_git_commit c;
+    size_t first, n; /* its files in h->files */
+    int has_pin;
+    cov_git_oid pin;
+} hrev;
+
+struct cov_history {
+    cov_git_repo *repo;
+    hrev *revs;
+    size_t n_revs, cap_revs;
+    hfile *files;
+    size_t n_files, cap_files;
+    hblob *blobs;
+    uint32_t n_blobs, cap_blobs;
+    uint32_t *slots, mask; /* blob id -> index + 1 */
+    size_t parsed;
+};
+
+static int oom(cov_history *h, cov_diag *d)
+{
+    return cov_fail(d, COV_ENOMEM, h->repo ? cov_git_path(h->repo) : NULL, 0, 0,
+                    "out of memory");
+}
+
+static uint32_t oid_hash(const cov_git_oid *id)
+{
+    uint32_t x;
+    memcpy(&x, id->id, sizeof x); /* an object id is uniformly distributed */
+    return x;
+}
+
+static int grow_slots(cov_history *h)
+{
+    uint32_t cap = h->mask ? (h->mask + 1) * 2 : 1024;
+    uint32_t *slots = cov_calloc(cap, sizeof *slots);
+    if (!slots)
+        return COV_ENOMEM;
+    for (uint32_t i = 0; i < h->n_blobs; i++) {
+        uint32_t k = oid_hash(&h->blobs[i].id) & (cap - 1);
+        while (slots[k])
+            k = (k + 1) & (cap - 1);
+        slots[k] = i + 1;
+    }
+    cov_free(h->slots);
+    h->slots = slots;
+    h->mask = cap - 1;
+    return COV_OK;
+}
+
+/* The index of blob id, added if new; UINT32_MAX on OOM. */
+static uint32_t blob_index(cov_history *h, const cov_git_oid *id, uint64_t size)
+{
+    if ((h->n_blobs + 1) * 2 > h->mask && grow_slots(h))
+        return UINT32_MAX;
+    uint32_t k = oid_hash(id) & h->mask;
+    for (; h->slots[k]; k = (k + 1) & h->mask)
+        if (cov_git_oid_equal(&h->blobs[h->slots[k] - 1].id, id))
+            return h->slots[k] - 1;
+    if (h->n_blobs == h->cap_blobs) {
+        uint32_t cap = h->cap_blobs ? h->cap_blobs * 2 : 256;
+        hblob *grown = cov_realloc(h->blobs, cap * sizeof *grown);
+        if (!grown)
+            return UINT32_MAX;
+        h->blobs = grown;
+        h->cap_blobs = cap;
+    }
+    h->blobs[h->n_blobs] = (hblob){*id, size, {0}};
+    h->slots[k] = ++h->n_blobs;
+    return h->n_blobs - 1;
+}
+
+/* Appends revision c (taken over: *c is zeroed) with the config blobs of
+ * its subtree. */
+static int add_rev(cov_history *h, cov_git_commit *c, cov_diag *d)
+{
+    cov_git_list blobs = {0};
+    int rc = cov_git_list_blobs(h->repo, &c->subtree, COV_TTXLA_CONFIG_DIR, 1,
+                                cov_git_config_name, &blobs, d);
+    if (rc)
+        return rc;
+    if (!blobs.n) { /* a config directory without configs: as none */
+        cov_git_list_free(&blobs);
+        return COV_OK;
+    }
+    if (h->n_revs == h->cap_revs) {
+        size_t cap = h->cap_revs ? h->cap_revs * 2 : 64;
+        hrev *grown = cov_realloc(h->revs, cap * sizeof *grown);
+        if (!grown)
+            goto nomem;
+        h->revs = grown;
+        h->cap_revs = cap;
+    }
+    if (h->n_files + blobs.n > h->cap_files) {
+        size_t cap = h->cap_files ? h->cap_files : 256;
+        while (cap < h->n_files + blobs.n)
+            cap *= 2;
+        hfile *grown = cov_realloc(h->files, cap * sizeof *grown);
+        if (!grown)
+            goto nomem;
+        h->files = grown;
+        h->cap_files = cap;
+    }
+    hrev *r = &h->revs[h->n_revs];
+    memset(r, 0, sizeof *r);
+    r->first = h->n_files;
+    for (size_t i = 0; i < blobs.n; i++) {
+        uint32_t b = blob_index(h, &blobs.v[i].blob, blobs.v[i].size);
+        if (b == UINT32_MAX)
+            goto nomem;
+        h->files[h->n_files++] = (hfile){blobs.v[i].path, b};
+        blobs.v[i].path = NULL; /* now the history's */
+        r->n++;
+    }
+    r->c = *c;
+    memset(c, 0, sizeof *c);
+    h->n_revs++;
+    cov_git_list_free(&blobs);
+    return COV_OK;
+nomem:
+    cov_git_list_free(&blobs);
+    return oom(h, d);
+}
+
+int cov_history_open(const char *repo, const char *range, int pin, cov_history **out,
+                     cov_diag *d)
+{
+    *out = NULL;
+    cov_history *h = cov_calloc(1, sizeof *h);
+    if (!h)
+        return cov_fail(d, COV_ENOMEM, repo, 0, 0, "out of memory");
+    cov_git_walk *w = NULL;
+    int rc = cov_git_open(repo, &h->repo, d);
+    if (!rc)
+        rc = cov_git_walk_begin(h->repo, range ? range : "HEAD", COV_TTXLA_CONFIG_DIR, &w, d);
+    /* The configs (and pin) of the revision before, to skip those that
+     * change neither. */
+    cov_git_oid last_tree = {{0}}, last_pin = {{0}};
+    int had_tree = 0, had_pin = 0;
+    for (int done = 0; !rc;) {
+        cov_git_commit c = {0};
+        if ((rc = cov_git_walk_next(w, &c, &done, d)) || done)
+            break;
+        cov_git_oid p = {{0}};
+        int found = 0;
+        if (pin)
+            rc = cov_git_gitlink(h->repo, &c.id, COV_TTXLA_FORGE_PIN, &p, &found, d);
+        int changed = c.has_subtree &&
+                      (!had_tree || !cov_git_oid_equal(&last_tree, &c.subtree) ||
+                       (pin && (found != had_pin || (found && !cov_git_oid_equal(&p, &last_pin)))));
+        had_tree = c.has_subtree;
+        last_tree = c.subtree;
+        had_pin = found;
+        last_pin = p;
+        if (!rc && changed) {
+            size_t before = h->n_revs;
+            rc = add_rev(h, &c, d);
+            if (!rc && h->n_revs > before) {
+                h->revs[before].has_pin = found;
+                h->revs[before].pin = p;
+            }
+        }
+        cov_git_commit_clear(&c);
+    }
+    cov_git_walk_free(w);
+    if (rc) {
+        cov_history_free(h);
+        return rc;
+    }
+    *out = h;
+    return COV_OK;
+}
+
+void cov_history_free(cov_history *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n_revs; i++)
+        cov_git_commit_clear(&h->revs[i].c);
+    for (size_t i = 0; i < h->n_files; i++)
+        cov_free(h->files[i].path);
+    for (uint32_t i = 0; i < h->n_blobs; i++)
+        cov_yev_tape_free(&h->blobs[i].tape);
+    cov_free(h->revs);
+    cov_free(h->files);
+    cov_free(h->blobs);
+    cov_free(h->slots);
+    cov_git_close(h->repo);
+    cov_free(h);
+}
+
+cov_git_repo *cov_history_repo(const cov_history *h) { return h->repo; }
+size_t cov_history_count(const cov_history *h) { return h->n_revs; }
+
+const cov_git_commit *cov_history_commit(const cov_history *h, size_t i)
+{
+    return &h->revs[i].c;
+}
+
+const cov_git_oid *cov_history_pin(const cov_history *h, size_t i)
+{
+    return h->revs[i].has_pin ? &h->revs[i].pin : NULL;
+}
+
+void cov_history_stats(const cov_history *h, size_t *pairs, size_t *blobs, size_t *parsed)
+{
+    *pairs = h->n_files;
+    *blobs = h->n_blobs;
+    *parsed = h->parsed;
+}
+
+/* One file of a revision: parsed (and recorded) the first time, replayed
+ * after, with its warnings only the first time. */
+static int load_file(cov_history *h, cov_model *m, const char *name, const hfile *f,
+                     const cov_limits *lim, cov_diag *d)
+{
+    hblob *b = &h->blobs[f->blob];
+    size_t n = strlen(name) + 1 + strlen(f->path);
+    char *file = cov_malloc(n + 1);
+    if (!file)
+        return oom(h, d);
+    snprintf(file, n + 1, "%s:%s", name, f->path);
+    int rc;
+    if (b->tape.recorded && !b->tape.broken) {
+        cov_diag quiet = {d->err, NULL, NULL, 0};
+        rc = cov_load_ttxla_tape(m, file, &b->tape, NULL, 0, NULL, lim, &quiet);
+    } else {
+        cov_git_blob *blob;
+        const char *data;
+        size_t len;
+        rc = cov_git_blob_read(h->repo, &b->id, lim ? lim->max_file_size : 0, file, &blob,
+                               &data, &len, d);
+        if (!rc) {
+            h->parsed++;
+            rc = cov_load_ttxla_tape(m, file, &b->tape, data, len, NULL, lim, d);
+            cov_git_blob_release(blob);
+        }
+    }
+    cov_free(file);
+    return rc;
+}
+
+int cov_history_load(cov_history *h, size_t i, cov_model *m, const cov_limits *lim,
+                     cov_diag *d)
+{
+    const hrev *r = &h->revs[i];
+    char *name = cov_git_source_name(cov_git_path(h->repo), &r->c.id);
+    if (!name)
+        return oom(h, d);
+    cov_model_mark mark;
+    cov_model_mark_take(m, &mark);
+    int rc = COV_OK;
+    for (size_t k = 0; k < r->n && !rc; k++)
+        rc = load_file(h, m, name, &h->files[r->first + k], lim, d);
+    if (rc)
+        cov_model_rollback(m, &mark);
+    cov_free(name);
+    return rc;
+}

@@ -189,6 +189,15 @@ COV_API int cov_load_easydel_buffer(cov_engine *e, cov_dataset d, const char *na
  * naming none is a warning. */
 COV_API int cov_load_tt_forge_models(cov_engine *e, cov_dataset d, const char *dir,
                                      cov_error *err);
+/* The tt-forge-models tree a tt-xla revision pins (its
+ * third_party/tt_forge_models gitlink; ttxla_repo and rev as for
+ * cov_load_ttxla_git), read from the git repository forge_repo: every
+ * loader.py of the pinned commit, files named FORGE@COMMIT:PATH. A revision
+ * without a pin, or a pin forge_repo lacks, is a warning naming the commit
+ * and loads nothing. */
+COV_API int cov_load_tt_forge_models_pinned(cov_engine *e, cov_dataset d,
+                                            const char *ttxla_repo, const char *rev,
+                                            const char *forge_repo, cov_error *err);
 /* The built-in snapshot compiled into the library (data/). */
 COV_API int cov_load_snapshot(cov_engine *e, cov_dataset d, cov_error *err);
 

@@ -125,4 +125,5 @@ return coverage.run {
   lints = require "lints",
   groups = groups,
   started = started,
+  trend = require "trend",
 }

@@ -18,7 +18,7 @@ local coverage = {}
 local SPEC = {
   aliases = "table", tasks = "table", policy = "table", phases = "table", tags = "table?",
   figure = "table?", diff = "table?", lints = "table?", groups = "table?",
-  started = "function?",
+  started = "function?", trend = "table?",
 }
 local POLICY_SPEC = { text = "string", tested = "function", runs = "table?" }
 local TASKS_SPEC = { paths = "table", kinds = "table", variant_tasks = "table?" }
@@ -252,10 +252,10 @@ local BASE_NEEDED = "needs a base to compare against: --base-tt-xla DIR (and --b
 
 --- Whether --explain writes JSON (--format json) or Markdown (no format, or
 -- markdown); another format stops the run.
-function coverage.explain_format(name)
+function coverage.explain_format(name, what)
   if name == nil or name:lower() == "markdown" then return false end
   if name:lower() == "json" then return true end
-  cov.abort(("--explain writes markdown or json, not --format %s"):format(name))
+  cov.abort(("%s writes markdown or json, not --format %s"):format(what or "--explain", name))
 end
 
 --- The gate figure of a report (cfg.figure over data.summary) as the
@@ -275,8 +275,23 @@ function coverage.run(cfg)
   -- Options and rule tables first: a usage error costs no analysis.
   local opts = gate.options(cov.options)
   local explain = cov.options.explain
-  local fmt = not explain and report.format(cov.options.format or "markdown")
+  local blame_name = not explain and cov.options.blame
+  local fmt = not explain and not blame_name and report.format(cov.options.format or "markdown")
   local explain_json = explain and coverage.explain_format(cov.options.format)
+  local blame_json = blame_name and coverage.explain_format(cov.options.format, "--blame")
+  if blame_name and not cov.history then
+    cov.abort("--blame reads the history: give --tt-xla-git REPO --history")
+  end
+  -- The trend formats always need it; the HTML chart only with a history.
+  local want_trend = fmt and (fmt.needs_trend == true
+    or (fmt.needs_trend == "history" and cov.history ~= nil))
+  if want_trend then
+    if not cfg.trend then
+      cov.abort(("--format %s needs the series of the trend: the rules give none "
+        .. "(coverage.run{trend = ...}, see docs/lua-api.md)"):format(cov.options.format))
+    end
+    require("covengine.trend").check(cfg.trend, 2)
+  end
   local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression or opts.fail_on_drop
   local want_figure = (fmt and fmt.needs_figure) or opts.fail_under or opts.fail_on_drop
   if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
@@ -343,8 +358,16 @@ function coverage.run(cfg)
       test_key = cfg.diff.test_key, figure = cfg.figure, base_info = info })
   end
 
+  if want_trend then ctx.trend = require("covengine.trend").collect(cfg, data) end
+
   local text
-  if explain_json then
+  if blame_name then
+    local blame = require "covengine.blame"
+    local b = blame.collect { name = blame_name, cfg = cfg,
+      ranking = cfg.diff and cfg.diff.ranking or cov.statuses,
+      test_key = cfg.diff and cfg.diff.test_key }
+    text = blame_json and blame.json(b) or blame.markdown(b)
+  elseif explain_json then
     text = cov.json.encode(require("covengine.explain").data(explain, data, fx, canonical_of),
       { indent = true }) .. "\n"
   elseif explain then

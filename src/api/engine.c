@@ -206,6 +206,65 @@ static int load_git(cov_engine *e, cov_dataset d, cov_load_kind kind, const char
     return loaded(e, d, rc, &mark, &diag);
 }
 
+/* The commit pinned at COV_TTXLA_FORGE_PIN by rev of ttxla, resolved in
+ * forge; *found = 0 (after a warning) when there is none to load. */
+static int forge_pin(cov_git_repo *ttxla, const char *rev, cov_git_repo *forge,
+                     cov_git_oid *commit, int *found, cov_diag *diag)
+{
+    cov_git_oid c, pin;
+    *found = 0;
+    int rc = cov_git_resolve(ttxla, rev, &c, diag), has;
+    if (!rc)
+        rc = cov_git_gitlink(ttxla, &c, COV_TTXLA_FORGE_PIN, &pin, &has, diag);
+    if (rc)
+        return rc;
+    char hex[41], want[41];
+    cov_git_oid_hex(&c, COV_GIT_SHORT, hex);
+    if (!has) {
+        cov_warn(diag, cov_git_path(ttxla), 0, 0, "revision %s pins no %s: no tt-forge-models tree",
+                 hex, COV_TTXLA_FORGE_PIN);
+        return COV_OK;
+    }
+    cov_git_oid_hex(&pin, 40, want);
+    cov_error quiet;
+    cov_diag qd = {&quiet, NULL, NULL, 0};
+    if (cov_git_resolve(forge, want, commit, &qd) != COV_OK) {
+        cov_warn(diag, cov_git_path(forge), 0, 0,
+                 "revision %s pins tt-forge-models commit %s, which this repository lacks: "
+                 "no tt-forge-models tree",
+                 hex, want);
+        return COV_OK;
+    }
+    *found = 1;
+    return COV_OK;
+}
+
+int cov_load_tt_forge_models_pinned(cov_engine *e, cov_dataset d, const char *ttxla_repo,
+                                    const char *rev, const char *forge_repo, cov_error *err)
+{
+    cov_error_clear(err);
+    int rc = bad_dataset(d, err) ? COV_EUSAGE : hold_git(e, err);
+    if (rc)
+        return rc;
+    cov_diag diag = load_diag(e, d, err);
+    cov_git_repo *t = NULL, *f = NULL;
+    cov_git_oid commit;
+    int found = 0;
+    rc = cov_git_open(ttxla_repo, &t, &diag);
+    if (!rc)
+        rc = cov_git_open(forge_repo, &f, &diag);
+    if (!rc)
+        rc = forge_pin(t, rev, f, &commit, &found, &diag);
+    cov_model_mark mark;
+    cov_model_mark_take(&e->models[d], &mark);
+    if (!rc && found)
+        rc = loaded(e, d, cov_load_forge_git_commit(&e->models[d], f, &commit, &e->limits, &diag),
+                    &mark, &diag);
+    cov_git_close(t);
+    cov_git_close(f);
+    return rc;
+}
+
 /* The snapshot's YAML files sit in data/<framework>/; its manifest is the one
  * JSON file. Names in messages are "builtin:data/..." so a user can tell.
  * On failure m is as before. */
@@ -419,27 +478,14 @@ static int history_forge(cov_engine *e, cov_model *m, size_t i, cov_diag *diag)
 {
     if (!e->history_forge_repo)
         return COV_OK;
-    const cov_git_oid *pin = cov_history_pin(e->history, i);
     char hex[41];
-    const cov_git_commit *c = cov_history_commit(e->history, i);
-    cov_git_oid_hex(&c->id, COV_GIT_SHORT, hex);
-    if (!pin) {
-        cov_warn(diag, cov_git_path(cov_history_repo(e->history)), 0, 0,
-                 "revision %s pins no %s: no tt-forge-models tree", hex, COV_TTXLA_FORGE_PIN);
-        return COV_OK;
-    }
-    char want[41];
-    cov_git_oid_hex(pin, 40, want);
-    cov_error quiet;
-    cov_diag qd = {&quiet, NULL, NULL, 0};
+    cov_git_oid_hex(&cov_history_commit(e->history, i)->id, 40, hex);
     cov_git_oid commit;
-    if (cov_git_resolve(e->history_forge_repo, want, &commit, &qd) != COV_OK) {
-        cov_warn(diag, e->history_forge, 0, 0,
-                 "revision %s pins tt-forge-models commit %s, which this repository lacks: "
-                 "no tt-forge-models tree",
-                 hex, want);
-        return COV_OK;
-    }
+    int found;
+    int rc = forge_pin(cov_history_repo(e->history), hex, e->history_forge_repo, &commit,
+                       &found, diag);
+    if (rc || !found)
+        return rc;
     return cov_load_forge_git_commit(m, e->history_forge_repo, &commit, &e->limits, diag);
 }
 

@@ -33,6 +33,9 @@ typedef struct plan {
     int dump, sandbox, quiet, verbose;
     const char *color; /* "auto" (NULL), "always" or "never" */
     const char *rev, *easydel_rev; /* of --tt-xla-git, --easydel-git (NULL: HEAD) */
+    int history;                   /* --history */
+    const char *history_range;     /* its RANGE, NULL: HEAD */
+    const char *forge_git;         /* --tt-forge-models-git */
     int script_argc;
     char **script_argv;
     cov_limits limits;
@@ -236,6 +239,7 @@ typedef enum opt_action {
     ACT_FRAMEWORK, /* the framework of the --config files that follow */
     ACT_LIMIT,     /* a whole number times `scale` into the limit `limit` */
     ACT_COLOR,     /* --color=auto|always|never */
+    ACT_HISTORY,   /* --history, --history=RANGE or --history A..B */
     ACT_PLAN_VALUE /* the value into the const char * plan field `field` */
 } opt_action;
 
@@ -302,6 +306,11 @@ static const cli_option options[] = {
      .dataset = COV_HEAD},
     {.name = "--easydel-rev", .action = ACT_PLAN_VALUE, .group = G_INPUT, .arg = "REV",
      .help = "that revision (default HEAD)", .field = PLAN_VALUE(easydel_rev)},
+    {.name = "--tt-forge-models-git", .action = ACT_PLAN_VALUE, .group = G_INPUT,
+     .arg = "REPO", .help = "read each tt-xla revision's pinned tt_forge_models from REPO",
+     .field = PLAN_VALUE(forge_git)},
+    {.name = "--history", .action = ACT_HISTORY, .group = G_INPUT, .arg = "[RANGE]",
+     .help = "every revision of --tt-xla-git that changes the configs (A..B: those)"},
     {.name = "--base-tt-xla", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
      .help = "the base's tt-xla tree, or git:REPO@REV", .kind = 't', .dataset = COV_BASE},
     {.name = "--base-easydel", .action = ACT_INPUT, .group = G_BASE, .arg = "PATH",
@@ -319,6 +328,9 @@ static const cli_option options[] = {
      .engine = "output"},
     {.name = "--dump", .action = ACT_PLAN_FLAG, .group = G_OUTPUT,
      .help = "print the loaded model as JSON; run no rules", .flag = PLAN_FLAG(dump)},
+    {.name = "--blame", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
+     .help = "each revision of --history that changed a test, family or module",
+     .engine = "blame"},
     {.name = "--explain", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
      .help = "why a family is where it is", .engine = "explain"},
     {.name = "--fail-under", .action = ACT_VALUE, .group = G_GATE, .arg = "PCT",
@@ -393,7 +405,19 @@ static void print_usage(cov_engine *e)
 
 static int takes_value(const cli_option *o)
 {
-    return o->action >= ACT_VALUE;
+    return o->action >= ACT_VALUE && o->action != ACT_HISTORY;
+}
+
+/* --history's RANGE is optional: "--history=RANGE", or a next argument that
+ * is a range ("A..B"; a rules script or an option is not). */
+static const char *history_range(int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (a[strlen("--history")] == '=')
+        return a + strlen("--history") + 1;
+    if (*i + 1 < argc && argv[*i + 1][0] != '-' && strstr(argv[*i + 1], ".."))
+        return argv[++*i];
+    return NULL;
 }
 
 /* The option argv[*i] names, with *value set (and *i advanced) for one that
@@ -404,7 +428,14 @@ static const cli_option *find_option(int argc, char **argv, int *i, const char *
     for (const cli_option *o = options; o->name; o++) {
         const char *names[2] = {o->name, o->alias};
         for (int n = 0; n < 2 && names[n]; n++) {
-            if (!takes_value(o)) {
+            if (o->action == ACT_HISTORY) {
+                size_t len = strlen(names[n]);
+                if (strncmp(argv[*i], names[n], len) == 0 &&
+                    (argv[*i][len] == '\0' || argv[*i][len] == '=')) {
+                    *value = history_range(argc, argv, i);
+                    return o;
+                }
+            } else if (!takes_value(o)) {
                 if (strcmp(argv[*i], names[n]) == 0)
                     return o;
             } else if ((*value = option_value(argc, argv, i, names[n]))) {
@@ -448,6 +479,12 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
         return -1;
     case ACT_PLAN_VALUE:
         *(const char **)((char *)p + o->field) = v;
+        return -1;
+    case ACT_HISTORY:
+        if (v && !*v)
+            return usage_error("--history= needs a range (A..B) or nothing");
+        p->history = 1;
+        p->history_range = v;
         return -1;
     case ACT_COLOR:
         if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
@@ -609,12 +646,46 @@ static int has_input(const plan *p, int kind)
     return 0;
 }
 
+/* The path of the first head input of kind, or NULL. */
+static const char *head_input(const plan *p, int kind)
+{
+    for (int i = 0; i < p->ninputs; i++)
+        if (p->inputs[i].kind == kind && p->inputs[i].dataset == COV_HEAD)
+            return p->inputs[i].path;
+    return NULL;
+}
+
+/* Whether --tt-forge-models gave the head a tree. */
+static int has_head_forge(const plan *p)
+{
+    return head_input(p, 'f') != NULL;
+}
+
+/* --history: the revisions of --tt-xla-git, each read with the head's
+ * EasyDeL input (--easydel, or --easydel-git as of the revision's date). */
+static int load_history(cov_engine *e, const plan *p)
+{
+    const char *repo = head_input(p, 'g');
+    if (!repo)
+        return usage_error("--history reads the revisions of --tt-xla-git REPO, which is not "
+                           "given");
+    const char *ed = head_input(p, 'e'), *edg = head_input(p, 'G');
+    cov_error err;
+    if (cov_load_history(e, repo, p->history_range, ed ? ed : edg, !ed && edg, p->forge_git,
+                         &err) != COV_OK)
+        return report_error(&err);
+    return 0;
+}
+
 static int load_inputs(cov_engine *e, const plan *p)
 {
     cov_error err;
     /* A revision for a repository not given is a mistake, not a no-op. */
     if (p->rev && !has_input(p, 'g'))
         return usage_error("--rev is the revision of --tt-xla-git, which is not given");
+    if (p->forge_git && !has_input(p, 'g'))
+        return usage_error("--tt-forge-models-git reads the pins of --tt-xla-git, which is not "
+                           "given");
     if (p->easydel_rev && !has_input(p, 'G'))
         return usage_error("--easydel-rev is the revision of --easydel-git, which is not given");
     if (progress.on) {
@@ -641,8 +712,15 @@ static int load_inputs(cov_engine *e, const plan *p)
         if (rc != COV_OK)
             return report_error(&err);
     }
+    const char *ttxla_git = head_input(p, 'g');
+    if (p->forge_git && ttxla_git && !has_head_forge(p) &&
+        cov_load_tt_forge_models_pinned(e, COV_HEAD, ttxla_git, p->rev, p->forge_git, &err) !=
+            COV_OK)
+        return report_error(&err);
     int rc = load_pinned_forge(e, p);
     if (rc)
+        return rc;
+    if (p->history && (rc = load_history(e, p)))
         return rc;
     progress_clear();
     cov_engine_set_progress_handler(e, NULL, NULL);

@@ -24,6 +24,15 @@
 #                     tests/fixtures/easydel/checkout, e2 (2025-12-01) adds
 #                     a qwen2 module
 #   OUT/checkout-*    git archive of some revisions, for comparisons
+#   OUT/forge2        tt-forge-models with real loaders: g1 (gpt2's JAX
+#                     loader on HUGGING_FACE, llama's), g2 (gpt2 on EASYDEL)
+#   OUT/hist          a tt-xla for the history's blame (issue 16), oldest first:
+#     h1 "Add gpt2 and llama"        pins forge2@g1
+#     h2 "gpt2 fails on n150"        an arch override: a status change on one arch
+#     h3 "Uplift tt_forge_models"    only the pin changes (-> g2): gpt2's
+#                                    implementation moves to EasyDeL
+#     h4 "Remove llama"              a test removed
+#     h5 "Pin a missing commit"      a pin forge2 lacks (1111...1111)
 #
 # Names, e-mails and dates are fixed, so every commit id is the same on
 # every run. usage: make_git_fixtures.sh OUT
@@ -196,3 +205,71 @@ for rev in main~2 main~3 main~6 main; do
     mkdir "$dir"
     git archive "$rev" | tar -x -C "$dir"
 done
+
+# tt-forge-models with loaders the join reads, and a tt-xla pinning it.
+git init -q -b main "$out/forge2"
+cd "$out/forge2"
+loader() { # DIR CLASSNAME VARIANT CHECKPOINT SOURCE
+    mkdir -p "$1"
+    cat > "$1/loader.py" <<EOF
+class ModelVariant(StrEnum):
+    V = "$3"
+
+
+class ModelLoader(ForgeModel):
+    _VARIANTS = {
+        ModelVariant.V: LLMModelConfig(pretrained_model_name="$4"),
+    }
+
+    @classmethod
+    def _get_model_info(cls, variant=None):
+        return ModelInfo(
+            model="$2",
+            group=ModelGroup.GENERALITY,
+            task=ModelTask.NLP_CAUSAL_LM,
+            source=ModelSource.$5,
+            framework=Framework.JAX,
+        )
+EOF
+}
+loader gpt2/causal_lm/jax GPT2 Base openai-community/gpt2 HUGGING_FACE
+loader llama/causal_lm/jax Llama 8B meta-llama/Llama-3.1-8B HUGGING_FACE
+git add .
+commit "2025-10-30T09:00:00+00:00" "gpt2 and llama loaders"
+g1=$(git rev-parse HEAD)
+loader gpt2/causal_lm/jax GPT2 Base openai-community/gpt2 EASYDEL
+git add .
+commit "2025-11-02T09:00:00+00:00" "gpt2 on EasyDeL"
+g2=$(git rev-parse HEAD)
+
+git init -q -b main "$out/hist"
+cd "$out/hist"
+mkdir -p "$cfg/jax"
+hist_cfg() { # N150_OVERRIDE WITH_LLAMA (yes/no)
+    {
+        echo "test_config:"
+        echo "  gpt2/causal_lm/jax-Base-single_device-inference:"
+        echo "    status: EXPECTED_PASSING"
+        if [ "$1" = yes ]; then
+            echo "    arch_overrides:"
+            echo "      n150:"
+            echo "        status: KNOWN_FAILURE_XFAIL"
+        fi
+        if [ "$2" = yes ]; then
+            echo "  llama/causal_lm/jax-8B-single_device-inference:"
+            echo "    status: EXPECTED_PASSING"
+        fi
+    } > "$cfg/jax/test_config_inference_single_device.yaml"
+    git add "$cfg"
+}
+hist_cfg no yes
+pin "$g1"
+commit "2025-11-01T09:00:00+00:00" "Add gpt2 and llama"
+hist_cfg yes yes
+commit "2025-11-02T10:00:00+00:00" "gpt2 fails on n150"
+pin "$g2"
+commit "2025-11-03T09:00:00+00:00" "Uplift tt_forge_models"
+hist_cfg yes no
+commit "2025-11-04T09:00:00+00:00" "Remove llama"
+pin 1111111111111111111111111111111111111111
+commit "2025-11-05T09:00:00+00:00" "Pin a missing commit"

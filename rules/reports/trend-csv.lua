@@ -1,0 +1,31 @@
+-- The trend (--history) as CSV (RFC 4180): one row per revision, oldest
+-- first: date, commit, subject, then a column per series (empty: none).
+local trend = require "covengine.trend"
+
+local function field(v)
+  v = tostring(v)
+  if v:find('[,"\r\n]') then v = '"' .. v:gsub('"', '""') .. '"' end
+  return v
+end
+
+local function row(values)
+  local out = {}
+  for i, v in ipairs(values) do out[i] = field(v) end
+  return table.concat(out, ",") .. "\r\n"
+end
+
+return {
+  needs_trend = true,
+  render = function(_, ctx)
+    local t = ctx.trend
+    local head = { "date", "commit", "subject" }
+    for _, s in ipairs(t.series) do head[#head + 1] = s.name end
+    local out = { row(head) }
+    for _, p in ipairs(t.points) do
+      local values = { p.date or "", p.commit or "", p.subject or "" }
+      for _, s in ipairs(t.series) do values[#values + 1] = trend.display(p.values[s.name]) end
+      out[#out + 1] = row(values)
+    end
+    return table.concat(out)
+  end,
+}

@@ -404,17 +404,57 @@ static int mod_formats(lua_State *L)
     return 1;
 }
 
+/*** @section History
+ * `covengine --tt-xla-git REPO --history [A..B]` opens a repository's
+ * history: the first-parent revisions (of HEAD, or of the range) whose
+ * `tests/runner/test_config` differs from the revision before. Every
+ * distinct config blob is parsed once, the first time a revision has it;
+ * its events are kept and replayed into each later revision that has the
+ * same blob, so a revision's dataset is what a plain load of a checkout of
+ * it gives (the same loader merges its files) at the cost of rebuilding,
+ * not reparsing. A revision reads the head's EasyDeL input (`--easydel`,
+ * or with `--easydel-git` the last EasyDeL commit not later than its own
+ * commit date) and, with `--tt-forge-models-git`, the tt-forge-models
+ * commit it pins. The default rules compute the series of
+ * `rules/trend.lua` per revision for `--format trend`, `trend-json`,
+ * `trend-csv` and the HTML chart, and `--blame NAME` compares consecutive
+ * revisions.
+ *
+ * A rule of one's own reads the revisions with `cov.history()`. This one
+ * (examples/trend_series.lua) prints, per revision, how many JAX tests are
+ * expected to pass:
+ *
+ * ```lua
+ * local cov = require "covengine"
+ * assert(cov.history, "give --tt-xla-git REPO --history")
+ * local rows = { "date,commit,jax_expected_passing" }
+ * for rev in cov.history() do
+ *   local n = 0
+ *   for _, g in ipairs(rev.dataset:group({ "framework" })) do
+ *     if g.framework == "jax" then n = g.status.EXPECTED_PASSING or 0 end
+ *   end
+ *   rows[#rows + 1] = ("%s,%s,%d"):format(rev.date:sub(1, 10), rev.short, n)
+ * end
+ * return table.concat(rows, "\n") .. "\n"
+ * ```
+ *
+ * To add a series to the default trend reports instead, append
+ * `{ name = ..., text = ..., value = function(report, ctx) ... end }` to
+ * `rules/trend.lua` (see its header).
+ */
+
 /*** cov.history() -> iterator
  * With a history loaded (`--history`, cov_load_history), an iterator over its
  * revisions, oldest first: `for rev in cov.history() do ... end`. Each `rev`
- * is a table: `index` (1-based), `count` (revisions in all), `commit` (40 hex
- * digits), `short` (12), `date` (author date, ISO 8601 as git log shows
+ * is a table: `index` (1-based, of `count` revisions), `commit` (40 hex
+ * digits), `short` (12), `date` (author date, ISO 8601, as git log shows
  * it), `commit_date`, `author`, `subject`, `dataset`. The dataset is built
- * when the iterator reaches the revision (lazily, from the per-blob parse
- * cache) and is valid until the next step: every revision is loaded into
- * the same dataset, named "history". A revision whose configs do not load
- * is a warning and is stepped over (under --strict it stops the run).
- * Without a history, `cov.history` is nil.
+ * when the iterator reaches the revision (lazily) and is valid until the
+ * next step: every revision is loaded into the same dataset, named
+ * "history". A revision whose configs do not load (bad YAML) is a warning
+ * naming the commit and the file's path:line:col and is stepped over
+ * (under --strict it stops the run, exit 2). Without a history
+ * `cov.history` is nil.
  */
 static int history_step(lua_State *L)
 {

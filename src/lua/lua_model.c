@@ -571,7 +571,7 @@ static int ds_count(lua_State *L)
     return 1;
 }
 
-/*** ds:name() -> "head" | "base"
+/*** ds:name() -> "head" | "base" | "history"
  */
 static int ds_name(lua_State *L)
 {

@@ -26,6 +26,12 @@ local function count(n, noun) return ("%d %s%s"):format(n, noun, n == 1 and "" o
 
 local function breakable(s) return (esc(s):gsub("_", "_<wbr>")) end
 
+local function trend_display(v)
+  if v == nil then return "" end
+  if math.type(v) == "integer" then return tostring(v) end
+  return ("%.2f"):format(v)
+end
+
 local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
 local function label(fw) return LABEL[fw] or fw end
 
@@ -223,10 +229,83 @@ local function chart(r)
   return table.concat(out, "\n")
 end
 
+-- With --history: the trend (ctx.trend, rules/trend.lua's series per
+-- revision) as SVG line charts, oldest revision on the left. A chart per
+-- scale: the coverage figure in percent, then the family counts.
+local TREND_CHARTS = {
+  { id = "trend-coverage", title = "Coverage figure (%)", series = { "coverage" }, max = 100 },
+  { id = "trend-families", title = "Families tested per framework, and JAX on EasyDeL",
+    series = { "families_tested_jax", "families_tested_torch", "families_tested_torch_llm",
+      "jax_on_easydel" } },
+}
+local TREND_COLORS = { "#2a7ab0", "#d9822b", "#5a9e4b", "#9b59b6" }
+
+local function trend_chart(t, spec)
+  local known = {}
+  for _, s in ipairs(t.series) do known[s.name] = true end
+  local names = {}
+  for _, n in ipairs(spec.series) do if known[n] then names[#names + 1] = n end end
+  if #names == 0 or #t.points == 0 then return "" end
+  local max = spec.max or 1
+  if not spec.max then
+    for _, p in ipairs(t.points) do
+      for _, n in ipairs(names) do max = math.max(max, p.values[n] or 0) end
+    end
+  end
+  local left, top, width, height = 50, 20, 720, 200
+  local n = #t.points
+  local function x(i) return left + (n == 1 and width / 2 or (i - 1) * width / (n - 1)) end
+  local function y(v) return top + height - v * height / max end
+  local out = { ('<svg id="%s" role="img" width="%d" height="%d" viewBox="0 0 %d %d">'):format(
+    spec.id, left + width + 20, top + height + 60 + 18 * #names, left + width + 20,
+    top + height + 60 + 18 * #names),
+    ("<title>%s</title>"):format(esc(spec.title)),
+    ('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>'):format(left, top + height,
+      left + width, top + height),
+    ('<text x="%d" y="%d" text-anchor="end">%s</text>'):format(left - 6, top + 5,
+      esc(trend_display(max))),
+    ('<text x="%d" y="%d" text-anchor="end">0</text>'):format(left - 6, top + height + 5),
+    ('<text x="%d" y="%d">%s</text>'):format(left, top + height + 20,
+      esc((t.points[1].date or ""):sub(1, 10))),
+    ('<text x="%d" y="%d" text-anchor="end">%s</text>'):format(left + width, top + height + 20,
+      esc((t.points[n].date or ""):sub(1, 10))) }
+  for k, name in ipairs(names) do
+    local pts = {}
+    for i, p in ipairs(t.points) do
+      local v = p.values[name]
+      if v then pts[#pts + 1] = ("%.1f,%.1f"):format(x(i), y(v)) end
+    end
+    local color = TREND_COLORS[(k - 1) % #TREND_COLORS + 1]
+    out[#out + 1] = ('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"><title>%s'
+      .. '</title></polyline>'):format(color, table.concat(pts, " "), esc(name))
+    local ly = top + height + 28 + 18 * k
+    out[#out + 1] = ('<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d">'
+      .. '%s (last: %s)</text>'):format(left, ly - 11, color, left + 18, ly, esc(name),
+      esc(trend_display(t.points[n].values[name])))
+  end
+  out[#out + 1] = "</svg>"
+  return table.concat(out, "\n")
+end
+
+-- The trend section, or "" without a history.
+local function trend_section(t)
+  if not (t and t.history) then return "" end
+  local out = { ('<section><h2 id="trend">Coverage over time (%d revisions)</h2>\n'):format(
+    #t.points) }
+  -- In a scrolling box each, as the tables: a chart is wider than a phone.
+  for _, spec in ipairs(TREND_CHARTS) do
+    out[#out + 1] = '<div class="scroll">' .. trend_chart(t, spec) .. "</div>\n"
+  end
+  out[#out + 1] = "</section>\n"
+  return table.concat(out)
+end
+
 return {
   -- The expandable families list each test.
   needs_tests = true,
-  render = function(r)
+  -- The trend chart appears when a history is loaded (--history).
+  needs_trend = "history",
+  render = function(r, ctx)
     local o = {}
     local function add(fmt, ...) o[#o + 1] = select("#", ...) > 0 and fmt:format(...) or fmt end
     local s = r.summary
@@ -259,6 +338,7 @@ return {
     }
     if not null(r.tt_forge_models) then toc[#toc + 1] = { "started", "EasyDeL integration started" } end
     toc[#toc + 1] = { "planned", "Planned models" }
+    if ctx and ctx.trend and ctx.trend.history then toc[#toc + 1] = { "trend", "Coverage over time" } end
     toc[#toc + 1] = { "unmatched", "Unmatched families" }
     add('<nav id="toc" aria-label="Contents"><b>Contents</b><ol>\n')
     for _, t in ipairs(toc) do add('<li><a href="#%s">%s</a></li>\n', t[1], esc(t[2])) end
@@ -561,6 +641,8 @@ return {
         or ("EasyDeL " .. esc(p.easydel)))
     end
     add("</ul>\n</section>\n")
+
+    add(trend_section(ctx and ctx.trend))
 
     add('<section id="unmatched"><h2>Unmatched families (%d)</h2>\n<ul>\n', s.unmatched)
     for _, u in ipairs(r.unmatched) do

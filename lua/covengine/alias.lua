@@ -341,6 +341,16 @@ end
 
 --- Binds the set to an EasyDeL inventory (cov.modules()) before resolving.
 function Set:bind(modules)
+  -- Resolutions depend on the rules and on the inventory only: a set bound
+  -- again to the same inventory (each revision of a history) keeps them.
+  local sig = {}
+  for _, m in ipairs(modules) do
+    sig[#sig + 1] = m.name
+    for _, reg in ipairs(m.registrations) do sig[#sig + 1] = reg.model_type or "" end
+    sig[#sig + 1] = "\0"
+  end
+  sig = table.concat(sig, "\1")
+  if sig ~= self.bound_sig then self.memo, self.suggested, self.bound_sig = {}, {}, sig end
   self.by_name, self.module_names, self.suggest_idx = {}, {}, nil
   for _, m in ipairs(modules) do
     self.module_names[m.name] = m
@@ -455,6 +465,12 @@ end
 -- digit (exaone_3_5 ~ exaone, roberta_prelayernorm ~ roberta), or one ends
 -- with the other after a '_' (xlm_roberta ~ roberta). Sorted.
 function Set:suggest(raw)
+  local memo = self.suggested and self.suggested[raw]
+  if memo then
+    local copy = {}
+    for i, m in ipairs(memo) do copy[i] = m end
+    return copy
+  end
   local key = self.normalize((self:strip_adapter(raw)))
   local limit = #key >= 8 and 2 or 1
   self.suggest_idx = self.suggest_idx or suggest_index(self)
@@ -473,6 +489,11 @@ function Set:suggest(raw)
   local list = {}
   for m in pairs(found) do list[#list + 1] = m end
   table.sort(list)
+  if self.suggested then
+    local copy = {}
+    for i, m in ipairs(list) do copy[i] = m end
+    self.suggested[raw] = copy
+  end
   return list
 end
 

@@ -225,13 +225,34 @@ facts.task_type = task_type
 -- The TaskType a variant name states (gpt2's "Sequence_Classification"):
 -- one of the words (task path components) in `words`, found as whole words
 -- of the variant in lower case with '-', '.', '/' and spaces as '_'.
+-- Answers per (tasks, words) table and variant: the same names come back
+-- in every revision of a history.
+local variant_tasks_seen = setmetatable({}, { __mode = "k" })
+
 local function variant_task(tasks, words, variant)
   if not (words and variant) then return nil end
-  local v = "_" .. variant:lower():gsub("[%-%./%s]", "_") .. "_"
-  for _, w in ipairs(words) do
-    if v:find("_" .. w .. "_", 1, true) then return tasks[w] end
+  local by_words = variant_tasks_seen[words]
+  if not by_words then
+    by_words = setmetatable({}, { __mode = "k" })
+    variant_tasks_seen[words] = by_words
   end
-  return nil
+  local seen = by_words[tasks]
+  if not seen then
+    seen = {}
+    by_words[tasks] = seen
+  end
+  local hit = seen[variant]
+  if hit ~= nil then return hit or nil end
+  local v = "_" .. variant:lower():gsub("[%-%./%s]", "_") .. "_"
+  hit = false
+  for _, w in ipairs(words) do
+    if v:find("_" .. w .. "_", 1, true) then
+      hit = tasks[w]
+      break
+    end
+  end
+  seen[variant] = hit or false
+  return hit or nil
 end
 facts.variant_task = variant_task
 
@@ -259,7 +280,7 @@ function facts.build(ds, opts)
   for _, m in ipairs(inventory) do modules[m.name] = m end
 
   local families, unmatched, present = {}, {}, {}
-  local cache = {}
+  local cache = set.memo or {} -- kept while the set is bound to the same inventory
 
   local forge = ds.tt_forge_models and ds:tt_forge_models()
 

@@ -234,6 +234,11 @@ void cov_history_stats(const cov_history *h, size_t *pairs, size_t *blobs, size_
     *parsed = h->parsed;
 }
 
+const cov_git_oid *cov_history_blob(const cov_history *h, size_t i)
+{
+    return &h->blobs[i].id;
+}
+
 /* One file of a revision: parsed (and recorded) the first time, replayed
  * after, with its warnings only the first time. */
 static int load_file(cov_history *h, cov_model *m, const char *name, const hfile *f,

@@ -47,6 +47,9 @@ const cov_git_oid *cov_history_pin(const cov_history *h, size_t i);
  * blobs parsed so far. */
 void cov_history_stats(const cov_history *h, size_t *pairs, size_t *blobs, size_t *parsed);
 
+/* Distinct blob i (< the blobs of cov_history_stats), for benchmarks. */
+const cov_git_oid *cov_history_blob(const cov_history *h, size_t i);
+
 /* Loads revision i's configs into m (files named REPO@COMMIT:PATH, as
  * cov_load_ttxla_git_commit names them), parsing a blob the first time a
  * revision has it and replaying its events after that. A blob's warnings

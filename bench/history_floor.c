@@ -32,7 +32,8 @@ int main(int argc, char **argv)
     cov_diag d = {&err, NULL, NULL, 0};
     cov_history *h;
     double t0 = now();
-    if (cov_git_hold(&d) || cov_history_open(argv[1], argc > 2 ? argv[2] : NULL, 0, &h, &d)) {
+    if (cov_git_hold(&d) ||
+        cov_history_open(argv[1], argc > 2 ? argv[2] : NULL, 0, &h, &d)) {
         fprintf(stderr, "history_floor: %s: %s\n", err.file, err.message);
         return 2;
     }
@@ -45,8 +46,8 @@ int main(int argc, char **argv)
         cov_git_blob *b;
         const char *data;
         size_t len;
-        if (cov_git_blob_read(cov_history_repo(h), cov_history_blob(h, i), 0, "blob", &b, &data,
-                              &len, &d)) {
+        if (cov_git_blob_read(cov_history_repo(h), cov_history_blob(h, i), 0, "blob", &b,
+                              &data, &len, &d)) {
             fprintf(stderr, "history_floor: %s\n", err.message);
             return 2;
         }

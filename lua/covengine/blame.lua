@@ -209,15 +209,15 @@ end
 
 --- JSON (covengine.blame/1).
 function blame.json(b)
-  local events = array {}
+  local list = array {}
   for _, e in ipairs(b.events) do
-    events[#events + 1] = { commit = e.commit, date = e.date, subject = e.subject,
+    list[#list + 1] = { commit = e.commit, date = e.date, subject = e.subject,
       kind = e.kind, framework = e.framework or null, id = e.id or null,
       base_id = e.base_id or null, family = e.family or null, module = e.module or null,
       arch = e.arch or null, from = e.from or null, to = e.to or null }
   end
   return cov.json.encode({ schema = blame.SCHEMA, version = cov.version, name = b.name,
-    revisions = b.revisions, events = events }, { indent = true }) .. "\n"
+    revisions = b.revisions, events = list }, { indent = true }) .. "\n"
 end
 
 return blame

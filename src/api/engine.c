@@ -221,8 +221,9 @@ static int forge_pin(cov_git_repo *ttxla, const char *rev, cov_git_repo *forge,
     char hex[41], want[41];
     cov_git_oid_hex(&c, COV_GIT_SHORT, hex);
     if (!has) {
-        cov_warn(diag, cov_git_path(ttxla), 0, 0, "revision %s pins no %s: no tt-forge-models tree",
-                 hex, COV_TTXLA_FORGE_PIN);
+        cov_warn(diag, cov_git_path(ttxla), 0, 0,
+                 "revision %s pins no %s: no tt-forge-models tree", hex,
+                 COV_TTXLA_FORGE_PIN);
         return COV_OK;
     }
     cov_git_oid_hex(&pin, 40, want);
@@ -258,7 +259,8 @@ int cov_load_tt_forge_models_pinned(cov_engine *e, cov_dataset d, const char *tt
     cov_model_mark mark;
     cov_model_mark_take(&e->models[d], &mark);
     if (!rc && found)
-        rc = loaded(e, d, cov_load_forge_git_commit(&e->models[d], f, &commit, &e->limits, &diag),
+        rc = loaded(e, d,
+                    cov_load_forge_git_commit(&e->models[d], f, &commit, &e->limits, &diag),
                     &mark, &diag);
     cov_git_close(t);
     cov_git_close(f);
@@ -413,8 +415,9 @@ static char *copy_or_null(const char *s, int *oom)
     return c;
 }
 
-int cov_load_history(cov_engine *e, const char *repo, const char *range, const char *easydel,
-                     int easydel_git, const char *forge_git, cov_error *err)
+int cov_load_history(cov_engine *e, const char *repo, const char *range,
+                     const char *easydel, int easydel_git, const char *forge_git,
+                     cov_error *err)
 {
     cov_error_clear(err);
     cov_diag diag = cov_engine_diag(e, err);

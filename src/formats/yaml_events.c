@@ -702,7 +702,7 @@ static void tape_add(cov_yev_src *s, int rc, const cov_yev *ev)
     if (len)
         memcpy(t->text + t->n_text, ev->text, len);
     t->ev[t->n++] = (cov_yev_tape_ev){(uint8_t)ev->type, (uint8_t)ev->plain, ev->line,
-                                      ev->column, t->n_text, len};
+                                      ev->column,        t->n_text,          len};
     t->n_text += len;
     if (ev->type == COV_YEV_END)
         t->recorded = 1;
@@ -713,8 +713,8 @@ static int play_next(cov_yev_src *s, cov_yev *ev)
     const cov_yev_tape *t = s->play;
     if (s->play_at < t->n) {
         const cov_yev_tape_ev *r = &t->ev[s->play_at++];
-        *ev = (cov_yev){r->type, r->plain, t->text ? t->text + r->off : "", r->len, r->line,
-                        r->column};
+        *ev = (cov_yev){r->type, r->plain, t->text ? t->text + r->off : "",
+                        r->len,  r->line,  r->column};
         return COV_OK;
     }
     if (t->err_code)

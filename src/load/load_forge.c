@@ -2330,7 +2330,8 @@ int cov_load_forge_read(cov_model *m, const char *name, size_t n, cov_forge_read
         return rc;
     if (!n)
         return cov_fail(d, COV_EINPUT, name, 0, 0,
-                        "no loader.py files under %s: not a tt-forge-models checkout", name);
+                        "no loader.py files under %s: not a tt-forge-models checkout",
+                        name);
     cov_model_mark mark;
     cov_model_mark_take(m, &mark);
     fscan f = {0};

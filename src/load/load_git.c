@@ -133,8 +133,8 @@ int cov_load_ttxla_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *
     int found;
     int rc = cov_git_tree_at(r, commit, COV_TTXLA_CONFIG_DIR, &tree, &found, d);
     if (!rc && found)
-        rc =
-            cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, cov_git_config_name, &blobs, d);
+        rc = cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, cov_git_config_name,
+                                &blobs, d);
     if (!rc && !blobs.n)
         rc = cov_fail(d, COV_EINPUT, name, 0, 0, "no test_config_*.yaml files under %s",
                       COV_TTXLA_CONFIG_DIR);
@@ -225,13 +225,17 @@ int cov_load_easydel_git_rev(cov_model *m, const char *repo, const char *rev,
 
 /* ---- tt-forge-models ---- */
 
-static int wanted_loader(const char *name) { return strcmp(name, "loader.py") == 0; }
+static int wanted_loader(const char *name)
+{
+    return strcmp(name, "loader.py") == 0;
+}
 
 /* By directory, as a tree load sorts its loaders. */
 static int by_dir(const void *a, const void *b)
 {
     const cov_git_entry *x = a, *y = b;
-    size_t nx = strlen(x->path) - strlen("/loader.py"), ny = strlen(y->path) - strlen("/loader.py");
+    size_t nx = strlen(x->path) - strlen("/loader.py"),
+           ny = strlen(y->path) - strlen("/loader.py");
     size_t n = nx < ny ? nx : ny;
     int c = memcmp(x->path, y->path, n);
     return c ? c : (nx > ny) - (nx < ny);
@@ -262,7 +266,8 @@ static int read_loader(void *ud, size_t i, const char **rel, const char **file, 
         return cov_fail(d, COV_ENOMEM, fr->name, 0, 0, "out of memory");
     cov_git_blob *b;
     const char *data;
-    int rc = cov_git_blob_read(fr->r, &e->blob, max_size(fr->lim), fr->file, &b, &data, len, d);
+    int rc =
+        cov_git_blob_read(fr->r, &e->blob, max_size(fr->lim), fr->file, &b, &data, len, d);
     if (rc)
         return rc;
     fr->text = cov_strndup(data, *len); /* the lexer wants a NUL at len */

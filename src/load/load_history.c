@@ -157,7 +157,8 @@ int cov_history_open(const char *repo, const char *range, int pin, cov_history *
     cov_git_walk *w = NULL;
     int rc = cov_git_open(repo, &h->repo, d);
     if (!rc)
-        rc = cov_git_walk_begin(h->repo, range ? range : "HEAD", COV_TTXLA_CONFIG_DIR, &w, d);
+        rc = cov_git_walk_begin(h->repo, range ? range : "HEAD", COV_TTXLA_CONFIG_DIR, &w,
+                                d);
     /* The configs (and pin) of the revision before, to skip those that
      * change neither. */
     cov_git_oid last_tree = {{0}}, last_pin = {{0}};
@@ -170,9 +171,10 @@ int cov_history_open(const char *repo, const char *range, int pin, cov_history *
         int found = 0;
         if (pin)
             rc = cov_git_gitlink(h->repo, &c.id, COV_TTXLA_FORGE_PIN, &p, &found, d);
-        int changed = c.has_subtree &&
-                      (!had_tree || !cov_git_oid_equal(&last_tree, &c.subtree) ||
-                       (pin && (found != had_pin || (found && !cov_git_oid_equal(&p, &last_pin)))));
+        int changed =
+            c.has_subtree &&
+            (!had_tree || !cov_git_oid_equal(&last_tree, &c.subtree) ||
+             (pin && (found != had_pin || (found && !cov_git_oid_equal(&p, &last_pin)))));
         had_tree = c.has_subtree;
         last_tree = c.subtree;
         had_pin = found;
@@ -214,8 +216,14 @@ void cov_history_free(cov_history *h)
     cov_free(h);
 }
 
-cov_git_repo *cov_history_repo(const cov_history *h) { return h->repo; }
-size_t cov_history_count(const cov_history *h) { return h->n_revs; }
+cov_git_repo *cov_history_repo(const cov_history *h)
+{
+    return h->repo;
+}
+size_t cov_history_count(const cov_history *h)
+{
+    return h->n_revs;
+}
 
 const cov_git_commit *cov_history_commit(const cov_history *h, size_t i)
 {

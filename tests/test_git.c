@@ -6,8 +6,10 @@
 #include "base/alloc.h"
 #include "base/git_repo.h"
 #include "load/load_git.h"
+#include "load/load_history.h"
 #include "load/load_ttxla.h"
 #include "load/scan_easydel.h"
+#include "model/dump.h"
 #include "model/model.h"
 #include "unit.h"
 
@@ -697,6 +699,121 @@ static void test_bundle(void)
     cov_git_close(r);
 }
 
+/* Revision i of h loaded from its parse cache, dumped (cov_free), or NULL
+ * with *rc set when the load failed. */
+static char *history_dump(cov_history *h, size_t i, int *rc)
+{
+    cov_model m;
+    if (cov_model_init(&m) != COV_OK)
+        return NULL;
+    cov_diag d = diag();
+    *rc = cov_history_load(h, i, &m, &defaults, &d);
+    char *json = *rc ? NULL : cov_dump_model(&m, &d);
+    cov_model_free(&m);
+    return json;
+}
+
+/* The same revision loaded as a plain revision load does it. */
+static char *commit_dump(cov_history *h, size_t i, int *rc)
+{
+    cov_model m;
+    if (cov_model_init(&m) != COV_OK)
+        return NULL;
+    cov_diag d = diag();
+    *rc = cov_load_ttxla_git_commit(&m, cov_history_repo(h), &cov_history_commit(h, i)->id,
+                                    &defaults, &d);
+    char *json = *rc ? NULL : cov_dump_model(&m, &d);
+    cov_model_free(&m);
+    return json;
+}
+
+/* Every revision of h built from the cache (parsed, then replayed: twice)
+ * is the plain load of that commit, byte for byte; a bad one fails the same
+ * way, at the same file, line and column. */
+static void check_history_loads(cov_history *h)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < cov_history_count(h); i++) {
+            int rc1, rc2;
+            char *a = history_dump(h, i, &rc1);
+            cov_error e1 = err;
+            char *b = commit_dump(h, i, &rc2);
+            CHECK_INT(rc1, rc2);
+            if (rc1 || rc2) {
+                CHECK_STR(e1.file, err.file);
+                CHECK_INT(e1.line, err.line);
+                CHECK_INT(e1.column, err.column);
+                CHECK_STR(e1.message, err.message);
+            } else {
+                CHECK(a && b && strcmp(a, b) == 0);
+            }
+            cov_free(a);
+            cov_free(b);
+        }
+    }
+}
+
+static void test_history(void)
+{
+    if (!have_fixtures())
+        return;
+    cov_history *h;
+    cov_diag d = diag();
+    REQUIRE(cov_history_open(at("ttxla"), NULL, 0, &h, &d) == COV_OK);
+    /* c1 has no configs and c7 changes only the pin: 7 of the 9. */
+    CHECK_INT(cov_history_count(h), 7);
+    CHECK_STR(cov_history_commit(h, 0)->subject, "Add configs");
+    CHECK_STR(cov_history_commit(h, 6)->subject, "Fix the jax config");
+    size_t pairs, blobs, parsed;
+    cov_history_stats(h, &pairs, &blobs, &parsed);
+    CHECK_INT(pairs, 4 * 4 + 3 * 5); /* 4 files each, 5 from the merge on */
+    CHECK_INT(parsed, 0);
+    check_history_loads(h);
+    /* Each distinct blob parsed once over both passes. */
+    cov_history_stats(h, &pairs, &blobs, &parsed);
+    CHECK_INT(parsed, blobs);
+    cov_history_free(h);
+    /* With the pin counted, c7 is a revision too. */
+    d = diag();
+    REQUIRE(cov_history_open(at("ttxla"), NULL, 1, &h, &d) == COV_OK);
+    CHECK_INT(cov_history_count(h), 8);
+    cov_history_free(h);
+    d = diag();
+    REQUIRE(cov_history_open(at("ttxla"), "v1..main", 0, &h, &d) == COV_OK);
+    CHECK_INT(cov_history_count(h), 5);
+    cov_history_free(h);
+    d = diag();
+    CHECK_INT(cov_history_open(at("ttxla"), "nosuch..main", 0, &h, &d), COV_EINPUT);
+    CHECK(h == NULL);
+}
+
+static void test_history_bundle(void)
+{
+    if (!bundle[0]) {
+        unit_skip("no shared history bundle");
+        return;
+    }
+    cov_history *h;
+    cov_diag d = diag();
+    REQUIRE(cov_history_open(bundle, "main", 0, &h, &d) == COV_OK);
+    size_t pairs, blobs, parsed;
+    cov_history_stats(h, &pairs, &blobs, &parsed);
+    /* Every distinct blob of shared/README's 539 is in some revision that
+     * changed the configs. */
+    CHECK_INT(blobs, 539);
+    CHECK(cov_history_count(h) > 300 && cov_history_count(h) < 518);
+    /* The last revision, from the cache, as a plain load. */
+    int rc1, rc2;
+    char *a = history_dump(h, cov_history_count(h) - 1, &rc1);
+    char *b = commit_dump(h, cov_history_count(h) - 1, &rc2);
+    CHECK_INT(rc1, COV_OK);
+    CHECK_INT(rc2, COV_OK);
+    CHECK(a && b && strcmp(a, b) == 0);
+    cov_free(a);
+    cov_free(b);
+    cov_history_free(h);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/covengine-git-XXXXXX";
@@ -728,6 +845,8 @@ int main(void)
         {"list blobs and read them", test_list_and_read},
         {"submodule gitlinks", test_gitlink},
         {"first-parent walks", test_walk},
+        {"history: revisions, the parse cache, loads as plain loads", test_history},
+        {"history of the shared bundle: 539 distinct blobs", test_history_bundle},
         {"last commit not later than a date", test_last_before},
         {"load tt-xla configs of a revision", test_load_ttxla_git},
         {"scan EasyDeL at a revision", test_load_easydel_git},

@@ -102,8 +102,10 @@ static int add_rev(cov_history *h, cov_git_commit *c, cov_diag *d)
     cov_git_list blobs = {0};
     int rc = cov_git_list_blobs(h->repo, &c->subtree, COV_TTXLA_CONFIG_DIR, 1,
                                 cov_git_config_name, &blobs, d);
-    if (rc)
+    if (rc) {
+        cov_git_list_free(&blobs); /* what it appended before failing */
         return rc;
+    }
     if (!blobs.n) { /* a config directory without configs: as none */
         cov_git_list_free(&blobs);
         return COV_OK;
@@ -165,8 +167,10 @@ int cov_history_open(const char *repo, const char *range, int pin, cov_history *
     int had_tree = 0, had_pin = 0;
     for (int done = 0; !rc;) {
         cov_git_commit c = {0};
-        if ((rc = cov_git_walk_next(w, &c, &done, d)) || done)
+        if ((rc = cov_git_walk_next(w, &c, &done, d)) || done) {
+            cov_git_commit_clear(&c); /* a failed read may have filled part of it */
             break;
+        }
         cov_git_oid p = {{0}};
         int found = 0;
         if (pin)

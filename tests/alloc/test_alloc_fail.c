@@ -304,6 +304,31 @@ static void run_easydel_git(cov_engine **e, outcome *o)
     o->rc = cov_load_easydel_git(*e, COV_HEAD, repo, NULL, &o->err);
 }
 
+/* The history (cov_load_history) and a rule reading it twice: the first
+ * pass parses and records each blob, the second replays the tapes (a tape
+ * that could not be recorded is parsed again: the same report). */
+static const char history_rules[] =
+    "local cov = require 'covengine'\n"
+    "local out = {}\n"
+    "for _ = 1, 2 do\n"
+    "  for rev in cov.history() do\n"
+    "    out[#out + 1] = rev.short .. ' ' .. rev.dataset:count() .. ' ' .. rev.subject\n"
+    "  end\n"
+    "end\n"
+    "return table.concat(out, '\\n')\n";
+
+static void run_history(cov_engine **e, outcome *o)
+{
+    if (!new_engine(e, o))
+        return;
+    char repo[300];
+    snprintf(repo, sizeof repo, "%s/ttxla.git", git_fixtures);
+    o->rc = cov_load_history(*e, repo, "v1..main~2", NULL, 0, NULL, &o->err);
+    if (o->rc == COV_OK)
+        o->rc = cov_run_rules_buffer(*e, "history.lua", history_rules, sizeof history_rules - 1,
+                                     0, NULL, &o->err);
+}
+
 /* The small tree and the checkout manifest, for the dump and the rules. */
 /* The tt-forge-models scanner and the join, into a dataset holding the
  * configs its tests name (the join's warnings and rollback too). */
@@ -528,6 +553,7 @@ static const scenario scenarios[] = {
     {"forge_tree", setup_forge_configs, run_forge_tree, result_dump_head, 1, 0, 0},
     {"ttxla_git", NULL, run_ttxla_git, result_dump_head, 1, 0, 0},
     {"easydel_git", NULL, run_easydel_git, result_dump_head, 1, 0, 0},
+    {"history", NULL, run_history, result_report, 0, 0, 0},
 };
 
 static const char *only; /* argv[1]: run just the scenario of that name */
@@ -560,6 +586,7 @@ static void git_case(int i)
 }
 static void case_9(void) { git_case(9); }
 static void case_10(void) { git_case(10); }
+static void case_11(void) { git_case(11); }
 
 int main(int argc, char **argv)
 {
@@ -582,7 +609,8 @@ int main(int argc, char **argv)
         {"config_buffer", case_0},   {"config_on_top", case_1},   {"ttxla_tree", case_2},
         {"easydel_manifest", case_3}, {"easydel_checkout", case_4}, {"dump_json", case_5},
         {"bridge_rules", case_6},    {"phases_json", case_7},     {"forge_tree", case_8},
-        {"ttxla_git", case_9},       {"easydel_git", case_10},    {0, 0},
+        {"ttxla_git", case_9},       {"easydel_git", case_10},    {"history", case_11},
+        {0, 0},
     };
     int rc = unit_run(cases);
     free(empty_dump);

@@ -151,6 +151,20 @@ describe("--history trend", function()
     assert.are.same(plain.points[1].values, doc.points[#doc.points].values)
   end)
 
+  it("is byte-identical run to run; the HTML report gains its chart only with a history",
+    function()
+      local args = { "-q", "--tt-xla-git", fix .. "/ttxla", "--history", "--easydel",
+        "tests/fixtures/easydel/checkout.json", "--format", "html" }
+      local a, b = run_ok(args), run_ok(args)
+      assert.are.equal(a, b)
+      assert.truthy(a:find('<h2 id="trend">Coverage over time (6 revisions)</h2>', 1, true))
+      assert.are.equal(1, h.count_lines(a, '<svg id="trend%-coverage"'))
+      -- One polyline per series with values: coverage; 3 framework counts + EasyDeL.
+      assert.are.equal(5, h.count_lines(a, "<polyline "))
+      table.remove(args, 4) -- no --history
+      assert.is_nil(run_ok(args):find('id="trend"', 1, true))
+    end)
+
   it("--strict makes a bad revision an error: exit 2, one line", function()
     -- (A rule of one's own: the default rules' lints are errors too under --strict.)
     local code, out, err = h.run { "-q", "--tt-xla-git", fix .. "/ttxla", "--history",

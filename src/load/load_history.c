@@ -149,6 +149,28 @@ nomem:
     return oom(h, d);
 }
 
+/* Whether revision i has the files (paths and blobs) of revision i - 1. */
+static int same_files(const cov_history *h, size_t i)
+{
+    if (!i || h->revs[i].n != h->revs[i - 1].n)
+        return 0;
+    const hfile *a = &h->files[h->revs[i - 1].first], *b = &h->files[h->revs[i].first];
+    for (size_t k = 0; k < h->revs[i].n; k++)
+        if (a[k].blob != b[k].blob || strcmp(a[k].path, b[k].path) != 0)
+            return 0;
+    return 1;
+}
+
+/* Forgets the last revision added. */
+static void drop_last(cov_history *h)
+{
+    hrev *r = &h->revs[--h->n_revs];
+    for (size_t k = 0; k < r->n; k++)
+        cov_free(h->files[r->first + k].path);
+    h->n_files = r->first;
+    cov_git_commit_clear(&r->c);
+}
+
 int cov_history_open(const char *repo, const char *range, int pin, cov_history **out,
                      cov_diag *d)
 {
@@ -183,12 +205,19 @@ int cov_history_open(const char *repo, const char *range, int pin, cov_history *
         last_tree = c.subtree;
         had_pin = found;
         last_pin = p;
+        int pin_changed = pin && h->n_revs &&
+                          (found != h->revs[h->n_revs - 1].has_pin ||
+                           (found && !cov_git_oid_equal(&p, &h->revs[h->n_revs - 1].pin)));
         if (!rc && changed) {
             size_t before = h->n_revs;
             rc = add_rev(h, &c, d);
             if (!rc && h->n_revs > before) {
                 h->revs[before].has_pin = found;
                 h->revs[before].pin = p;
+                /* Only other files of the directory changed (a README, the
+                 * old .py configs): the same dataset as the revision before. */
+                if (!pin_changed && same_files(h, before))
+                    drop_last(h);
             }
         }
         cov_git_commit_clear(&c);

@@ -72,13 +72,11 @@ def main():
         for _ in range(a.runs):  # interleaved
             for k, cmd in cmds.items():
                 results[k].append(timed(cmd))
-        revs = subprocess.run(base + ["bench/history_load.lua"], capture_output=True,
-                              text=True, check=True, cwd=ROOT).stdout.split()[0]
-        revs = int(revs)
+        lines = subprocess.run(base + ["bench/history_load.lua"], capture_output=True,
+                               text=True, check=True, cwd=ROOT).stdout.split("\n")
+        revs = int(lines[0].split()[0])
         # The loop a history replaces, on a sample of the same revisions.
-        order = subprocess.run(["git", "-C", repo, "log", "--first-parent", "--reverse",
-                                "--format=%H", "main", "--", "tests/runner/test_config"],
-                               capture_output=True, text=True, check=True).stdout.split()
+        order = [x for x in lines[1:] if x]
         step = max(1, len(order) // a.sample)
         sample = order[::step][:a.sample]
         loop = []

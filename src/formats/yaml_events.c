@@ -687,6 +687,10 @@ static void tape_add(cov_yev_src *s, int rc, const cov_yev *ev)
         t->cap = cap;
     }
     size_t len = ev->type == COV_YEV_SCALAR || ev->type == COV_YEV_ALIAS ? ev->len : 0;
+    if (len > UINT32_MAX - t->n_text) { /* offsets are 32-bit: parse it again instead */
+        t->broken = 1;
+        return;
+    }
     if (t->n_text + len > t->cap_text) {
         size_t cap = t->cap_text ? t->cap_text : 4096;
         while (cap < t->n_text + len)
@@ -701,8 +705,12 @@ static void tape_add(cov_yev_src *s, int rc, const cov_yev *ev)
     }
     if (len)
         memcpy(t->text + t->n_text, ev->text, len);
-    t->ev[t->n++] = (cov_yev_tape_ev){(uint8_t)ev->type, (uint8_t)ev->plain, ev->line,
-                                      ev->column,        t->n_text,          len};
+    t->ev[t->n++] = (cov_yev_tape_ev){.off = (uint32_t)t->n_text,
+                                      .len = (uint32_t)len,
+                                      .line = ev->line,
+                                      .column = ev->column,
+                                      .type = (uint8_t)ev->type,
+                                      .plain = (uint8_t)ev->plain};
     t->n_text += len;
     if (ev->type == COV_YEV_END)
         t->recorded = 1;

@@ -53,9 +53,10 @@ struct cov_yev_replay;
  * the error that ended them, if any; a replay answers those calls in order
  * and ignores `expand`. */
 typedef struct cov_yev_tape_ev {
-    uint8_t type, plain;
+    uint32_t off, len; /* of the text in the tape's bytes (a tape over 4 GiB
+                          is not kept: the blob is parsed again) */
     uint32_t line, column;
-    size_t off, len; /* of the text in the tape's bytes */
+    uint8_t type, plain;
 } cov_yev_tape_ev;
 
 typedef struct cov_yev_tape {

@@ -165,6 +165,19 @@ describe("--history trend", function()
       assert.is_nil(run_ok(args):find('id="trend"', 1, true))
     end)
 
+  it("ends at --rev without a range; a history no report reads is a warning", function()
+    local code, out, err = h.run { "--tt-xla-git", fix .. "/ttxla", "--rev", "main~3",
+      "--history", "--format", "trend-csv" }
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find(",Merge branch 'feature',[^\n]*\r\n$"), out)
+    assert.is_nil(err:find("history is loaded", 1, true))
+    local code2, _, err2 = h.run { "--tt-xla-git", fix .. "/ttxla", "--history", "--format",
+      "total", "--easydel", "tests/fixtures/easydel/checkout.json" }
+    assert.are.equal(0, code2, err2)
+    assert.truthy(err2:find("warning: a history is loaded (--history) but unused", 1, true),
+      err2)
+  end)
+
   it("--strict makes a bad revision an error: exit 2, one line", function()
     -- (A rule of one's own: the default rules' lints are errors too under --strict.)
     local code, out, err = h.run { "-q", "--tt-xla-git", fix .. "/ttxla", "--history",

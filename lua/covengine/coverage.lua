@@ -307,6 +307,10 @@ function coverage.run(cfg)
       .. "(they are named after EasyDeL modules): give --easydel PATH")
   end
   if cfg.diff then diff_rules.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
+  if cov.history and not want_trend and not blame_name and not explain then
+    cov.warn("a history is loaded (--history) but unused: it is for --format trend, "
+      .. "trend-json, trend-csv, html and --blame", cov.rules_file .. ":1")
+  end
   local lint_conf = coverage.lint_config(cfg)
   if want_figure and not cfg.figure then
     cov.abort("--fail-under, --fail-on-drop and --format total need a gate figure: the rules "

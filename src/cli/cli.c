@@ -671,8 +671,10 @@ static int load_history(cov_engine *e, const plan *p)
                            "given");
     const char *ed = head_input(p, 'e'), *edg = head_input(p, 'G');
     cov_error err;
-    if (cov_load_history(e, repo, p->history_range, ed ? ed : edg, !ed && edg, p->forge_git,
-                         &err) != COV_OK)
+    /* Without a range the history ends at the head's revision (--rev). */
+    const char *range = p->history_range ? p->history_range : p->rev;
+    if (cov_load_history(e, repo, range, ed ? ed : edg, !ed && edg, p->forge_git, &err) !=
+        COV_OK)
         return report_error(&err);
     return 0;
 }

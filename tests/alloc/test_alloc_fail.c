@@ -553,7 +553,9 @@ static const scenario scenarios[] = {
     {"forge_tree", setup_forge_configs, run_forge_tree, result_dump_head, 1, 0, 0},
     {"ttxla_git", NULL, run_ttxla_git, result_dump_head, 1, 0, 0},
     {"easydel_git", NULL, run_easydel_git, result_dump_head, 1, 0, 0},
-    {"history", NULL, run_history, result_report, 0, 0, 0},
+    /* Sticky: every N up to 300 (the history's listing and first loads),
+     * then every fourth. */
+    {"history", NULL, run_history, result_report, 0, 4, 300},
 };
 
 static const char *only; /* argv[1]: run just the scenario of that name */

@@ -1,6 +1,7 @@
 #include "base/fsutil.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,15 +22,7 @@ int cov_is_dir(const char *path)
 
 int cov_strvec_push(cov_strvec *s, char *str)
 {
-    if (str && s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        char **v = cap < SIZE_MAX / sizeof *v ? cov_realloc(s->v, cap * sizeof *v) : NULL;
-        if (v) {
-            s->v = v;
-            s->cap = cap;
-        }
-    }
-    if (!str || s->n == s->cap) {
+    if (!str || COV_GROW_ONE(s->v, s->n, s->cap) < 0) {
         cov_free(str);
         return -1;
     }
@@ -100,16 +93,11 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
         return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
     }
     for (;;) {
-        if (n + 1 >= cap) {
-            /* The file grew or is a pipe: keep going, within the limit. */
-            char *bigger = cap <= SIZE_MAX / 2 ? cov_realloc(buf, cap * 2) : NULL;
-            if (!bigger) {
-                cov_free(buf);
-                fclose(f);
-                return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
-            }
-            buf = bigger;
-            cap *= 2;
+        /* The file grew or is a pipe: keep going, within the limit. */
+        if (n + 1 >= cap && cov_grow((void **)&buf, &cap, cap + 1, 1) < 0) {
+            cov_free(buf);
+            fclose(f);
+            return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
         }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;

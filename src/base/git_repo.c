@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/fsutil.h"
+#include "base/vec.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -409,15 +410,7 @@ void cov_git_list_free(cov_git_list *l)
 /* Appends (path, id, size); takes path, even on failure. */
 static int list_push(cov_git_list *l, char *path, const git_oid *id, uint64_t size)
 {
-    if (path && l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        cov_git_entry *v = cov_realloc(l->v, cap * sizeof *v);
-        if (v) {
-            l->v = v;
-            l->cap = cap;
-        }
-    }
-    if (!path || l->n == l->cap) {
+    if (!path || COV_GROW_ONE(l->v, l->n, l->cap) < 0) {
         cov_free(path);
         return -1;
     }
@@ -611,15 +604,9 @@ int cov_git_walk_begin(cov_git_repo *r, const char *range, const char *path,
             rc = git_fail(r, d, "cannot walk history");
             break;
         }
-        if (w->n == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            cov_git_oid *ids = cov_realloc(w->ids, ncap * sizeof *ids);
-            if (!ids) {
-                rc = oom(r->path, d);
-                break;
-            }
-            w->ids = ids;
-            cap = ncap;
+        if (COV_GROW_ONE(w->ids, w->n, cap) < 0) {
+            rc = oom(r->path, d);
+            break;
         }
         set_oid(&w->ids[w->n++], &id);
     }

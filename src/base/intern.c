@@ -1,6 +1,7 @@
 #include "base/intern.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <string.h>
 
@@ -94,14 +95,8 @@ cov_sym cov_intern(cov_interner *in, const char *s, size_t len)
         return *slot;
     if (in->count == 0)
         in->count = 1; /* symbol 0 means "none" */
-    if (in->count >= in->cap) {
-        uint32_t cap = in->cap ? in->cap * 2 : 256;
-        cov_sym_entry *syms = cov_realloc(in->syms, cap * sizeof *syms);
-        if (!syms)
-            return COV_SYM_OOM;
-        in->syms = syms;
-        in->cap = cap;
-    }
+    if (COV_GROW_ONE32(in->syms, in->count, in->cap) < 0)
+        return COV_SYM_OOM;
     char *copy = cov_arena_strndup(&in->strings, s, len);
     if (!copy)
         return COV_SYM_OOM;

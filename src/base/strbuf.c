@@ -1,6 +1,7 @@
 #include "base/strbuf.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,23 +11,11 @@ static int reserve(cov_buf *b, size_t extra)
 {
     if (b->oom)
         return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1) {
-        if (cap > (size_t)-1 / 2) {
-            b->oom = 1;
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *d = cov_realloc(b->data, cap);
-    if (!d) {
+    if (extra > SIZE_MAX - 1 - b->len ||
+        cov_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1) < 0) {
         b->oom = 1;
         return -1;
     }
-    b->data = d;
-    b->cap = cap;
     return 0;
 }
 

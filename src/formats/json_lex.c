@@ -4,6 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/diag.h"
+#include "base/vec.h"
 #include "covengine.h"
 
 #include <cjson/cJSON.h>
@@ -268,15 +269,8 @@ int cov_jlex_run(cov_jlex *x)
         default: break;
         }
         /* A value: record it before descending so the order is pre-order. */
-        if (x->npos == x->pcap) {
-            size_t cap = x->pcap ? x->pcap * 2 : 64;
-            cov_jpos *p =
-                cap <= SIZE_MAX / sizeof *p ? cov_realloc(x->pos, cap * sizeof *p) : NULL;
-            if (!p)
-                return jerr(x, COV_ENOMEM, 0, "out of memory");
-            x->pos = p;
-            x->pcap = cap;
-        }
+        if (COV_GROW_ONE(x->pos, x->npos, x->pcap) < 0)
+            return jerr(x, COV_ENOMEM, 0, "out of memory");
         cov_jpos *p = &x->pos[x->npos++];
         p->off = x->i;
         p->key = key;
@@ -286,14 +280,8 @@ int cov_jlex_run(cov_jlex *x)
             if (x->depth >= x->max_depth)
                 return jerr(x, COV_ELIMIT, x->i, "nesting deeper than %lu",
                             (unsigned long)x->max_depth);
-            if (x->depth == x->ocap) {
-                size_t cap = x->ocap ? x->ocap * 2 : 16;
-                size_t *o = cov_realloc(x->open, cap * sizeof *o);
-                if (!o)
-                    return jerr(x, COV_ENOMEM, 0, "out of memory");
-                x->open = o;
-                x->ocap = cap;
-            }
+            if (COV_GROW_ONE(x->open, x->depth, x->ocap) < 0)
+                return jerr(x, COV_ENOMEM, 0, "out of memory");
             x->open[x->depth++] = x->npos - 1;
             x->i++;
             st = c == '[' ? J_VALUE_OR_CLOSE : J_KEY_OR_CLOSE;

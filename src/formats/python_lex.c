@@ -3,6 +3,7 @@
 #include "formats/python_lex.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -77,15 +78,9 @@ static size_t skip_plain(const char *s, size_t n, size_t i, char q, int triple,
 
 static int push_ctx(py_lex *lx, unsigned char kind, char q, unsigned char triple)
 {
-    if (lx->nstk == lx->scap) {
-        size_t cap = lx->scap ? lx->scap * 2 : 8;
-        fctx *p = cov_realloc(lx->stk, cap * sizeof *p);
-        if (!p) {
-            lx->oom = 1;
-            return -1;
-        }
-        lx->stk = p;
-        lx->scap = cap;
+    if (COV_GROW_ONE(lx->stk, lx->nstk, lx->scap) < 0) {
+        lx->oom = 1;
+        return -1;
     }
     fctx *c = &lx->stk[lx->nstk++];
     c->kind = kind;

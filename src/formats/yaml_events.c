@@ -2,6 +2,7 @@
 
 #include "base/alloc.h"
 #include "base/intern.h"
+#include "base/vec.h"
 #include "formats/yaml_pipe.h"
 
 #include <fcntl.h>
@@ -37,34 +38,6 @@ typedef struct cov_yev_open {
 typedef struct cov_yev_replay {
     size_t pos, end;
 } replay;
-
-/* Grows *items (of size bytes each) to hold at least need; 0 or -1. */
-static int grow(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > SIZE_MAX / 2 / size)
-            return -1;
-        n *= 2;
-    }
-    void *p = cov_realloc(*items, n * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = n;
-    return 0;
-}
-
-static int grow32(void **items, uint32_t *cap, size_t need, size_t size)
-{
-    size_t c = *cap;
-    if (need > UINT32_MAX || grow(items, &c, need, size) < 0)
-        return -1;
-    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-    return 0;
-}
 
 static uint32_t clamp32(size_t v)
 {
@@ -339,7 +312,7 @@ static int add_slot(cov_yev_src *s, uint32_t index)
 static size_t store_bytes(cov_yev_src *s, const char *p, size_t n)
 {
     if (n > SIZE_MAX - s->n_bytes - 1 ||
-        grow((void **)&s->bytes, &s->cap_bytes, s->n_bytes + n + 1, 1) < 0)
+        cov_grow((void **)&s->bytes, &s->cap_bytes, s->n_bytes + n + 1, 1) < 0)
         return SIZE_MAX;
     size_t off = s->n_bytes;
     if (n)
@@ -356,7 +329,7 @@ static void add_weight(cov_yev_src *s, uint64_t w)
 
 static int record(cov_yev_src *s, const cov_yev *ev)
 {
-    if (grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
+    if (cov_grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
         return oom(s, ev->line, ev->column);
     rec *r = &s->tape[s->n_tape];
     memset(r, 0, sizeof *r);
@@ -379,7 +352,7 @@ static int record(cov_yev_src *s, const cov_yev *ev)
 
 static int record_alias(cov_yev_src *s, uint32_t index, const cov_yev *ev)
 {
-    if (grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
+    if (cov_grow((void **)&s->tape, &s->cap_tape, s->n_tape + 1, sizeof *s->tape) < 0)
         return oom(s, ev->line, ev->column);
     rec *r = &s->tape[s->n_tape++];
     memset(r, 0, sizeof *r);
@@ -412,8 +385,8 @@ static int define_anchor(cov_yev_src *s, const char *name, const cov_yev *ev,
     if (s->lim.max_anchors && s->n_anchors >= s->lim.max_anchors)
         return fail(s, COV_ELIMIT, ev->line, ev->column, "more than %u anchors",
                     (unsigned)s->lim.max_anchors);
-    if (grow32((void **)&s->anchors, &s->cap_anchors, (size_t)s->n_anchors + 1,
-               sizeof *s->anchors) < 0)
+    if (cov_grow32((void **)&s->anchors, &s->cap_anchors, (size_t)s->n_anchors + 1,
+                   sizeof *s->anchors) < 0)
         return oom(s, ev->line, ev->column);
     size_t off = store_bytes(s, name, len);
     if (off == SIZE_MAX || len > UINT32_MAX)
@@ -476,8 +449,8 @@ static int live_start(cov_yev_src *s, const cov_yraw *r, cov_yev *ev, int type)
         uint32_t index;
         if ((rc = define_anchor(s, r->anchor, ev, &index)))
             return rc;
-        if (grow32((void **)&s->open, &s->cap_open, (size_t)s->n_open + 1,
-                   sizeof *s->open) < 0)
+        if (cov_grow32((void **)&s->open, &s->cap_open, (size_t)s->n_open + 1,
+                       sizeof *s->open) < 0)
             return oom(s, ev->line, ev->column);
         s->open[s->n_open++] = (open_anchor){index, s->depth};
     }
@@ -526,7 +499,7 @@ static int live_alias(cov_yev_src *s, const char *name, cov_yev *ev, int expand)
         return fail(s, COV_ELIMIT, ev->line, ev->column,
                     "aliases expand to more than %llu events", (unsigned long long)max);
     s->expanded += a->size;
-    if (grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1, sizeof *s->rep) < 0)
+    if (cov_grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1, sizeof *s->rep) < 0)
         return oom(s, ev->line, ev->column);
     s->rep[s->n_rep++] = (replay){a->start, a->end};
     return replay_next(s, ev, expand);
@@ -615,8 +588,8 @@ static int replay_next(cov_yev_src *s, cov_yev *ev, int expand)
                 ev->len = a->name_len;
                 return COV_OK;
             }
-            if (grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1,
-                       sizeof *s->rep) < 0)
+            if (cov_grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1,
+                           sizeof *s->rep) < 0)
                 return oom(s, ev->line, ev->column);
             s->rep[s->n_rep++] = (replay){a->start, a->end};
             continue;
@@ -676,32 +649,18 @@ static void tape_add(cov_yev_src *s, int rc, const cov_yev *ev)
         t->recorded = 1;
         return;
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        cov_yev_tape_ev *grown = cov_realloc(t->ev, cap * sizeof *grown);
-        if (!grown) {
-            t->broken = 1;
-            return;
-        }
-        t->ev = grown;
-        t->cap = cap;
+    if (COV_GROW_ONE(t->ev, t->n, t->cap) < 0) {
+        t->broken = 1;
+        return;
     }
     size_t len = ev->type == COV_YEV_SCALAR || ev->type == COV_YEV_ALIAS ? ev->len : 0;
     if (len > UINT32_MAX - t->n_text) { /* offsets are 32-bit: parse it again instead */
         t->broken = 1;
         return;
     }
-    if (t->n_text + len > t->cap_text) {
-        size_t cap = t->cap_text ? t->cap_text : 4096;
-        while (cap < t->n_text + len)
-            cap *= 2;
-        char *grown = cov_realloc(t->text, cap);
-        if (!grown) {
-            t->broken = 1;
-            return;
-        }
-        t->text = grown;
-        t->cap_text = cap;
+    if (cov_grow((void **)&t->text, &t->cap_text, t->n_text + len, 1) < 0) {
+        t->broken = 1;
+        return;
     }
     if (len)
         memcpy(t->text + t->n_text, ev->text, len);

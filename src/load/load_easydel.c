@@ -9,6 +9,7 @@
 #include "base/fsutil.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 #include "formats/json_lex.h"
 #include "load/easydel_inventory.h"
 #include "load/scan_easydel.h"
@@ -93,14 +94,8 @@ static int object_dups(const jdoc *doc, const cJSON *obj, size_t idx, dupscan *s
 {
     size_t n = 0, ci = idx + 1;
     for (const cJSON *c = obj->child; c; c = c->next) {
-        if (n == s->kcap) {
-            size_t cap = s->kcap ? s->kcap * 2 : 16;
-            jkey *k = cov_realloc(s->keys, cap * sizeof *k);
-            if (!k)
-                return -1;
-            s->keys = k;
-            s->kcap = cap;
-        }
+        if (COV_GROW_ONE(s->keys, n, s->kcap) < 0)
+            return -1;
         s->keys[n].key = c->string;
         s->keys[n].off = doc->pos[ci].key;
         n++;
@@ -182,15 +177,9 @@ static int check_tree(const jdoc *doc, const cJSON *root)
                                "invalid JSON: cJSON read the text differently");
                     goto out;
                 }
-                if (n == cap) {
-                    size_t ncap = cap ? cap * 2 : 64;
-                    jframe *f = cov_realloc(stack, ncap * sizeof *f);
-                    if (!f) {
-                        rc = oom(doc);
-                        goto out;
-                    }
-                    stack = f;
-                    cap = ncap;
+                if (COV_GROW_ONE(stack, n, cap) < 0) {
+                    rc = oom(doc);
+                    goto out;
                 }
                 stack[n].node = c;
                 stack[n].idx = ci;

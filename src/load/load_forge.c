@@ -14,6 +14,7 @@
 
 #include "base/alloc.h"
 #include "base/fsutil.h"
+#include "base/vec.h"
 #include "formats/python_lex.h"
 #include "model/forge_join.h"
 
@@ -127,36 +128,14 @@ typedef struct fscan {
     uint8_t *returned;
 } fscan;
 
-static int grow(void **items, uint32_t *cap, uint32_t count, size_t size)
-{
-    if (count < *cap)
-        return 0;
-    uint32_t c = *cap ? *cap * 2 : 64;
-    if (c < *cap || (size_t)c > SIZE_MAX / size)
-        return -1;
-    void *p = cov_realloc(*items, c * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = c;
-    return 0;
-}
 #define GROW(f, arr, cnt, cap)                                                             \
-    (grow((void **)&(f)->arr, &(f)->cap, (f)->cnt, sizeof *(f)->arr) < 0                   \
-         ? ((f)->oom = 1, -1)                                                              \
-         : 0)
+    (COV_GROW_ONE32((f)->arr, (f)->cnt, (f)->cap) < 0 ? ((f)->oom = 1, -1) : 0)
 
 static void *scratch(fscan *f, size_t n)
 {
-    if (f->nblocks == f->capblocks) {
-        size_t c = f->capblocks ? f->capblocks * 2 : 32;
-        void **b = cov_realloc(f->blocks, c * sizeof *b);
-        if (!b) {
-            f->oom = 1;
-            return NULL;
-        }
-        f->blocks = b;
-        f->capblocks = c;
+    if (COV_GROW_ONE(f->blocks, f->nblocks, f->capblocks) < 0) {
+        f->oom = 1;
+        return NULL;
     }
     void *p = cov_calloc(1, n ? n : 1);
     if (!p) {
@@ -165,6 +144,24 @@ static void *scratch(fscan *f, size_t n)
     }
     f->blocks[f->nblocks++] = p;
     return p;
+}
+
+/* Room for one more item after the n of *items (capacity *cap, elem bytes
+ * each) in the scan's scratch memory: a bigger copy, the old array left to
+ * the scratch. Returns 0 or -1 on OOM. */
+static int scratch_room(fscan *f, void **items, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 8;
+    void *more = scratch(f, c * elem);
+    if (!more)
+        return -1;
+    if (n)
+        memcpy(more, *items, n * elem);
+    *items = more;
+    *cap = c;
+    return 0;
 }
 
 static void scratch_free(fscan *f)
@@ -337,17 +334,9 @@ static uint32_t other(fscan *f, uint32_t tok)
 /* Reserves n kid slots; returns the first, or UINT32_MAX on OOM. */
 static uint32_t reserve(fscan *f, uint32_t n)
 {
-    if ((size_t)f->nk + n > f->capk) {
-        size_t c = f->capk ? f->capk : 64;
-        while (c < (size_t)f->nk + n)
-            c *= 2;
-        uint32_t *k = c <= UINT32_MAX ? cov_realloc(f->kid, c * sizeof *k) : NULL;
-        if (!k) {
-            f->oom = 1;
-            return UINT32_MAX;
-        }
-        f->kid = k;
-        f->capk = (uint32_t)c;
+    if (cov_grow32((void **)&f->kid, &f->capk, (size_t)f->nk + n, sizeof *f->kid) < 0) {
+        f->oom = 1;
+        return UINT32_MAX;
     }
     uint32_t at = f->nk;
     f->nk += n;
@@ -356,17 +345,10 @@ static uint32_t reserve(fscan *f, uint32_t n)
 
 static int buf_add(fscan *f, const char *p, size_t n)
 {
-    if (f->blen + n + 1 > f->bcap) {
-        size_t cap = f->bcap ? f->bcap : 64;
-        while (cap < f->blen + n + 1)
-            cap *= 2;
-        char *b = cov_realloc(f->buf, cap);
-        if (!b) {
-            f->oom = 1;
-            return -1;
-        }
-        f->buf = b;
-        f->bcap = cap;
+    if (n > SIZE_MAX - 1 - f->blen ||
+        cov_grow((void **)&f->buf, &f->bcap, f->blen + n + 1, 1) < 0) {
+        f->oom = 1;
+        return -1;
     }
     memcpy(f->buf + f->blen, p, n);
     f->blen += n;
@@ -830,9 +812,9 @@ static uint32_t parse_bool(fscan *f, uint32_t *p, uint32_t e, int is_or)
     if (first == NO_NODE || !is_word(f, *p, e, w))
         return first;
     /* The items go to a scratch list first: each may hold kids of its own. */
-    uint32_t n = 1, cap = 8;
-    uint32_t *items = scratch(f, cap * sizeof *items);
-    if (!items)
+    size_t n = 1, cap = 0;
+    uint32_t *items = NULL;
+    if (scratch_room(f, (void **)&items, &cap, 0, sizeof *items) < 0)
         return NO_NODE;
     items[0] = first;
     while (is_word(f, *p, e, w)) {
@@ -840,14 +822,8 @@ static uint32_t parse_bool(fscan *f, uint32_t *p, uint32_t e, int is_or)
         uint32_t x = is_or ? parse_bool(f, p, e, 0) : parse_not(f, p, e);
         if (x == NO_NODE)
             return NO_NODE;
-        if (n == cap) {
-            uint32_t *more = scratch(f, 2 * cap * sizeof *more);
-            if (!more)
-                return NO_NODE;
-            memcpy(more, items, cap * sizeof *more);
-            items = more;
-            cap *= 2;
-        }
+        if (scratch_room(f, (void **)&items, &cap, n, sizeof *items) < 0)
+            return NO_NODE;
         items[n++] = x;
     }
     uint32_t id = new_node(f, is_or ? N_OR : N_AND, at);
@@ -1284,16 +1260,8 @@ static env_entry *env_get(fscan *f, env *en, uint32_t name)
     env_entry *x = env_find(en, f, name);
     if (x)
         return x;
-    if (en->n == en->cap) {
-        size_t cap = en->cap ? en->cap * 2 : 8;
-        env_entry *e = scratch(f, cap * sizeof *e);
-        if (!e)
-            return NULL;
-        if (en->n)
-            memcpy(e, en->e, en->n * sizeof *e);
-        en->e = e;
-        en->cap = cap;
-    }
+    if (scratch_room(f, (void **)&en->e, &en->cap, en->n, sizeof *en->e) < 0)
+        return NULL;
     cell *v = new_vec(f);
     if (!v)
         return NULL;
@@ -1644,16 +1612,8 @@ static int exec_if(fscan *f, uint32_t l, uint32_t l1, env *en, uint8_t *mask, in
                     to = &en->e[j];
             if (!to) {
                 /* new in this clause: find it by a token of the same text */
-                if (en->n == en->cap) {
-                    size_t cap = en->cap ? en->cap * 2 : 8;
-                    env_entry *e = scratch(f, cap * sizeof *e);
-                    if (!e)
-                        return -1;
-                    if (en->n)
-                        memcpy(e, en->e, en->n * sizeof *e);
-                    en->e = e;
-                    en->cap = cap;
-                }
+                if (scratch_room(f, (void **)&en->e, &en->cap, en->n, sizeof *en->e) < 0)
+                    return -1;
                 cell *v = new_vec(f);
                 if (!v)
                     return -1;

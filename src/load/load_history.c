@@ -3,6 +3,7 @@
 #include "load/load_history.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 #include "formats/yaml_events.h"
 #include "load/load_git.h"
 #include "load/load_ttxla.h"
@@ -82,14 +83,8 @@ static uint32_t blob_index(cov_history *h, const cov_git_oid *id, uint64_t size)
     for (; h->slots[k]; k = (k + 1) & h->mask)
         if (cov_git_oid_equal(&h->blobs[h->slots[k] - 1].id, id))
             return h->slots[k] - 1;
-    if (h->n_blobs == h->cap_blobs) {
-        uint32_t cap = h->cap_blobs ? h->cap_blobs * 2 : 256;
-        hblob *grown = cov_realloc(h->blobs, cap * sizeof *grown);
-        if (!grown)
-            return UINT32_MAX;
-        h->blobs = grown;
-        h->cap_blobs = cap;
-    }
+    if (COV_GROW_ONE32(h->blobs, h->n_blobs, h->cap_blobs) < 0)
+        return UINT32_MAX;
     h->blobs[h->n_blobs] = (hblob){*id, size, {0}};
     h->slots[k] = ++h->n_blobs;
     return h->n_blobs - 1;
@@ -110,24 +105,10 @@ static int add_rev(cov_history *h, cov_git_commit *c, cov_diag *d)
         cov_git_list_free(&blobs);
         return COV_OK;
     }
-    if (h->n_revs == h->cap_revs) {
-        size_t cap = h->cap_revs ? h->cap_revs * 2 : 64;
-        hrev *grown = cov_realloc(h->revs, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        h->revs = grown;
-        h->cap_revs = cap;
-    }
-    if (h->n_files + blobs.n > h->cap_files) {
-        size_t cap = h->cap_files ? h->cap_files : 256;
-        while (cap < h->n_files + blobs.n)
-            cap *= 2;
-        hfile *grown = cov_realloc(h->files, cap * sizeof *grown);
-        if (!grown)
-            goto nomem;
-        h->files = grown;
-        h->cap_files = cap;
-    }
+    if (COV_GROW_ONE(h->revs, h->n_revs, h->cap_revs) < 0 ||
+        cov_grow((void **)&h->files, &h->cap_files, h->n_files + blobs.n,
+                 sizeof *h->files) < 0)
+        goto nomem;
     hrev *r = &h->revs[h->n_revs];
     memset(r, 0, sizeof *r);
     r->first = h->n_files;

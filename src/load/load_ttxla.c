@@ -24,22 +24,6 @@
 
 /* ---- helpers ---- */
 
-/* Makes room in *items (capacity *cap) for an item at index count. */
-int cov_ttx_vgrow(void **items, uint32_t *cap, uint32_t count, size_t size)
-{
-    if (count < *cap)
-        return 0;
-    if (*cap > UINT32_MAX / 2)
-        return -1;
-    uint32_t n = *cap ? *cap * 2 : 64;
-    void *p = cov_realloc(*items, (size_t)n * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = n;
-    return 0;
-}
-
 int cov_ttx_fail_at(ttx *x, int code, const cov_yev *at, const char *fmt, ...)
 {
     char msg[1024];

@@ -8,6 +8,7 @@
 #include "formats/python_lex.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 #include "load/easydel_inventory.h"
 
 #include <dirent.h>
@@ -120,16 +121,9 @@ static int is_op(const cov_py_tok *t, char op)
 
 static int buf_add(scan *sc, const char *p, size_t n)
 {
-    if (sc->blen + n + 1 > sc->bcap) {
-        size_t cap = sc->bcap ? sc->bcap : 64;
-        while (cap < sc->blen + n + 1)
-            cap *= 2;
-        char *b = cov_realloc(sc->buf, cap);
-        if (!b)
-            return -1;
-        sc->buf = b;
-        sc->bcap = cap;
-    }
+    if (n > SIZE_MAX - 1 - sc->blen ||
+        cov_grow((void **)&sc->buf, &sc->bcap, sc->blen + n + 1, 1) < 0)
+        return -1;
     memcpy(sc->buf + sc->blen, p, n);
     sc->blen += n;
     return 0;
@@ -258,14 +252,8 @@ static int read_decorator(scan *sc, const cov_py_tok *at)
         a.kind = V_OTHER;
     if (take_arg(sc, &a, &npos, &reg, line, col))
         return COV_ENOMEM;
-    if (sc->ncols == sc->ccap) {
-        size_t cap = sc->ccap ? sc->ccap * 2 : 8;
-        int *c = cov_realloc(sc->cols, cap * sizeof *c);
-        if (!c)
-            return COV_ENOMEM;
-        sc->cols = c;
-        sc->ccap = cap;
-    }
+    if (COV_GROW_ONE(sc->cols, sc->ncols, sc->ccap) < 0)
+        return COV_ENOMEM;
     cov_registration *slot = cov_vec_push(&sc->m->registrations, sizeof *slot);
     if (!slot)
         return COV_ENOMEM;

@@ -24,7 +24,7 @@ static int set_tpid(ttx *x, const mapr *r, uint32_t t, uint32_t pid)
         return 0; /* the common case costs nothing */
     uint32_t n = x->m->tests.count - x->first_test;
     while (x->n_tpid < n) {
-        if (cov_ttx_vgrow((void **)&x->tpid, &x->cap_tpid, x->n_tpid, sizeof *x->tpid) < 0)
+        if (COV_GROW_ONE32(x->tpid, x->n_tpid, x->cap_tpid) < 0)
             return -1;
         x->tpid[x->n_tpid++] = r->root;
     }

@@ -14,7 +14,7 @@
 
 static int node_push(ttx *x, const cov_node *n, const cov_yev *at)
 {
-    if (cov_ttx_vgrow((void **)&x->nodes, &x->cap_nodes, x->n_nodes, sizeof *x->nodes) < 0)
+    if (COV_GROW_ONE32(x->nodes, x->n_nodes, x->cap_nodes) < 0)
         return oom_at(x, at);
     x->nodes[x->n_nodes++] = *n;
     return COV_OK;
@@ -52,7 +52,7 @@ static int nf_push(ttx *x, const cov_yev *ev)
 {
     if (ev->type != COV_YEV_SEQ && ev->type != COV_YEV_MAP)
         return cov_ttx_fail_at(x, COV_EINPUT, ev, "unexpected YAML event");
-    if (cov_ttx_vgrow((void **)&x->nf, &x->cap_nf, x->n_nf, sizeof *x->nf) < 0)
+    if (COV_GROW_ONE32(x->nf, x->n_nf, x->cap_nf) < 0)
         return oom_at(x, ev);
     nframe *f = &x->nf[x->n_nf++];
     memset(f, 0, sizeof *f);
@@ -274,8 +274,7 @@ static int parse_list(ttx *x, const cov_yev *v, const char *name, int keep,
             return cov_ttx_fail_at(x, COV_EINPUT, &it, "'%s' must be a list of strings",
                                    name);
         cov_sym s = intern_ev(x, &it);
-        if (s == COV_SYM_OOM ||
-            cov_ttx_vgrow((void **)&x->syms, &x->cap_syms, x->n_syms, sizeof *x->syms) < 0)
+        if (s == COV_SYM_OOM || COV_GROW_ONE32(x->syms, x->n_syms, x->cap_syms) < 0)
             return oom_at(x, &it);
         x->syms[x->n_syms++] = s;
     }

@@ -20,6 +20,7 @@
 #include "covengine.h"
 #include "base/diag.h"
 #include "base/fsutil.h"
+#include "base/vec.h"
 #include "formats/yaml_events.h"
 #include "formats/yaml_pipe.h"
 #include "model/model.h"
@@ -92,9 +93,6 @@ typedef struct ttx {
 } ttx;
 
 /* ---- helpers (load_ttxla.c) ---- */
-
-/* Makes room in *items (capacity *cap) for an item at index count. */
-int cov_ttx_vgrow(void **items, uint32_t *cap, uint32_t count, size_t size);
 
 /* An error or a warning at the position of *at in the file being read;
  * cov_ttx_fail_at returns code. */

@@ -16,6 +16,7 @@
 #include "load/ttxla_internal.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <string.h>
 
@@ -72,7 +73,7 @@ int cov_ttx_seen_add(ttx *x, uint64_t key, uint32_t idx, uint32_t pid, uint32_t 
     if (seen_grow(x) < 0)
         return -1;
     if (log) {
-        if (cov_ttx_vgrow((void **)&x->log, &x->cap_log, x->n_log, sizeof *x->log) < 0)
+        if (COV_GROW_ONE32(x->log, x->n_log, x->cap_log) < 0)
             return -1;
         x->log[x->n_log++] = key;
     }
@@ -112,7 +113,7 @@ static void seen_del(ttx *x, uint64_t key)
 
 static int mf_push(ttx *x, uint32_t seq, const cov_yev *at)
 {
-    if (cov_ttx_vgrow((void **)&x->mf, &x->cap_mf, x->n_mf, sizeof *x->mf) < 0)
+    if (COV_GROW_ONE32(x->mf, x->n_mf, x->cap_mf) < 0)
         return oom_at(x, at);
     x->mf[x->n_mf++] = (mframe){++x->next_id, seq};
     return COV_OK;

@@ -1,6 +1,7 @@
 #include "lua/run_ctx.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 
 #include <string.h>
 
@@ -9,14 +10,7 @@ void cov_warning_log_add(cov_warning_log *log, const cov_error *w)
     log->total++;
     if (log->n >= COV_WARNINGS_KEPT)
         return;
-    if (log->n == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 16;
-        cov_warning_rec *grown = cov_realloc(log->items, cap * sizeof *grown);
-        if (grown) {
-            log->items = grown;
-            log->cap = cap;
-        }
-    }
+    (void)COV_GROW_ONE(log->items, log->n, log->cap); /* checked below */
     char *file = w->file[0] ? cov_strndup(w->file, strlen(w->file)) : NULL;
     char *message = cov_strndup(w->message, strlen(w->message));
     if (log->n < log->cap && message && (file || !w->file[0])) {

@@ -1,6 +1,7 @@
 #include "model/aggregate.h"
 
 #include "base/alloc.h"
+#include "base/vec.h"
 #include "covengine.h"
 
 #include <string.h>
@@ -158,14 +159,8 @@ static group *find_group(scratch *s, const uint32_t *key, int nkeys, int *fresh)
         if (memcmp(g->key, key, keybytes) == 0)
             return g;
     }
-    if (s->ngroups == s->capgroups) {
-        uint32_t cap = s->capgroups ? s->capgroups * 2 : 256;
-        group *more = cov_realloc(s->groups, cap * sizeof *more);
-        if (!more)
-            return NULL;
-        s->groups = more;
-        s->capgroups = cap;
-    }
+    if (COV_GROW_ONE32(s->groups, s->ngroups, s->capgroups) < 0)
+        return NULL;
     group *g = &s->groups[s->ngroups];
     memset(g, 0, sizeof *g);
     memcpy(g->key, key, keybytes);
@@ -179,14 +174,8 @@ static arch_delta *find_delta(scratch *s, group *g, cov_sym arch)
     for (uint32_t k = g->arch_head; k; k = s->deltas[k - 1].next)
         if (s->deltas[k - 1].arch == arch)
             return &s->deltas[k - 1];
-    if (s->ndeltas == s->capdeltas) {
-        uint32_t cap = s->capdeltas ? s->capdeltas * 2 : 64;
-        arch_delta *more = cov_realloc(s->deltas, cap * sizeof *more);
-        if (!more)
-            return NULL;
-        s->deltas = more;
-        s->capdeltas = cap;
-    }
+    if (COV_GROW_ONE32(s->deltas, s->ndeltas, s->capdeltas) < 0)
+        return NULL;
     arch_delta *d = &s->deltas[s->ndeltas++];
     memset(d, 0, sizeof *d);
     d->arch = arch;

@@ -2,6 +2,7 @@
 
 #include "base/alloc.h"
 #include "base/strbuf.h"
+#include "base/vec.h"
 #include "formats/yaml_scalar.h"
 #include "model/forge_join.h"
 
@@ -118,13 +119,8 @@ cJSON *cov_node_to_json(const cov_model *m, const cov_node *root)
             goto oom;
         }
         if (child->kind == COV_NODE_MAP || child->kind == COV_NODE_SEQ) {
-            if (top == cap) {
-                frame *bigger = cov_realloc(stack, cap * 2 * sizeof *stack);
-                if (!bigger)
-                    goto oom;
-                stack = bigger;
-                cap *= 2;
-            }
+            if (COV_GROW_ONE(stack, top, cap) < 0)
+                goto oom;
             stack[top++] = (frame){child, cj, 0};
         }
     }

@@ -298,29 +298,6 @@ const cov_sym *cov_model_arches(const cov_model *m, uint32_t *n)
     return cache->arches;
 }
 
-void *cov_vec_push(cov_vec *v, size_t item_size)
-{
-    if (v->count == v->cap) {
-        uint32_t cap = v->cap ? v->cap * 2 : 16;
-        if (cap < v->cap || (size_t)cap > SIZE_MAX / item_size)
-            return NULL;
-        void *items = cov_realloc(v->items, cap * item_size);
-        if (!items)
-            return NULL;
-        v->items = items;
-        v->cap = cap;
-    }
-    char *slot = (char *)v->items + (size_t)v->count++ * item_size;
-    memset(slot, 0, item_size);
-    return slot;
-}
-
-void cov_vec_free(cov_vec *v)
-{
-    cov_free(v->items);
-    memset(v, 0, sizeof *v);
-}
-
 int cov_model_init(cov_model *m)
 {
     memset(m, 0, sizeof *m);

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/intern.h"
+#include "base/vec.h"
 
 #include <stdint.h>
 
@@ -186,16 +187,6 @@ typedef struct cov_lvariant {
     uint8_t prefill;    /* the prefill class (ForgePrefillModel) serves it */
     uint32_t tests;     /* config entries joined to it (the last join) */
 } cov_lvariant;
-
-/* A growable array of fixed-size items; cov_vec_push returns the new zeroed
- * slot or NULL on OOM. */
-typedef struct cov_vec {
-    void *items;
-    uint32_t count, cap;
-} cov_vec;
-void *cov_vec_push(cov_vec *v, size_t item_size);
-void cov_vec_free(cov_vec *v);
-#define COV_VEC_AT(v, type, i) (&((type *)(v).items)[i])
 
 typedef struct cov_model {
     cov_arena arena;    /* nodes, paths, lists */

@@ -220,12 +220,3 @@ fail:;
     cov_free(tmp);
     return cov_fail(d, COV_EIO, path, 0, 0, "cannot write (%s): %s", step, strerror(e));
 }
-
-int cov_write_stdout(const char *data, size_t len, cov_diag *d)
-{
-    errno = 0;
-    if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0 || ferror(stdout))
-        return cov_fail(d, COV_EIO, "<stdout>", 0, 0, "cannot write: %s",
-                        strerror(errno ? errno : EIO));
-    return COV_OK;
-}

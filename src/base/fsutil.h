@@ -17,9 +17,6 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
  * untouched and the temporary file is removed. */
 int cov_write_atomic(const char *path, const char *data, size_t len, cov_diag *d);
 
-/* Writes data to stdout and flushes; a full disk or closed stdout is COV_EIO. */
-int cov_write_stdout(const char *data, size_t len, cov_diag *d);
-
 /* 1 if path is a directory, 0 if it is something else, -1 if it cannot be
  * stat'ed (errno set). */
 int cov_is_dir(const char *path);

@@ -3,8 +3,6 @@
 #include "base/alloc.h"
 #include "base/vec.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 static int reserve(cov_buf *b, size_t extra)
@@ -29,20 +27,6 @@ void cov_buf_add(cov_buf *b, const char *s, size_t n)
 }
 
 void cov_buf_adds(cov_buf *b, const char *s) { cov_buf_add(b, s, strlen(s)); }
-
-void cov_buf_addf(cov_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || reserve(b, (size_t)n) < 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 char *cov_buf_take(cov_buf *b)
 {

@@ -3,8 +3,6 @@
 #ifndef COV_STRBUF_H
 #define COV_STRBUF_H
 
-#include "base/diag.h"
-
 #include <stddef.h>
 
 typedef struct cov_buf {
@@ -15,7 +13,6 @@ typedef struct cov_buf {
 
 void cov_buf_add(cov_buf *b, const char *s, size_t n);
 void cov_buf_adds(cov_buf *b, const char *s);
-void cov_buf_addf(cov_buf *b, const char *fmt, ...) COV_PRINTF(2, 3);
 /* Hands the data to the caller (free with cov_free; "" when empty) and
  * resets b; NULL if an allocation failed along the way. */
 char *cov_buf_take(cov_buf *b);

@@ -361,15 +361,3 @@ void cov_py_lex_free(py_lex *lx)
     lx->stk = NULL;
     lx->scap = lx->nstk = 0;
 }
-
-int cov_py_is_op(const py_lex *lx, const py_tok *t, const char *op)
-{
-    size_t n = strlen(op);
-    return t->kind == COV_PY_OP && t->len == n && memcmp(lx->s + t->off, op, n) == 0;
-}
-
-int cov_py_is_name(const py_lex *lx, const py_tok *t, const char *word)
-{
-    size_t n = strlen(word);
-    return t->kind == COV_PY_NAME && t->len == n && memcmp(lx->s + t->off, word, n) == 0;
-}

@@ -72,8 +72,4 @@ void cov_py_unget(cov_py_lex *lx, const cov_py_tok *t);
  * must not go backwards: counting resumes where it stopped. */
 void cov_py_where(cov_py_lex *lx, size_t off, int *line, int *col);
 
-/* Whether t is the operator op ("(", "==", "->", ...) or the name word. */
-int cov_py_is_op(const cov_py_lex *lx, const cov_py_tok *t, const char *op);
-int cov_py_is_name(const cov_py_lex *lx, const cov_py_tok *t, const char *word);
-
 #endif

@@ -29,7 +29,4 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index);
  * (require "covengine.alias") to package.searchers, after preload. */
 void cov_lua_add_embedded_searcher(lua_State *L);
 
-/* The report buffer of a running script; NULL outside cov_bridge_run. */
-typedef struct cov_run cov_run;
-
 #endif

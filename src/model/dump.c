@@ -269,17 +269,6 @@ static cJSON *test_json(jctx *c, const cov_test *t)
     return o;
 }
 
-cJSON *cov_test_to_json(const cov_model *m, const cov_test *t)
-{
-    jctx c = {m, 1};
-    cJSON *o = test_json(&c, t);
-    if (!c.ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 static cJSON *placeholder_json(jctx *c, const cov_placeholder *p)
 {
     cJSON *o = cJSON_CreateObject();

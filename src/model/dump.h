@@ -18,7 +18,4 @@ char *cov_dump_model(const cov_model *m, cov_diag *d);
  * (cJSON_Delete); NULL on OOM. */
 cJSON *cov_node_to_json(const cov_model *m, const cov_node *n);
 
-/* One test as a cJSON object with every field of the dump; caller owns it. */
-cJSON *cov_test_to_json(const cov_model *m, const cov_test *t);
-
 #endif

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(yaml testid manifest scanner report forge)
+all=(yaml testid manifest scanner report forge yaml_pipe walk rules)
 usage() { echo "usage: fuzz/run.sh SECONDS [${all[*]}]" >&2; exit 2; }
 [ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ] || usage
 secs=$1
@@ -46,7 +46,9 @@ cmake --build "$build" -j"$(nproc)" "${targets[@]}" >"$build/fuzz-build.log" 2>&
 
 dict_of() {
     case $1 in
-        yaml | report) echo "$root/fuzz/yaml.dict" ;;
+        yaml | report | yaml_pipe | module) echo "$root/fuzz/yaml.dict" ;;
+        walk) echo "$root/fuzz/walk.dict" ;;
+        rules) echo "$root/fuzz/lua.dict" ;;
         testid) echo "$root/fuzz/testid.dict" ;;
         manifest) echo "$root/fuzz/json.dict" ;;
         scanner|forge) echo "$root/fuzz/python.dict" ;;
@@ -61,8 +63,10 @@ run_one() {
     touch "$work.stamp" # findings newer than this are this run's
     # The checked-in seeds and the fixtures CMake gathered (fuzz/CMakeLists.txt).
     cp -n "$root/fuzz/corpus/$h/"* "$build/fuzz/seeds/$h/"* "$work/corpus/" 2>/dev/null || true
-    local rc=0
-    "$build/fuzz/fuzz_$h" -max_total_time="$secs" -print_final_stats=1 \
+    local rc=0 own=()
+    # A rule script the budgets do not stop is a finding: say so in seconds.
+    if [ "$h" = rules ]; then own=(-timeout=20); fi
+    "$build/fuzz/fuzz_$h" ${own[@]+"${own[@]}"} -max_total_time="$secs" -print_final_stats=1 \
         -artifact_prefix="$findings/$h/" -dict="$(dict_of "$h")" ${extra[@]+"${extra[@]}"} \
         "$work/corpus" >"$work.log" 2>&1 || rc=$?
     echo "$rc" >"$work.rc"

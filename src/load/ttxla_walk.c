@@ -17,23 +17,31 @@ static int wanted_name(const char *name)
            strcmp(name + n - 5, ".yaml") == 0;
 }
 
-/* Looks at one directory entry: a subdirectory to visit or a wanted file. */
+/* Looks at one directory entry: a subdirectory to visit or a wanted file.
+ * An entry that cannot be looked at is an error naming it, never a skip
+ * (a tree deeper than PATH_MAX fails here rather than losing its files). */
 static int walk_entry(const char *dir, const char *rel, const char *name, cov_strvec *todo,
-                      cov_strvec *files, uint64_t *total)
+                      cov_strvec *files, uint64_t *total, cov_diag *d)
 {
     char *child = cov_path_join(rel, name);
     char *abs = child ? cov_path_join(dir, child) : NULL;
     struct stat st;
-    int rc = 0;
+    int rc = COV_OK;
     if (!abs) {
         cov_free(child);
-        rc = -1;
-    } else if (lstat(abs, &st) != 0)
-        ; /* vanished meanwhile */
-    else if (S_ISDIR(st.st_mode))
-        rc = cov_strvec_push(todo, child); /* takes child, even on failure */
-    else if (wanted_name(name) && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) {
-        rc = cov_strvec_push(files, child);
+        rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+    } else if (lstat(abs, &st) != 0) {
+        char eb[128];
+        int e = errno;
+        cov_free(child);
+        rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot stat: %s", cov_ttx_errstr(e, eb, sizeof eb));
+    } else if (S_ISDIR(st.st_mode)) {
+        /* takes child, even on failure */
+        if (cov_strvec_push(todo, child) < 0)
+            rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+    } else if (wanted_name(name) && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (cov_strvec_push(files, child) < 0)
+            rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
         *total += (uint64_t)st.st_size;
     } else
         cov_free(child);
@@ -60,10 +68,14 @@ static int walk(const char *dir, cov_strvec *files, uint64_t *total, cov_diag *d
             rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot open directory: %s",
                           cov_ttx_errstr(errno, eb, sizeof eb));
         }
-        for (struct dirent *de; !rc && dh && (de = readdir(dh));)
-            if (de->d_name[0] != '.' &&
-                walk_entry(dir, rel, de->d_name, &todo, files, total) < 0)
-                rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+        for (struct dirent *de; !rc && dh && (errno = 0, de = readdir(dh));)
+            if (de->d_name[0] != '.')
+                rc = walk_entry(dir, rel, de->d_name, &todo, files, total, d);
+        if (!rc && dh && errno) {
+            char eb[128];
+            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot read directory: %s",
+                          cov_ttx_errstr(errno, eb, sizeof eb));
+        }
         if (dh)
             closedir(dh);
         cov_free(abs);

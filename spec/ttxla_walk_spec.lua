@@ -1,0 +1,30 @@
+-- The tt-xla tree walker never skips what it cannot look at (issue 12,
+-- item 6): a tree deeper than PATH_MAX, generated here (never committed),
+-- fails with the entry it could not stat instead of loading without it.
+local h = require "helpers"
+
+local function sh(cmd)
+  local ok = os.execute(cmd)
+  assert(ok, "command failed: " .. cmd)
+end
+
+describe("tt-xla tree walker", function()
+  it("fails on an entry deeper than PATH_MAX instead of dropping it", function()
+    local root = os.tmpname()
+    os.remove(root)
+    sh("mkdir -p '" .. root .. "/jax' && printf 'test_config:\\n  a/jax-single_device-inference:"
+       .. " {status: EXPECTED_PASSING}\\n' > '" .. root .. "/jax/test_config_a.yaml'")
+    -- 2100 levels of "aa/" are 6300 bytes: lstat of the deepest entries fails.
+    -- (bash: dash's cd refuses a working directory longer than PATH_MAX)
+    sh("bash -c 'cd \"$1\" && p=$(printf \"aa/%.0s\" {1..100});"
+       .. " for ((i = 0; i < 21; i++)); do mkdir -p $p && cd $p || exit 1; done;"
+       .. " echo \"test_config: {}\" > test_config_deep.yaml' sh '" .. root .. "'")
+    local code, out, err = h.run { "-q", "--tt-xla", root, "--dump" }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    local line = err:match("^[^\n]*")
+    assert.are.equal("covengine: " .. root .. "/aa/aa/", line:sub(1, #root + 18))
+    assert.is_truthy(line:find(": cannot stat: File name too long$"), line)
+  end)
+end)

@@ -93,11 +93,21 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
         return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
     }
     for (;;) {
-        /* The file grew or is a pipe: keep going, within the limit. */
-        if (n + 1 >= cap && cov_grow((void **)&buf, &cap, cap + 1, 1) < 0) {
-            cov_free(buf);
-            fclose(f);
-            return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
+        if (n + 1 >= cap) {
+            /* Full: a byte more is needed before growing, so a file read
+             * whole (its size known from fstat) stays in one buffer of
+             * its size instead of twice that. */
+            char probe;
+            size_t more = fread(&probe, 1, 1, f);
+            if (!more)
+                break;
+            /* The file grew or is a pipe: keep going, within the limit. */
+            if (cov_grow((void **)&buf, &cap, cap + 1, 1) < 0) {
+                cov_free(buf);
+                fclose(f);
+                return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
+            }
+            buf[n++] = probe;
         }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;

@@ -172,6 +172,13 @@ static int mod_abort(lua_State *L) { return abort_with(L, luaL_checkstring(L, 1)
  * (option `baseline`), decoded, or nil without one. A file that cannot be
  * read or is not JSON stops the run with a FILE:LINE:COL error (exit 2).
  */
+/* pcall'd by mod_baseline: the file's bytes (a light userdata and length) as a string. */
+static int push_text(lua_State *L)
+{
+    lua_pushlstring(L, lua_touserdata(L, 1), (size_t)lua_tointeger(L, 2));
+    return 1;
+}
+
 static int mod_baseline(lua_State *L)
 {
     cov_run_ctx *c = ctx_of(L);
@@ -188,8 +195,14 @@ static int mod_baseline(lua_State *L)
         char line[2200];
         return abort_with(L, cov_error_format(&err, line, sizeof line));
     }
-    lua_pushlstring(L, text, len); /* Lua's copy; ours is freed at once */
+    /* Lua's copy, made under pcall: a memory error must not leak ours. */
+    lua_pushcfunction(L, push_text);
+    lua_pushlightuserdata(L, text);
+    lua_pushinteger(L, (lua_Integer)len);
+    int copied = lua_pcall(L, 2, 1, 0);
     cov_free(text);
+    if (copied != LUA_OK)
+        return lua_error(L);
     int s = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(2)); /* cov.json.decode */
     lua_pushvalue(L, s);

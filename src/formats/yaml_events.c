@@ -5,6 +5,7 @@
 #include "base/vec.h"
 #include "formats/yaml_pipe.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -98,6 +99,7 @@ int cov_yev_init_fd(cov_yev_src *s, int fd, const char *file, const cov_limits *
         return rc;
     s->fd = fd;
     s->reader.fd = fd;
+    s->reader.max = s->lim.max_file_size;
     yaml_parser_set_input(&s->parser, cov_yread_fd, &s->reader);
     return COV_OK;
 }
@@ -209,6 +211,10 @@ static int parse_error(cov_yev_src *s, const cov_yerr *p)
         return oom(s, clamp32(p->mark.line + 1), clamp32(p->mark.column + 1));
     case YAML_READER_ERROR:
         offset_position(s, p->offset, &line, &col);
+        if (p->read_errno == EFBIG && s->lim.max_file_size)
+            /* A pipe or FIFO, whose size only shows while it is read. */
+            return fail(s, COV_ELIMIT, 0, 0, "file is over the limit of %llu bytes",
+                        (unsigned long long)s->lim.max_file_size);
         if (p->read_errno) {
             char eb[128];
             if (strerror_r(p->read_errno, eb, sizeof eb) != 0)

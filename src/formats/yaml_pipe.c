@@ -107,6 +107,11 @@ int cov_yread_fd(void *data, unsigned char *buf, size_t size, size_t *got)
         ssize_t n = read(r->fd, buf, size);
         if (n >= 0) {
             *got = (size_t)n;
+            r->got += (uint64_t)n;
+            if (r->max && r->got > r->max) {
+                r->err = EFBIG;
+                return 0;
+            }
             return 1;
         }
         if (errno != EINTR) {
@@ -227,7 +232,7 @@ static void open_job(const cov_ypipe *q, const cov_ypipe_job *j, cov_ypipe_head 
 static int parse_job(cov_ypipe *q, const cov_ypipe_job *j, int fd)
 {
     yaml_parser_t p;
-    cov_yreader reader = {fd, 0};
+    cov_yreader reader = {fd, 0, q->max_size, 0};
     cov_yerr err;
     rec *h;
     if (!yaml_parser_initialize(&p)) {

@@ -39,7 +39,9 @@ void cov_yerr_from_parser(const yaml_parser_t *p, cov_yerr *e);
 /* A libyaml read handler over a descriptor: data is a cov_yreader. */
 typedef struct cov_yreader {
     int fd;
-    int err; /* errno of a failed read */
+    int err;      /* errno of a failed read; EFBIG once over max */
+    uint64_t max; /* bytes it may read (0: any), so a pipe or FIFO is bounded too */
+    uint64_t got; /* bytes read so far */
 } cov_yreader;
 int cov_yread_fd(void *data, unsigned char *buf, size_t size, size_t *got);
 

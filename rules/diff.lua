@@ -1,6 +1,8 @@
 -- What the semantic diff (--format diff, --format diff-json,
 -- --fail-on-regression) calls better and worse. Edit freely.
-return {
+local R = require "covengine.rules"
+
+local diff = R.diff {
   -- Statuses from best to worst. A test (or a test on one arch, or a
   -- family's best status in a framework) moving up this list is a
   -- promotion, moving down a regression. A test that is expected to pass
@@ -24,3 +26,4 @@ return {
     return (id:lower():gsub("[%-%.]", "_"))
   end,
 }
+return diff

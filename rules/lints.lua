@@ -3,7 +3,9 @@
 -- report). Plain data, edit freely: each lint is `true` (on), `false` (off)
 -- or a table of its options. docs/lints.md says what each checks and what it
 -- finds on the real tt-xla snapshots.
-return {
+local R = require "covengine.rules"
+
+local lints = R.lints {
   -- The same test id in two files of one framework. The loader already warns
   -- about each; this lint makes them count under --strict.
   duplicate_id = true,
@@ -40,3 +42,4 @@ return {
   -- to another module than its family's name does.
   loader_disagrees = true,
 }
+return lints

@@ -16,8 +16,8 @@
 -- (f.tested.pytorch) is an error at its line. See docs/rules.md.
 
 local coverage = require "covengine.coverage"
-local phase = require "covengine.phase"
-local define = phase.define
+local R = require "covengine.rules"
+local define = R.phase
 
 -- What "tested in a framework" means. Every report states it.
 --
@@ -31,7 +31,7 @@ local define = phase.define
 -- on. A family listed in a framework whose entries are all
 -- NOT_SUPPORTED_SKIP or EXCLUDE_MODEL there is *listed, not running*.
 local runs = { "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "UNSPECIFIED" }
-local policy = {
+local policy = R.policy {
   text = "a family is tested in a framework when one of its entries there runs: has status "
     .. table.concat(runs, ", ", 1, #runs - 1) .. " or " .. runs[#runs] .. " on an arch it is "
     .. "written for (its supported_archs; for an entry without a status of its own, the arches "
@@ -49,7 +49,7 @@ local policy = {
 }
 
 -- Judgements no predicate can make: families worth testing first.
-local tags = {
+local tags = R.tags {
   high_impact = { "gemma", "gemma2", "gemma3", "mixtral", "deepseek_v2", "deepseek_v3",
     "llava", "qwen2_vl" },
 }
@@ -64,7 +64,7 @@ local function on_easydel(f)
   return jax ~= nil and (jax.sources.EASYDEL or 0) > 0
 end
 
-local phases = phase.list {
+local phases = R.phases {
   start = 0,
   define { name = "On EasyDeL",
     summary = "Its JAX tests already run EasyDeL's implementation (their tt-forge-models "
@@ -92,7 +92,7 @@ local phases = phase.list {
 -- 100 * covered / total): EasyDeL modules some family is tested for, in at
 -- least one framework. `ratio` reads the report's summary. With no EasyDeL
 -- modules at all (total 0) the figure is 100%, as in coverage.py.
-local figure = {
+local figure = R.figure {
   name = "coverage",
   text = "of EasyDeL modules tested in a framework",
   ratio = function(s) return s.easydel_modules - s.easydel_untested, s.easydel_modules end,

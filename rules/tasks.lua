@@ -19,7 +19,9 @@
 -- variant name when the task path names none (gpt2's
 -- "gpt2/pytorch-Sequence_Classification-..."), as whole words of the
 -- variant in lower case with '-', '.' and '/' read as '_'.
-return {
+local R = require "covengine.rules"
+
+local tasks = R.tasks {
   paths = {
     causal_lm = "CAUSAL_LM",
     casual_lm = "CAUSAL_LM", -- sic: older tt-xla configs spell it so
@@ -74,3 +76,4 @@ return {
     { "BASE_MODULE", "Base model (no task head)" },
   },
 }
+return tasks

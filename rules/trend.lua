@@ -32,4 +32,7 @@ for _, s in ipairs { "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "UNSPECIFIED",
     value = function(_, ctx) return ctx.by_status[s] or 0 end }
 end
 
-return { series = series }
+local R = require "covengine.rules"
+
+local trend = R.trend { series = series }
+return trend

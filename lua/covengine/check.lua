@@ -3,6 +3,24 @@
 -- does not know is an error, so a typo never silently does nothing.
 local check = {}
 
+--- Raises msg blamed on the user's line, the one error-blaming helper of
+-- the engine: `at` is a level as error's (1, the default, is the function
+-- that calls check.raise, 2 its caller, ...) or the "file:line" a rule
+-- constructor recorded (covengine.rules), which needs no source file and
+-- so works under --sandbox.
+function check.raise(msg, at)
+  if type(at) == "string" then error(at .. ": " .. msg, 0) end
+  error(msg, (at or 1) + 1)
+end
+
+--- The `at` of check.raise one call further from the user: a level plus
+-- one, a recorded "file:line" as it is. A checking function passes its own
+-- `level` argument through check.up before raising with it.
+function check.up(at)
+  if type(at) == "string" then return at end
+  return (at or 1) + 1
+end
+
 local function keys_of(spec)
   local names = {}
   for k in pairs(spec) do names[#names + 1] = k end
@@ -56,9 +74,9 @@ local spec_names = setmetatable({}, { __mode = "k" })
 -- `level` above the caller, "<what>: ..." on an unknown key, a missing
 -- required key or a value of the wrong kind. Returns t.
 function check.fields(t, spec, what, level)
-  level = (level or 1) + 1
+  level = check.up(level)
   if type(t) ~= "table" then
-    error(("%s: expected a table, got %s"):format(what, type(t)), level)
+    check.raise(("%s: expected a table, got %s"):format(what, type(t)), level)
   end
   -- With two mistakes the same one is named on every run: the first in
   -- sorted order (sorting only once a mistake is found keeps the common
@@ -68,8 +86,8 @@ function check.fields(t, spec, what, level)
     if spec[k] == nil and (unknown == nil or tostring(k) < tostring(unknown)) then unknown = k end
   end
   if unknown ~= nil then
-    error(("%s: unknown key '%s' (known: %s)"):format(what, tostring(unknown), keys_of(spec)),
-      level)
+    check.raise(("%s: unknown key '%s' (known: %s)"):format(what, tostring(unknown),
+      keys_of(spec)), level)
   end
   local names = spec_names[spec]
   if not names then
@@ -84,9 +102,10 @@ function check.fields(t, spec, what, level)
     kind = optional and kind:sub(1, -2) or kind
     local v = t[k]
     if v == nil then
-      if not optional then error(("%s: '%s' is required"):format(what, k), level) end
+      if not optional then check.raise(("%s: '%s' is required"):format(what, k), level) end
     elseif not kinds[kind](v) then
-      error(("%s: '%s' must be %s"):format(what, k, described[kind] or ("a " .. kind)), level)
+      check.raise(("%s: '%s' must be %s"):format(what, k, described[kind] or ("a " .. kind)),
+        level)
     end
   end
   return t

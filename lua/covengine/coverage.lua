@@ -12,6 +12,7 @@ local facts = require "covengine.facts"
 local gate = require "covengine.gate"
 local phase = require "covengine.phase"
 local report = require "covengine.report"
+local rules = require "covengine.rules"
 
 local coverage = {}
 
@@ -20,16 +21,16 @@ local SPEC = {
   figure = "table?", diff = "table?", lints = "table?", groups = "table?",
   started = "function?", trend = "table?",
 }
-local POLICY_SPEC = { text = "string", tested = "function", runs = "table?" }
-local TASKS_SPEC = { paths = "table", kinds = "table", variant_tasks = "table?" }
+
+-- Where a rule table's mistakes are blamed: the constructor call that made
+-- it (covengine.rules), else `level` (as check.raise's).
+local function at(t, level) return rules.where(t) or level end
 
 local function task_kinds(list)
   local types = {}
   for rank, k in ipairs(list) do types[k[1]] = { label = k[2], rank = rank } end
   return types
 end
-
-local blame_in -- below
 
 --- Everything but the rendering: returns report data, facts and a resolver.
 -- With want_tests the report lists every test per family and framework.
@@ -49,8 +50,9 @@ function coverage.analyse(cfg, level, want_tests)
   else
     check.fields(cfg, SPEC, "coverage", level)
   end
-  check.fields(cfg.policy, POLICY_SPEC, "policy", level)
-  check.fields(cfg.tasks, TASKS_SPEC, "tasks", level)
+  rules.validate("policy", cfg.policy, at(cfg.policy, level))
+  rules.validate("tasks", cfg.tasks, at(cfg.tasks, level))
+  if cfg.tags then rules.validate("tags", cfg.tags, at(cfg.tags, level)) end
   ds = ds or cov.head
   if cfg.groups then
     for i, g in ipairs(cfg.groups) do
@@ -83,54 +85,10 @@ function coverage.analyse(cfg, level, want_tests)
   return data, fx, canonical_of
 end
 
--- Rule tables such as rules/lints.lua and rules/diff.lua are plain data, so
--- when one is wrong no Lua frame points at the mistake (and coverage.run is
--- a tail call). blame_in(tbl) returns a function key -> "file:line": the
--- file `require` loaded tbl from (found by identity in package.loaded; else
--- the rules script) and its first line naming `key` (as a table key, then
--- as a quoted string, then anywhere). Nil where it cannot tell, or without
--- io (the sandbox).
-function blame_in(tbl)
-  local path
-  for name, v in pairs(package.loaded) do
-    if rawequal(v, tbl) and type(name) == "string" and io then
-      local rel = name:gsub("%.", "/") .. ".lua"
-      for _, dir in ipairs(cov.rule_dirs or {}) do
-        local f = io.open(dir .. "/" .. rel)
-        if f then
-          f:close()
-          path = dir .. "/" .. rel
-          break
-        end
-      end
-    end
-    if path then break end
-  end
-  path = path or cov.rules_file
-  local lines -- read once, when first asked
-  return function(key)
-    if not (io and path and type(key) == "string") then return nil end
-    if not lines then
-      local f = io.open(path)
-      if not f then return nil end
-      lines = {}
-      for l in f:lines() do lines[#lines + 1] = l end
-      f:close()
-    end
-    local k = key:gsub("%p", "%%%0")
-    for _, pat in ipairs { "%f[%w_]" .. k .. "%f[^%w_]%s*=", "[\"']" .. k .. "[\"']",
-      "%f[%w_]" .. k .. "%f[^%w_]" } do
-      for n, l in ipairs(lines) do
-        if not l:find("^%s*%-%-") and l:find(pat) then return ("%s:%d"):format(path, n) end
-      end
-    end
-    return nil
-  end
-end
-
 --- Warns about tag lists naming a family that neither a tested family nor
--- an EasyDeL module bears ("gemmma"): one line per tag, at the first such
--- name's line in the rules, with the closest name of each. Only with an
+-- an EasyDeL module bears ("gemmma"): one line per tag, at the line of
+-- the tags{} call that made the list (else the rules script), with the
+-- closest name of each. Only with an
 -- EasyDeL inventory, which names the families that could exist.
 function coverage.warn_unknown_tags(unknown, fx, cfg, ds)
   if #unknown == 0 or not ds:easydel() then return end
@@ -150,19 +108,11 @@ function coverage.warn_unknown_tags(unknown, fx, cfg, ds)
     table.insert(by_tag[u.tag], ("'%s'%s"):format(u.family,
       best and (" (did you mean '" .. best .. "'?)") or ""))
   end
-  local blame = blame_in(cfg.tags)
   for _, tag in ipairs(order) do
     local list = by_tag[tag]
-    local first = unknown[1].family
-    for _, u in ipairs(unknown) do
-      if u.tag == tag then
-        first = u.family
-        break
-      end
-    end
     cov.warn(("tag '%s' names %s, which %s no family and no EasyDeL module"):format(tag,
       table.concat(list, ", "), #list == 1 and "is" or "are"),
-      blame(first) or blame(tag) or cov.rules_file)
+      rules.where(cfg.tags) or cov.rules_file)
   end
 end
 
@@ -180,7 +130,7 @@ end
 -- the unused alias rules, which were always warned about.
 function coverage.lint_config(cfg)
   if not cfg.lints then return { unused_alias = {} } end
-  return require("covengine.lint").config(cfg.lints, 3, blame_in(cfg.lints))
+  return require("covengine.lint").config(cfg.lints, at(cfg.lints, 3))
 end
 
 local function lint_verdict(n)
@@ -294,7 +244,7 @@ function coverage.run(cfg)
   end
   local want_diff = (fmt and fmt.needs_diff) or opts.fail_on_regression or opts.fail_on_drop
   local want_figure = (fmt and fmt.needs_figure) or opts.fail_under or opts.fail_on_drop
-  if cfg.figure then gate.check_figure(cfg.figure, 2, blame_in(cfg.figure)) end
+  if cfg.figure then gate.check_figure(cfg.figure, at(cfg.figure, 2)) end
   -- A figure or gate about EasyDeL cannot judge without an inventory: 100%
   -- of nothing would pass any threshold.
   local no_easydel = not cov.head:easydel()
@@ -306,7 +256,7 @@ function coverage.run(cfg)
     cov.abort("no EasyDeL inventory is loaded, so --fail-on-regression cannot judge families "
       .. "(they are named after EasyDeL modules): give --easydel PATH")
   end
-  if cfg.diff then diff_rules.check_rules(cfg.diff, 2, blame_in(cfg.diff)) end
+  if cfg.diff then diff_rules.check_rules(cfg.diff, at(cfg.diff, 2)) end
   if cov.history and not want_trend and not blame_name and not explain then
     cov.warn("a history is loaded (--history) but unused: it is for --format trend, "
       .. "trend-json, trend-csv, html and --blame", cov.rules_file .. ":1")

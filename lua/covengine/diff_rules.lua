@@ -8,17 +8,11 @@ local diff_rules = {}
 
 --- Validates the rules' diff table {ranking = {status, ...} (every status
 -- exactly once, best first), test_key = function(id) -> string (optional)}.
--- Raises at `level` above the caller, or, when blame(key) gives a
--- "file:line" for the key at fault, there.
-function diff_rules.check_rules(t, level, blame)
-  level = (level or 1) + 1
-  local function fail(msg, key)
-    local at = blame and blame(key)
-    if at then error(at .. ": " .. msg, 0) end
-    error(msg, level + 1)
-  end
-  local ok, err = pcall(check.fields, t, { ranking = "table", test_key = "function?" }, "diff", -1)
-  if not ok then fail(err, type(t) == "table" and (err:match("unknown key '(.-)'") or "ranking")) end
+-- Raises at `level` (as check.raise's: a level above the caller, or the
+-- "file:line" rules.diff recorded).
+function diff_rules.check_rules(t, level)
+  level = check.up(level)
+  check.fields(t, { ranking = "table", test_key = "function?" }, "diff", level)
   local known, seen = {}, {}
   for _, s in ipairs(cov.statuses) do known[s] = true end
   local n = 0
@@ -32,15 +26,15 @@ function diff_rules.check_rules(t, level, blame)
     local s = t.ranking[k]
     n = n + 1
     if math.type(k) ~= "integer" or not known[s] then
-      fail(("diff: ranking entry %s = %s is not a status (known: %s)"):format(tostring(k),
-        tostring(s), table.concat(cov.statuses, ", ")), type(s) == "string" and s or "ranking")
+      check.raise(("diff: ranking entry %s = %s is not a status (known: %s)"):format(tostring(k),
+        tostring(s), table.concat(cov.statuses, ", ")), level)
     end
-    if seen[s] then fail(("diff: ranking names %s twice"):format(s), s) end
+    if seen[s] then check.raise(("diff: ranking names %s twice"):format(s), level) end
     seen[s] = true
   end
-  if n ~= #t.ranking then fail("diff: ranking must be a list", "ranking") end
+  if n ~= #t.ranking then check.raise("diff: ranking must be a list", level) end
   for _, s in ipairs(cov.statuses) do
-    if not seen[s] then fail(("diff: ranking does not place %s"):format(s), "ranking") end
+    if not seen[s] then check.raise(("diff: ranking does not place %s"):format(s), level) end
   end
   return t
 end

@@ -17,15 +17,11 @@ local FIGURE_SPEC = { name = "string", text = "string", ratio = "function",
   needs_easydel = "boolean?" }
 
 --- Validates a figure table from the rules: {name, text, ratio = function(summary)
--- -> covered, total}. Raises at `level` above the caller, or, when
--- blame(key) gives a "file:line" for the key at fault, there.
-function gate.check_figure(figure, level, blame)
-  local ok, err = pcall(check.fields, figure, FIGURE_SPEC, "figure", -1)
-  if not ok then
-    local at = blame and blame(type(figure) == "table" and err:match("'(.-)'") or "figure")
-    if at then error(at .. ": " .. err, 0) end
-    error(err, (level or 1) + 1)
-  end
+-- -> covered, total}. Raises at `level` (as check.raise's: a level above the
+-- caller, or the "file:line" rules.figure recorded).
+function gate.check_figure(figure, level)
+  level = check.up(level)
+  check.fields(figure, FIGURE_SPEC, "figure", level) -- not a tail call: levels count frames
   return figure
 end
 

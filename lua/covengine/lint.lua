@@ -67,16 +67,11 @@ end
 
 --- Validates the rules' lint table {name = true | false | {options}} and
 -- returns {name = options-with-sets} for the lints that are on. Raises on
--- an unknown lint, option or status: at `level` above the caller, or, when
--- blame(key) gives a "file:line" for the key at fault, there.
-function lint.config(t, level, blame)
-  level = (level or 1) + 1
-  local function fail(msg, key)
-    local at = blame and blame(key)
-    if at then error(at .. ": " .. msg, 0) end
-    error(msg, level + 1)
-  end
-  if type(t) ~= "table" then fail("lints: expected a table", "lints") end
+-- an unknown lint, option or status at `level` (as check.raise's: a level
+-- above the caller, or the "file:line" rules.lints recorded).
+function lint.config(t, level)
+  level = check.up(level)
+  if type(t) ~= "table" then check.raise("lints: expected a table", level) end
   local conf = {}
   local names = {}
   for name in pairs(t) do names[#names + 1] = name end
@@ -85,16 +80,15 @@ function lint.config(t, level, blame)
     local v = t[name]
     local spec = OPTIONS[name]
     if not spec then
-      fail(("lints: unknown lint '%s' (known: %s)"):format(tostring(name),
-        table.concat(lint.NAMES, ", ")), name)
+      check.raise(("lints: unknown lint '%s' (known: %s)"):format(tostring(name),
+        table.concat(lint.NAMES, ", ")), level)
     end
     if v == true then v = {} end
     if v ~= false then
       if type(v) ~= "table" then
-        fail(("lints: '%s' must be true, false or a table of options"):format(name), name)
+        check.raise(("lints: '%s' must be true, false or a table of options"):format(name), level)
       end
-      local ok, err = pcall(check.fields, v, spec, "lints." .. name, -1)
-      if not ok then fail(err, name) end
+      check.fields(v, spec, "lints." .. name, level)
       local opts = {}
       for _, k in ipairs(sorted(v)) do
         local val = v[k]
@@ -104,8 +98,8 @@ function lint.config(t, level, blame)
             local known = false
             for _, st in ipairs(cov.statuses) do known = known or st == s end
             if not known then
-              fail(("lints.%s: '%s' names '%s', not a status (known: %s)"):format(name, k, s,
-                table.concat(cov.statuses, ", ")), s)
+              check.raise(("lints.%s: '%s' names '%s', not a status (known: %s)"):format(name, k, s,
+                table.concat(cov.statuses, ", ")), level)
             end
           end
         end

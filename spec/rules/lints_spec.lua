@@ -92,45 +92,50 @@ describe("mistakes in the lint and diff settings", function()
     return dir
   end
 
-  local function first_line(dir)
-    local code, out, err = h.run { "--tt-xla", "spec/fixtures/rules/tiny", dir .. "/phases.lua" }
+  local function first_line(dir, option)
+    local code, out, err = h.run { option or "-q", "--tt-xla", "spec/fixtures/rules/tiny",
+      dir .. "/phases.lua" }
     assert.are.equal(2, code)
     assert.are.equal("", out)
     return err:match("^(.-)\n")
   end
 
-  it("an unknown lint blames its line in lints.lua", function()
+  -- A mistake blames the line of the constructor call that made the table
+  -- (lints = R.lints {...}), from the running code itself, so it does so
+  -- under --sandbox too.
+  it("an unknown lint blames the lints{} call in lints.lua", function()
     local dir = copy_rules()
     edit(dir .. "/lints.lua", "  file_mismatch = true,", "  file_mismatch = true,\n  file_mismatc = true,")
     assert.are.equal(("covengine: %s/lints.lua:%d: lints: unknown lint 'file_mismatc' (known: "
       .. "duplicate_id, file_mismatch, stale_placeholder, unknown_arch, missing_reason, "
       .. "unused_alias, unknown_module, loader_disagrees)"):format(dir, line_of(dir .. "/lints.lua",
-        "file_mismatc =")),
+        "R.lints {")),
       first_line(dir))
   end)
 
-  it("a status that does not exist blames its line", function()
+  it("a status that does not exist blames the lints{} call, under --sandbox too", function()
     local dir = copy_rules()
     edit(dir .. "/lints.lua", "\"NOT_SUPPORTED_SKIP\", \"EXCLUDE_MODEL\" }",
       "\"NOT_SUPPORTED_SKIP\",\n    \"EXCLUDED\" }")
     assert.are.equal(("covengine: %s/lints.lua:%d: lints.missing_reason: 'statuses' names "
       .. "'EXCLUDED', not a status (known: EXPECTED_PASSING, KNOWN_FAILURE_XFAIL, "
       .. "NOT_SUPPORTED_SKIP, UNSPECIFIED, EXCLUDE_MODEL)"):format(dir,
-        line_of(dir .. "/lints.lua", "\"EXCLUDED\"")), first_line(dir))
+        line_of(dir .. "/lints.lua", "R.lints {")), first_line(dir, "--sandbox"))
   end)
 
   it("a ranking that leaves a status out blames the ranking", function()
     local dir = copy_rules()
     edit(dir .. "/diff.lua", "\"UNSPECIFIED\", ", "")
     assert.are.equal(("covengine: %s/diff.lua:%d: diff: ranking does not place UNSPECIFIED")
-      :format(dir, line_of(dir .. "/diff.lua", "ranking =")), first_line(dir))
+      :format(dir, line_of(dir .. "/diff.lua", "R.diff {")), first_line(dir))
   end)
 
-  it("an unknown key in the figure blames its line in phases.lua", function()
+  it("an unknown key in the figure blames the figure{} call in phases.lua", function()
     local dir = copy_rules()
     edit(dir .. "/phases.lua", "  text = \"of EasyDeL", "  txt = \"of EasyDeL")
     assert.are.equal(("covengine: %s/phases.lua:%d: figure: unknown key 'txt' (known: name, "
-      .. "needs_easydel, ratio, text)"):format(dir, line_of(dir .. "/phases.lua", "txt =")), first_line(dir))
+      .. "needs_easydel, ratio, text)"):format(dir, line_of(dir .. "/phases.lua", "R.figure {")),
+      first_line(dir, "--sandbox"))
   end)
 end)
 

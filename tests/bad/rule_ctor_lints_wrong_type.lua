@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.lints { unknown_arch = { known = 3 } }
+return t and ""

@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.policy { text = 3, tested = print }
+return t and ""

@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.settings { strict = "yes" }
+return t and ""

@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.tags { [1] = { "gemma" } }
+return t and ""

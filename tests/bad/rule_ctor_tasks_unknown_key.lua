@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.tasks { paths = {}, kinds = {}, pathz = {} }
+return t and ""

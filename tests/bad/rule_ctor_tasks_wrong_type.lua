@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.tasks { paths = { causal_lm = 3 }, kinds = {} }
+return t and ""

@@ -1,0 +1,3 @@
+local R = require "covengine.rules"
+local t = R.trend { series = { { name = "a", text = "b", value = print, unit = "%" } } }
+return t and ""

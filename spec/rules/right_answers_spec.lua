@@ -185,10 +185,10 @@ describe("8. rule typos warn or fail at the rule's own line, with a did-you-mean
     local dir = copy_rules()
     h.edit(dir .. "/phases.lua", 'high_impact = { "gemma",', 'high_impact = { "gemmma",')
     local code, _, err = run(TREE, dir .. "/phases.lua")
-    local line = h.line_of(dir .. "/phases.lua", '"gemmma"')
+    local line = h.line_of(dir .. "/phases.lua", "R.tags {")
     cleanup(dir)
     assert.are.equal(0, code, err)
-    -- one line for the tag, at the first name no family or module bears (the fixture's
+    -- one line for the tag, at the tags{} call that made the list (the fixture's
     -- inventory lacks the other high-impact modules too)
     assert.truthy(err:find(("%s/phases.lua:%d: warning: tag 'high_impact' names 'gemmma' "
       .. "(did you mean 'gemma'?), 'gemma2' (did you mean 'gemma'?), "):format(dir, line), 1, true),

@@ -256,10 +256,6 @@ local function variant_task(tasks, words, variant)
 end
 facts.variant_task = variant_task
 
--- Variant names kept per group as a sample (reports show a few and count
--- the rest).
-local VARIANT_SAMPLE = 16
-
 --- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool,
 --   groups = {ModelGroup, ...}, variant_tasks = {word, ...} or nil})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
@@ -377,8 +373,10 @@ function facts.build(ds, opts)
   -- The group fields add_group reads (no test view per group).
   local fields = { "status", "bringup", "reach", "arch_status" }
   local by_family = forge and {} or ds:group({ "framework", "family", "task_path" },
-    { collect = { "variant", "run_mode", "parallelism" }, limit = VARIANT_SAMPLE,
-      fields = fields })
+    -- No limit: ds:group's default number of variant names is kept per
+    -- group as a sample (reports show a few and count the rest), which the
+    -- loader's standing aggregate holds already (src/model/aggregate.h).
+    { collect = { "variant", "run_mode", "parallelism" }, fields = fields })
   if forge then
     for _, g in ipairs(ds:group({ "framework", "family", "task_path", "variant", "checkpoint",
       "loader", "source", "group" }, { collect = { "run_mode", "parallelism" },

@@ -226,7 +226,7 @@ static int ds_group(lua_State *L)
 
     /* Options: {filter = {...}, collect = {keys}, limit = n}. */
     cov_lua_filter f;
-    uint32_t limit = 16;
+    uint32_t limit = COV_AGG_DEFAULT_LIMIT;
     int filtered = 0, fields = F_ALL;
     memset(&f, 0, sizeof f);
     if (!lua_isnoneornil(L, 3)) {

@@ -465,11 +465,10 @@ uint32_t cov_agg_collected(const cov_agg *a, uint32_t g, int c, const uint32_t *
 
 /* ---- the model's standing aggregate ------------------------------------ */
 
-/* What lua/covengine/facts.lua asks ds:group for; any other query is
- * computed when asked. */
+/* What lua/covengine/facts.lua asks ds:group for (with the default limit,
+ * COV_AGG_DEFAULT_LIMIT); any other query is computed when asked. */
 static const int standing_keys[] = {COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH};
 static const int standing_collect[] = {COV_K_VARIANT, COV_K_RUN_MODE, COV_K_PARALLELISM};
-enum { STANDING_LIMIT = 16 };
 
 void cov_model_note_test(cov_model *m, uint32_t i)
 {
@@ -478,7 +477,7 @@ void cov_model_note_test(cov_model *m, uint32_t i)
     if (m->standing_state == COV_STANDING_EMPTY) {
         /* Only a model whose every test is noted can have one. */
         m->standing =
-            i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3, STANDING_LIMIT)
+            i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3, COV_AGG_DEFAULT_LIMIT)
                    : NULL;
         if (!m->standing) {
             m->standing_state = COV_STANDING_STALE;

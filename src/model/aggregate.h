@@ -23,6 +23,11 @@ enum cov_agg_key {
 };
 
 enum { COV_AGG_MAX_KEYS = 8, COV_AGG_MAX_COLLECT = 4, COV_AGG_MAX_LIMIT = 64 };
+/* The values kept per collected key when a query names no limit (ds:group's
+ * default): the standing aggregate keeps this many, so a default query, as
+ * lua/covengine/facts.lua makes, is answered from it. The one place this
+ * number is written. */
+enum { COV_AGG_DEFAULT_LIMIT = 16 };
 
 /* The key's name ("family") and back; -1 for an unknown name. */
 const char *cov_agg_key_name(int kind);

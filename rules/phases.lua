@@ -69,11 +69,11 @@ local phases = R.phases {
   define { name = "On EasyDeL",
     summary = "Its JAX tests already run EasyDeL's implementation (their tt-forge-models "
       .. "loaders declare source=EASYDEL)",
-    when = on_easydel },
+    when = on_easydel, conclusion = true },
   define { name = "Switch to EasyDeL",
     summary = "EasyDeL implements it and the JAX config tests it on another implementation "
       .. "(Hugging Face Flax, custom)",
-    when = function(f) return f.module and f.tested.jax end },
+    when = function(f) return f.module and f.tested.jax end, conclusion = true },
   define { name = "Port to JAX via EasyDeL",
     summary = "EasyDeL implements it and only the PyTorch configs test it",
     when = function(f) return f.module and pytorch(f) end },
@@ -126,4 +126,5 @@ return coverage.run {
   groups = groups,
   started = started,
   trend = require "trend",
+  frameworks = require "frameworks",
 }

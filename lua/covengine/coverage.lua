@@ -19,7 +19,7 @@ local coverage = {}
 local SPEC = {
   aliases = "table", tasks = "table", policy = "table", phases = "table", tags = "table?",
   figure = "table?", diff = "table?", lints = "table?", groups = "table?",
-  started = "function?", trend = "table?",
+  started = "function?", trend = "table?", frameworks = "table?",
 }
 
 -- Where a rule table's mistakes are blamed: the constructor call that made
@@ -80,9 +80,16 @@ function coverage.analyse(cfg, level, want_tests)
   end
   local data = report.build(ds, fx, cfg.phases, members, {
     policy = cfg.policy.text, types = task_kinds(cfg.tasks.kinds), tests = want_tests,
-    canonical_of = canonical_of, started = cfg.started,
+    canonical_of = canonical_of, started = cfg.started, frameworks = coverage.frameworks(cfg),
   })
   return data, fx, canonical_of
+end
+
+--- The frameworks of the rules (rules/frameworks.lua: id, label, group):
+-- cfg.frameworks, else the frameworks.lua on the rules path.
+function coverage.frameworks(cfg)
+  if cfg.frameworks then return rules.validate("frameworks", cfg.frameworks, at(cfg.frameworks, 2)) end
+  return require "frameworks"
 end
 
 --- Warns about tag lists naming a family that neither a tested family nor
@@ -300,7 +307,9 @@ function coverage.run(cfg)
   -- none or it cannot be judged (no EasyDeL inventory).
   local figure = coverage.figure(cfg, data, no_easydel)
   data.figure = figure or cov.json.null
-  local ctx = {}
+  -- What formats see besides the report data: the phase definitions
+  -- (their report texts), then per need the findings, figure, diff, trend.
+  local ctx = { phases = cfg.phases }
   if want_findings then
     ctx.findings, ctx.load_warnings = require("covengine.findings").collect(cov.head,
       lint_findings, { strict = cov.options.strict ~= nil })

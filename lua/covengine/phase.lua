@@ -6,12 +6,15 @@ local cov = require "covengine"
 
 local phase = {}
 
-local SPEC = { name = "string", summary = "string", when = "function" }
+local SPEC = { name = "string", summary = "string", when = "function", conclusion = "boolean?" }
 
---- phase.define{name, summary, when = function(family) -> bool} -> phase
+--- phase.define{name, summary, when = function(family) -> bool, conclusion}
+-- -> phase. With conclusion = true the Markdown report's conclusion names
+-- the phase's families among those that can use EasyDeL today.
 function phase.define(t)
   check.fields(t, SPEC, "phase", 2)
-  return { name = t.name, summary = t.summary, when = t.when, where = cov.where(2) or "?" }
+  return { name = t.name, summary = t.summary, when = t.when, conclusion = t.conclusion == true,
+    where = cov.where(2) or "?" }
 end
 
 --- Checks a list of phases (from phase.define), numbering them from

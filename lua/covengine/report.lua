@@ -4,6 +4,7 @@
 -- Markdown, JSON, CSV and HTML always agree.
 local cov = require "covengine"
 local facts_mod = require "covengine.facts"
+local rules = require "covengine.rules"
 
 local report = {}
 
@@ -20,8 +21,6 @@ local function names(list)
   for _, f in ipairs(list) do out[#out + 1] = f.name end
   return out
 end
-
-local PYTORCH = { torch = true, torch_llm = true }
 
 -- The per-test lines of one family in one framework (JSON wants them).
 local function test_lines(ds, f, fwname, canonical_of)
@@ -52,6 +51,13 @@ end
 
 -- How many variant names a report lists per family and framework; the
 -- count covers the rest.
+-- The number of items of all the lists of a table.
+local function count_lists(t)
+  local n = 0
+  for _, list in pairs(t) do n = n + #list end
+  return n
+end
+
 local MAX_VARIANT_NAMES = 32
 
 -- Variant names (a sorted sample; variant_count counts them all), prefixed
@@ -191,7 +197,10 @@ function report.build(ds, fx, phases, members, opts)
   local suggestions = {}
   for _, u in ipairs(fx.unmatched) do suggestions[u.canonical] = u.suggestions end
   local families, with, untested, listed = array {}, array {}, array {}, array {}
-  local without = { jax_only = array {}, pytorch_only = array {}, both = array {} }
+  -- Tested families without EasyDeL by the framework groups they are
+  -- tested in (rules/frameworks.lua): <group>_only, or both.
+  local without = { both = array {} }
+  for _, g in ipairs(rules.groups(opts.frameworks)) do without[g.id .. "_only"] = array {} end
   local by_fw = {}
   for _, fw in ipairs(fx.frameworks) do by_fw[fw] = array {} end
   for _, f in ipairs(fx.list) do
@@ -243,9 +252,14 @@ function report.build(ds, fx, phases, members, opts)
       if f.module then
         with[#with + 1] = f.name
       else
-        local jax, pt = f.tested.jax, false
-        for fwname in pairs(f.tested) do pt = pt or PYTORCH[fwname] or false end
-        local bucket = jax and pt and "both" or jax and "jax_only" or "pytorch_only"
+        local first, several
+        for _, fwname in ipairs(fx.frameworks) do
+          local g = f.tested[fwname] and rules.group_of(opts.frameworks, fwname)
+          if g and first and g ~= first then several = true end
+          first = first or g
+        end
+        local bucket = several and "both" or first .. "_only"
+        without[bucket] = without[bucket] or array {}
         table.insert(without[bucket], f.name)
       end
     end
@@ -321,7 +335,7 @@ function report.build(ds, fx, phases, members, opts)
     families_by_framework = per_fw,
     easydel_modules = easydel and easydel.module_count or 0,
     with_easydel = #with,
-    without_easydel = #without.jax_only + #without.pytorch_only + #without.both,
+    without_easydel = count_lists(without),
     easydel_untested = #untested,
     unmatched = #r.unmatched,
     unparsed_ids = #r.unparsed,

@@ -122,6 +122,67 @@ end
 --- trend{series = {{name, text, value}, ...}}: rules/trend.lua.
 validators.trend = function(v, level) require("covengine.trend").check(v, check.up(level)) end
 
+local FRAMEWORK_SPEC = { id = "string", label = "string", group = "string" }
+
+--- frameworks{{id, label, group}, ...}: rules/frameworks.lua, the label
+-- and the group of each tt-xla framework. Ids are unique.
+validators.frameworks = function(v, level)
+  level = check.up(level)
+  if type(v) ~= "table" or #v == 0 then
+    check.raise("frameworks: expected a list of { id, label, group }", level)
+  end
+  list_of(v, "frameworks", level, function(x) return type(x) == "table" end, "a table")
+  local seen = {}
+  for i, fw in ipairs(v) do
+    check.fields(fw, FRAMEWORK_SPEC, ("frameworks item %d"):format(i), level)
+    if seen[fw.id] then
+      check.raise(("frameworks item %d: id '%s' is also item %d"):format(i, fw.id, seen[fw.id]),
+        level)
+    end
+    seen[fw.id] = i
+  end
+end
+
+local by_id = setmetatable({}, { __mode = "k" })
+
+-- The entry of framework `id` in a frameworks{} list, or nil.
+local function framework(list, id)
+  local index = by_id[list]
+  if not index then
+    index = {}
+    for _, fw in ipairs(list) do index[fw.id] = index[fw.id] or fw end
+    by_id[list] = index
+  end
+  return index[id]
+end
+
+--- The label reports print for framework `id` (its id when the list has
+-- no entry for it).
+function rules.label_of(list, id)
+  local fw = framework(list, id)
+  return fw and fw.label or id
+end
+
+--- The group framework `id` counts in (its id when the list has no entry
+-- for it).
+function rules.group_of(list, id)
+  local fw = framework(list, id)
+  return fw and fw.group or id
+end
+
+--- The groups of a frameworks{} list in the order they first appear:
+-- {{id, label}, ...}, a group's label being that of its first framework.
+function rules.groups(list)
+  local out, seen = {}, {}
+  for _, fw in ipairs(list) do
+    if not seen[fw.group] then
+      seen[fw.group] = true
+      out[#out + 1] = { id = fw.group, label = fw.label }
+    end
+  end
+  return out
+end
+
 --- Checks t as a table of `kind` (the name of its constructor) and raises
 -- at `at` (check.raise's: a level above the caller or a "file:line"), for
 -- tables written without a constructor. Returns t.

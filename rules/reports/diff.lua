@@ -7,7 +7,8 @@
 local cov = require "covengine"
 local md = require "covengine.md"
 
-local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
+local R = require "covengine.rules"
+local frameworks = require "frameworks"
 local SUMMARY_ROWS = {
   { "tests", "Test entries" },
   { "families", "Families (canonical)" },
@@ -19,7 +20,7 @@ local SUMMARY_ROWS = {
   { "unparsed_ids", "Test ids outside the grammar" },
 }
 
-local function label(fw) return LABEL[fw] or fw end
+local function label(fw) return R.label_of(frameworks, fw) end
 local cell = md.cell
 local function null(v) return v == nil or v == cov.json.null end
 

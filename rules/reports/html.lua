@@ -32,8 +32,9 @@ local function trend_display(v)
   return ("%.2f"):format(v)
 end
 
-local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
-local function label(fw) return LABEL[fw] or fw end
+local R = require "covengine.rules"
+local frameworks = require "frameworks"
+local function label(fw) return R.label_of(frameworks, fw) end
 
 -- Best first, as rules/diff.lua ranks them; the class colours a status.
 local RANK = { "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "UNSPECIFIED", "NOT_SUPPORTED_SKIP",

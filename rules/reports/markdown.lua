@@ -7,12 +7,13 @@ local md = require "covengine.md"
 
 local M = {}
 
-local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
+local R = require "covengine.rules"
+local frameworks = require "frameworks"
 local MAX_VARIANTS = 8
 
 local cell = md.cell
 
-local function label(fw) return LABEL[fw] or fw end
+local function label(fw) return R.label_of(frameworks, fw) end
 
 -- The first few variant names and how many more there are.
 local function variants(fe)
@@ -39,7 +40,7 @@ local function impl(fe)
   return null(fe.implementation) and "" or (" [%s]"):format(fe.implementation)
 end
 
-function M.render(r)
+function M.render(r, ctx)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = select("#", ...) > 0 and fmt:format(...) or fmt end
   local s = r.summary
@@ -142,11 +143,16 @@ function M.render(r)
   add("\n")
 
   add("## Families tested without an EasyDeL implementation (%d)\n\n", s.without_easydel)
-  local groups = {
-    { "JAX only", r.without_easydel.jax_only },
-    { "PyTorch only", r.without_easydel.pytorch_only },
-    { "Both JAX and PyTorch", r.without_easydel.both },
-  }
+  -- One list per framework group (rules/frameworks.lua), then the families
+  -- tested in more than one.
+  local groups, labels = {}, {}
+  for _, g in ipairs(R.groups(frameworks)) do
+    groups[#groups + 1] = { g.label .. " only", r.without_easydel[g.id .. "_only"] or {} }
+    labels[#labels + 1] = g.label
+  end
+  groups[#groups + 1] = { (#labels == 2 and "Both %s" or "More than one of %s"):format(
+    table.concat(labels, ", ", 1, #labels - 1) .. " and " .. labels[#labels]),
+    r.without_easydel.both }
   for _, g in ipairs(groups) do
     add("### %s (%d)\n\n", g[1], #g[2])
     local items = {}
@@ -318,8 +324,13 @@ function M.render(r)
 
   add("## Conclusion\n\n")
   add("- **%d tested families** can use an EasyDeL implementation today", s.with_easydel)
+  -- The phases whose definition asks to be named here (conclusion = true).
+  local named = {}
+  for _, p in ipairs(ctx and ctx.phases or {}) do
+    if p.conclusion then named[p.number] = true end
+  end
   for _, p in ipairs(r.phases) do
-    if p.number <= 1 and #p.families > 0 then
+    if named[p.number] and #p.families > 0 then
       add("; phase %d, %s: %d (%s)", p.number, p.name:lower(), #p.families,
         table.concat(p.families, ", "))
     end

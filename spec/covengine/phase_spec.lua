@@ -45,7 +45,7 @@ describe("phases", function()
     local line = debug.getinfo(1, "l").currentline
     local ok, err = pcall(function() phase.define { name = "x", summary = "y", whem = print } end)
     assert.is_false(ok)
-    assert.are.equal(("%s:%d: phase: unknown key 'whem' (known: name, summary, when)")
+    assert.are.equal(("%s:%d: phase: unknown key 'whem' (known: conclusion, name, summary, when)")
       :format(THIS, line + 1), err)
     ok, err = pcall(function() phase.list { {} } end)
     assert.is_false(ok)

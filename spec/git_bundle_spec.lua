@@ -4,6 +4,8 @@
 -- the 2025-10-31 snapshot's, byte for byte but for source names. Skipped,
 -- with a message, without the shared data; labelled slow (it repeats on the
 -- big real inputs what spec/git_spec.lua covers on fixtures).
+-- needs shared data: history/tt-xla-test-config-history.bundle tt-xla/tt-xla-2026-08-21
+-- needs shared data: tt-xla/tt-xla-2025-10-31
 local h = require "helpers"
 
 local function sh(cmd)
@@ -31,9 +33,7 @@ end
 
 describe("the shared history bundle", function()
   local bundle = "history/tt-xla-test-config-history.bundle"
-  local have = h.have_shared(bundle) and h.have_shared("tt-xla/tt-xla-2026-08-21")
-    and h.have_shared("tt-xla/tt-xla-2025-10-31")
-  if not have then return end
+  if not h.need_shared(pending) then return end
   local root, repo
   setup(function()
     root = os.tmpname()

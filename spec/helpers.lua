@@ -39,6 +39,29 @@ function helpers.have_shared(sub)
   return false
 end
 
+--- True when the shared data the calling spec names in its lines "-- needs
+-- shared data: PATH ..." is all present (tests/scripts/run_spec.sh reads
+-- the same lines and makes ctest skip the spec without them); else marks
+-- the spec pending (with busted's `pending`, which the spec passes: it is
+-- a global of the spec's environment only), so that busted run by hand
+-- says it skipped, and returns false for the spec to return.
+function helpers.need_shared(pending)
+  local spec = debug.getinfo(2, "S").source:gsub("^@", "")
+  local needs = {}
+  for line in io.lines(spec) do
+    local paths = line:match("^%-%- needs shared data: *(.*)$")
+    for path in (paths or ""):gmatch("%S+") do needs[#needs + 1] = path end
+  end
+  assert(#needs > 0, spec .. " has no line \"-- needs shared data: PATH ...\"")
+  for _, path in ipairs(needs) do
+    if not helpers.have_shared(path) then
+      pending(("%s needs %s/%s"):format(spec, helpers.shared, path))
+      return false
+    end
+  end
+  return true
+end
+
 --- The number of the first line of the file at path containing text
 -- (plain); an error when none does.
 function helpers.line_of(path, text)

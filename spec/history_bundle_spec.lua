@@ -4,6 +4,8 @@
 -- tt_forge_models test infra", 2025-10-31 17:56) a plain run on the
 -- 2025-10-31 snapshot, with the same EasyDeL inventory both ways. Skipped,
 -- with a message, without the shared data; labelled slow.
+-- needs shared data: history/tt-xla-test-config-history.bundle tt-xla/tt-xla-2026-08-21
+-- needs shared data: tt-xla/tt-xla-2025-10-31 easydel/easydel-2026-04-22.json
 local h = require "helpers"
 local cov = require "covengine"
 
@@ -22,10 +24,7 @@ end
 
 describe("the trend of the shared history bundle", function()
   local bundle = "history/tt-xla-test-config-history.bundle"
-  local have = h.have_shared(bundle) and h.have_shared("tt-xla/tt-xla-2026-08-21")
-    and h.have_shared("tt-xla/tt-xla-2025-10-31")
-    and h.have_shared("easydel/easydel-2026-04-22.json")
-  if not have then return end
+  if not h.need_shared(pending) then return end
   local root, repo
   setup(function()
     root = os.tmpname()

@@ -1,10 +1,11 @@
 -- The default rules on the real tt-xla 2026-08-21 tree and EasyDeL
 -- 2026-04-22 manifest: the mappings the hand-made analysis got wrong or
 -- could not make.
+-- needs shared data: tt-xla/tt-xla-2026-08-21 easydel/easydel-2026-04-22.json
 local h = require "helpers"
 local cov = require "covengine"
 
-if not h.have_shared("tt-xla/tt-xla-2026-08-21") then return end
+if not h.need_shared(pending) then return end
 
 local code, out, err = h.run { "--tt-xla", h.shared .. "/tt-xla/tt-xla-2026-08-21",
   "--easydel", h.shared .. "/easydel/easydel-2026-04-22.json", "--format", "json", "-q",

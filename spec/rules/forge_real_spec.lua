@@ -2,6 +2,8 @@
 -- 1, the checkpoint aliases, integration started, planned models, the
 -- loader_disagrees lint and the diff of implementations (skipped without
 -- ../shared/data; label "slow": the fixture spec covers the code paths).
+-- needs shared data: tt-xla/tt-xla-2026-08-21 tt-forge-models/tt-forge-models-2026-08-21
+-- needs shared data: tt-xla/tt-xla-2025-10-31 tt-forge-models/tt-forge-models-2025-10-31
 local h = require "helpers"
 local cov = require "covengine"
 local validate = require "jsonschema"
@@ -49,11 +51,7 @@ local function set(list)
 end
 
 local S = h.shared
-local have = h.have_shared("tt-xla/tt-xla-2026-08-21")
-  and h.have_shared("tt-forge-models/tt-forge-models-2026-08-21")
-  and h.have_shared("tt-xla/tt-xla-2025-10-31")
-  and h.have_shared("tt-forge-models/tt-forge-models-2025-10-31")
-if not have then return end
+if not h.need_shared(pending) then return end
 
 local A26 = { "--tt-xla", S .. "/tt-xla/tt-xla-2026-08-21",
   "--tt-forge-models", S .. "/tt-forge-models/tt-forge-models-2026-08-21",

@@ -38,7 +38,8 @@ int main(int argc, char **argv)
         return 2;
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
-    printf("%.6f %ld\n", (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
+    printf("%.6f %ld\n",
+           (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9,
            ru.ru_maxrss);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
 }

@@ -14,13 +14,14 @@
 
 /* Reads the JSON report given as the script's argument and writes the
  * phase-1 family names, one a line. */
-static const char pick[] = "local cov = require 'covengine'\n"
-                           "local report = cov.json.decode((...))\n"
-                           "for _, p in ipairs(report.phases) do\n"
-                           "  if p.number == 1 then\n"
-                           "    for _, name in ipairs(p.families) do cov.write(name, '\\n') end\n"
-                           "  end\n"
-                           "end\n";
+static const char pick[] =
+    "local cov = require 'covengine'\n"
+    "local report = cov.json.decode((...))\n"
+    "for _, p in ipairs(report.phases) do\n"
+    "  if p.number == 1 then\n"
+    "    for _, name in ipairs(p.families) do cov.write(name, '\\n') end\n"
+    "  end\n"
+    "end\n";
 
 static int fail(const cov_error *err)
 {

@@ -5,9 +5,9 @@
 #include "fuzz.h"
 
 #include "base/diag.h"
-#include "model/dump.h"
 #include "load/load_forge.h"
 #include "load/load_ttxla.h"
+#include "model/dump.h"
 #include "model/forge_join.h"
 #include "model/model.h"
 
@@ -21,12 +21,13 @@ static unsigned long count_lines(const char *s, size_t n)
 }
 
 /* Ids naming the loader with the values fixture loaders and python.dict use. */
-static const char ids[] = "test_config:\n"
-                          "  m/jax-Base-single_device-inference:\n"
-                          "  m/jax-a-single_device-inference:\n"
-                          "  m/jax-single_device-inference:\n"
-                          "  m/jax-Base-llm_decode-seq_1-batch_1-single_device-mesh_default-"
-                          "inference:\n";
+static const char ids[] =
+    "test_config:\n"
+    "  m/jax-Base-single_device-inference:\n"
+    "  m/jax-a-single_device-inference:\n"
+    "  m/jax-single_device-inference:\n"
+    "  m/jax-Base-llm_decode-seq_1-batch_1-single_device-mesh_default-"
+    "inference:\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -58,9 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK((v == NULL) == (reason != NULL), "a test both joined and unknown");
             unknown += v == NULL;
             if (v)
-                FUZZ_CHECK(v >= COV_VEC_AT(m.lvariants, cov_lvariant, L->first) &&
-                               v < COV_VEC_AT(m.lvariants, cov_lvariant, L->first + L->count),
-                           "a test joined outside its loader");
+                FUZZ_CHECK(
+                    v >= COV_VEC_AT(m.lvariants, cov_lvariant, L->first) &&
+                        v < COV_VEC_AT(m.lvariants, cov_lvariant, L->first + L->count),
+                    "a test joined outside its loader");
         }
         FUZZ_CHECK(unknown == m.unknown, "unknown count");
         char *json = cov_dump_model(&m, &d);

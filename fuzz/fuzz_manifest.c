@@ -5,8 +5,8 @@
 #include "fuzz.h"
 
 #include "base/diag.h"
-#include "model/dump.h"
 #include "load/load_easydel.h"
+#include "model/dump.h"
 #include "model/model.h"
 
 static void load(const char *buf, size_t size, const cov_limits *lim)

@@ -34,7 +34,8 @@ static const char *const ops[] = {
     "c.set_option('format', 'json')",
     "c.set_sandbox(false); c.set_sandbox(true)",
     "grp = c.dataset('head'):group('family')",
-    "co = coroutine.wrap(function() local ds = c.dataset('head'); coroutine.yield(ds:count());"
+    "co = coroutine.wrap(function() local ds = c.dataset('head'); "
+    "coroutine.yield(ds:count());"
     " return ds:count() end); co()",
     "if co then pcall(co) end",
     "c.dataset('head'):load_easydel_string('m.json', '{\"modules\": [\"llama\"]}')",

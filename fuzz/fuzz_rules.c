@@ -26,9 +26,10 @@ static const char config[] =
     "    markers: [push, nightly]\n"
     "  not-a-test-id: {status: UNSPECIFIED}\n";
 
-static const char manifest[] = "{\"modules\": [{\"name\": \"llama\", \"registrations\": "
-                               "[{\"class\": \"LlamaForCausalLM\", \"task\": \"causal_lm\"}]},"
-                               " \"gemma\"]}";
+static const char manifest[] =
+    "{\"modules\": [{\"name\": \"llama\", \"registrations\": "
+    "[{\"class\": \"LlamaForCausalLM\", \"task\": \"causal_lm\"}]},"
+    " \"gemma\"]}";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

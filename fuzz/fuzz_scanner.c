@@ -5,8 +5,8 @@
 #include "fuzz.h"
 
 #include "base/diag.h"
-#include "model/dump.h"
 #include "load/scan_easydel.h"
+#include "model/dump.h"
 #include "model/model.h"
 
 /* Lines as the scanner counts them: "\n", "\r\n" and a lone "\r" end one. */

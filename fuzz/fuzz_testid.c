@@ -5,8 +5,8 @@
  * byte, parsed or not. */
 #include "fuzz.h"
 
-#include "model/model.h"
 #include "formats/testid.h"
+#include "model/model.h"
 
 static void check_span(cov_span s, size_t len, const char *what)
 {

@@ -121,7 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         int fd_job = jobs[i].fd >= 0;
         FUZZ_CHECK(h.err == 0, "a buffer or pipe failed to open");
-        FUZZ_CHECK(fd_job ? h.size == 0 : h.size == jobs[i].len, "the head has another size");
+        FUZZ_CHECK(fd_job ? h.size == 0 : h.size == jobs[i].len,
+                   "the head has another size");
         int over = max_size && jobs[i].len > max_size;
         if (!fd_job)
             FUZZ_CHECK(h.too_big == over, "too_big is wrong");

@@ -34,13 +34,13 @@ extern "C" {
 /* Error codes. The CLI maps COV_EGATE to exit status 1 and the rest to 2. */
 enum {
     COV_OK = 0,
-    COV_EGATE,   /* a rule reported a failed gate (not an error as such) */
-    COV_EUSAGE,  /* bad arguments from the caller */
-    COV_EINPUT,  /* malformed or invalid input file */
-    COV_ELIMIT,  /* an input or a rule exceeded a configured limit */
-    COV_ERULE,   /* a rule script raised an error */
-    COV_EIO,     /* reading or writing a file failed */
-    COV_ENOMEM   /* an allocation failed */
+    COV_EGATE,  /* a rule reported a failed gate (not an error as such) */
+    COV_EUSAGE, /* bad arguments from the caller */
+    COV_EINPUT, /* malformed or invalid input file */
+    COV_ELIMIT, /* an input or a rule exceeded a configured limit */
+    COV_ERULE,  /* a rule script raised an error */
+    COV_EIO,    /* reading or writing a file failed */
+    COV_ENOMEM  /* an allocation failed */
 };
 
 /* Where and what went wrong. Caller-owned; filled by the failing function.
@@ -172,7 +172,8 @@ COV_API int cov_load_config_buffer(cov_engine *e, cov_dataset d, const char *nam
                                    cov_error *err);
 /* An EasyDeL manifest (.json) or checkout directory; "git:REPO@REV" as
  * for cov_load_ttxla is cov_load_easydel_git. */
-COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path, cov_error *err);
+COV_API int cov_load_easydel(cov_engine *e, cov_dataset d, const char *path,
+                             cov_error *err);
 /* EasyDeL's easydel/modules/<module>/<file>.py at a revision of its git
  * repository (repo and rev as for cov_load_ttxla_git), scanned as a
  * checkout is. The inventory's source is REPO@COMMIT, its revision the

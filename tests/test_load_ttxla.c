@@ -1,8 +1,8 @@
 /* The tt-xla test-config loader: fields, enums, merges, duplicates, limits,
  * error positions, rollback, and the real snapshots when available. */
-#include "model/aggregate.h"
-#include "load/load_ttxla.h"
 #include "formats/testid.h"
+#include "load/load_ttxla.h"
+#include "model/aggregate.h"
 #include "unit.h"
 
 #include <stdio.h>
@@ -382,27 +382,29 @@ static void test_framework_from_ids(void)
                       "  gpt2/jax-Base-single_device-inference:\n"
                       "  bert/pytorch-Base-single_device-inference:\n"
                       "  opt/pytorch-Base-single_device-inference:\n";
-    int rc = cov_load_ttxla_buffer(&c.m, "elsewhere/test_config_x.yaml", jax, strlen(jax), NULL,
-                                   NULL, &c.d);
+    int rc = cov_load_ttxla_buffer(&c.m, "elsewhere/test_config_x.yaml", jax, strlen(jax),
+                                   NULL, NULL, &c.d);
     CHECK_INT(rc, COV_OK);
     REQUIRE(c.m.tests.count == 3);
     CHECK_STR(str(&c, cov_model_test(&c.m, 0)->framework), "jax");
     CHECK_STR(str(&c, cov_model_test(&c.m, 2)->framework), "jax");
     CHECK_STR(str(&c, cov_model_source(&c.m, 0)->framework), "jax");
     REQUIRE(c.ws.n == 1);
-    CHECK_STR(c.ws.w[0].message, "2 test ids are PyTorch (/pytorch-) but the file's framework "
-                                 "is jax; each test keeps the file's framework");
+    CHECK_STR(c.ws.w[0].message,
+              "2 test ids are PyTorch (/pytorch-) but the file's framework "
+              "is jax; each test keeps the file's framework");
     CHECK_INT(c.ws.w[0].line, 3);
 
     /* The directory says torch: a JAX id there is the odd one. */
     const char *torch = "test_config:\n  vit/jax-Base-single_device-inference:\n";
-    rc = cov_load_ttxla_buffer(&c.m, "t/torch/test_config_y.yaml", torch, strlen(torch), NULL,
-                               NULL, &c.d);
+    rc = cov_load_ttxla_buffer(&c.m, "t/torch/test_config_y.yaml", torch, strlen(torch),
+                               NULL, NULL, &c.d);
     CHECK_INT(rc, COV_OK);
     CHECK_STR(str(&c, cov_model_test(&c.m, 3)->framework), "torch");
     REQUIRE(c.ws.n == 2);
-    CHECK_STR(c.ws.w[1].message, "1 test id is JAX (/jax-) but the file's framework is torch; "
-                                 "each test keeps the file's framework");
+    CHECK_STR(c.ws.w[1].message,
+              "1 test id is JAX (/jax-) but the file's framework is torch; "
+              "each test keeps the file's framework");
 
     rc = cov_load_ttxla_buffer(&c.m, "x.yaml", torch, strlen(torch), "jaxx", NULL, &c.d);
     check_error(&c, rc, COV_EUSAGE, 0, 0,

@@ -64,8 +64,8 @@ static void test_old_format(void)
 static void test_variants_with_dashes_and_slashes(void)
 {
     static const expect cases[] = {
-        {"clip/pytorch-openai/clip-vit-base-patch32-single_device-full-inference", "clip", "",
-         "pytorch", "openai/clip-vit-base-patch32", "", "", "single_device", "", "full",
+        {"clip/pytorch-openai/clip-vit-base-patch32-single_device-full-inference", "clip",
+         "", "pytorch", "openai/clip-vit-base-patch32", "", "", "single_device", "", "full",
          "inference", -1, -1},
         {"glm/causal_lm/moe/pytorch-GLM-4.7-Flash-tensor_parallel-inference", "glm",
          "causal_lm/moe", "pytorch", "GLM-4.7-Flash", "", "", "tensor_parallel", "", "",
@@ -83,19 +83,23 @@ static void test_variants_with_dashes_and_slashes(void)
 static void test_llm_ids(void)
 {
     static const expect cases[] = {
-        {"llama/causal_lm/pytorch-3.1_8B_Instruct-llm_prefill-seq_128-batch_1-megatron-no_dp-"
+        {"llama/causal_lm/"
+         "pytorch-3.1_8B_Instruct-llm_prefill-seq_128-batch_1-megatron-no_dp-"
          "tensor_parallel-mesh_2x4-inference",
-         "llama", "causal_lm", "pytorch", "3.1_8B_Instruct", "llm_prefill", "megatron-no_dp",
-         "tensor_parallel", "mesh_2x4", "", "inference", 128, 1},
-        {"qwen_3/causal_lm/pytorch-32B-llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-"
+         "llama", "causal_lm", "pytorch", "3.1_8B_Instruct", "llm_prefill",
+         "megatron-no_dp", "tensor_parallel", "mesh_2x4", "", "inference", 128, 1},
+        {"qwen_3/causal_lm/"
+         "pytorch-32B-llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-"
          "inference",
          "qwen_3", "causal_lm", "pytorch", "32B", "llm_decode", "", "tensor_parallel",
          "mesh_default", "", "inference", 1, 1},
-        {"llama/causal_lm/pytorch-3.2_1B-llm_prefill-seq_8192-batch_4-fsdp-dp-tensor_parallel-"
+        {"llama/causal_lm/"
+         "pytorch-3.2_1B-llm_prefill-seq_8192-batch_4-fsdp-dp-tensor_parallel-"
          "mesh_4x8-inference",
-         "llama", "causal_lm", "pytorch", "3.2_1B", "llm_prefill", "fsdp-dp", "tensor_parallel",
-         "mesh_4x8", "", "inference", 8192, 4},
-        {"gemma/pytorch-2_27B_IT-llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-inference",
+         "llama", "causal_lm", "pytorch", "3.2_1B", "llm_prefill", "fsdp-dp",
+         "tensor_parallel", "mesh_4x8", "", "inference", 8192, 4},
+        {"gemma/"
+         "pytorch-2_27B_IT-llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-inference",
          "gemma", "", "pytorch", "2_27B_IT", "llm_decode", "", "tensor_parallel",
          "mesh_default", "", "inference", 1, 1},
         {"m/pytorch-v-seq_64-single_device-training", "m", "", "pytorch", "v", "", "",
@@ -110,17 +114,17 @@ static void test_rejects(void)
     static const char *const bad[] = {
         "",
         "no_framework_marker-single_device-inference",
-        "x/torch-v-single_device-inference",         /* FW is jax or pytorch */
-        "x/jax-v-single_device",                     /* no run mode */
-        "x/jax-v-inference",                         /* no parallelism */
+        "x/torch-v-single_device-inference", /* FW is jax or pytorch */
+        "x/jax-v-single_device",             /* no run mode */
+        "x/jax-v-inference",                 /* no parallelism */
         "x/jax-single_device-inferencex",
-        "/jax-v-single_device-inference",            /* empty family */
-        "a//b/jax-v-single_device-inference",        /* empty component */
-        "a/b/c/d/jax-v-single_device-inference",     /* three task components */
-        "x/jax--single_device-inference",            /* empty variant */
+        "/jax-v-single_device-inference",        /* empty family */
+        "a//b/jax-v-single_device-inference",    /* empty component */
+        "a/b/c/d/jax-v-single_device-inference", /* three task components */
+        "x/jax--single_device-inference",        /* empty variant */
         "x/jax-v-mesh_2x-single_device-inference-",
-        "a//jax-v-single_device-inference",          /* found by fuzzing: */
-        "a/b//pytorch-v-single_device-inference",    /* an empty last component */
+        "a//jax-v-single_device-inference",       /* found by fuzzing: */
+        "a/b//pytorch-v-single_device-inference", /* an empty last component */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cov_testid p;
@@ -144,8 +148,9 @@ static void test_unparsed_keeps_family(void)
 static void test_suffix_span_rebuilds_id(void)
 {
     /* family/task/fw-variant-suffix is exactly the id: the model relies on it. */
-    const char *id = "qwen_3/causal_lm/pytorch-32B-llm_decode-seq_1-batch_1-tensor_parallel-"
-                     "mesh_default-inference";
+    const char *id =
+        "qwen_3/causal_lm/pytorch-32B-llm_decode-seq_1-batch_1-tensor_parallel-"
+        "mesh_default-inference";
     cov_testid p;
     REQUIRE(cov_testid_parse(id, strlen(id), &p));
     char buf[2048];
@@ -153,7 +158,8 @@ static void test_suffix_span_rebuilds_id(void)
              piece(id, p.task_path, 1), piece(id, p.model_fw, 2), piece(id, p.variant, 3),
              piece(id, p.suffix, 4));
     CHECK_STR(buf, id);
-    CHECK_STR(piece(id, p.suffix, 4), "llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-inference");
+    CHECK_STR(piece(id, p.suffix, 4),
+              "llm_decode-seq_1-batch_1-tensor_parallel-mesh_default-inference");
 }
 
 static void test_huge_numbers_are_not_numbers(void)

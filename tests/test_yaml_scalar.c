@@ -1,12 +1,15 @@
 /* YAML 1.1 implicit typing, checked against what PyYAML's SafeLoader gives
  * (the values in comments were read with python3-yaml 6.0). */
-#include "unit.h"
 #include "formats/yaml_scalar.h"
+#include "unit.h"
 
 #include <math.h>
 #include <string.h>
 
-static int kind(const char *s, cov_yaml_value *v) { return cov_yaml_resolve(s, strlen(s), v); }
+static int kind(const char *s, cov_yaml_value *v)
+{
+    return cov_yaml_resolve(s, strlen(s), v);
+}
 
 static void test_null_and_bool(void)
 {
@@ -23,7 +26,7 @@ static void test_null_and_bool(void)
     CHECK_INT(v.boolean, 0);
     CHECK_INT(kind("nULL", &v), COV_YAML_STR); /* mixed case is a string */
     CHECK_INT(kind("tRue", &v), COV_YAML_STR);
-    CHECK_INT(kind("y", &v), COV_YAML_STR);    /* PyYAML: 'y' stays a string */
+    CHECK_INT(kind("y", &v), COV_YAML_STR); /* PyYAML: 'y' stays a string */
 }
 
 static void test_ints(void)
@@ -32,9 +35,17 @@ static void test_ints(void)
     struct {
         const char *s;
         long long want;
-    } cases[] = {{"0", 0},        {"42", 42},      {"-17", -17},    {"+5", 5},
-                 {"1_000", 1000}, {"0x1F", 31},    {"0b101", 5},    {"017", 15},
-                 {"1:30", 90},    {"-1:0:0", -3600}, {"9223372036854775807", 9223372036854775807LL}};
+    } cases[] = {{"0", 0},
+                 {"42", 42},
+                 {"-17", -17},
+                 {"+5", 5},
+                 {"1_000", 1000},
+                 {"0x1F", 31},
+                 {"0b101", 5},
+                 {"017", 15},
+                 {"1:30", 90},
+                 {"-1:0:0", -3600},
+                 {"9223372036854775807", 9223372036854775807LL}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         if (!CHECK_INT(kind(cases[i].s, &v), COV_YAML_INT))
             continue;
@@ -54,7 +65,7 @@ static void test_floats(void)
     struct {
         const char *s;
         double want;
-    } cases[] = {{"0.98", 0.98}, {"-1.5", -1.5}, {"1.", 1.0},       {".5", 0.5},
+    } cases[] = {{"0.98", 0.98},  {"-1.5", -1.5},   {"1.", 1.0},      {".5", 0.5},
                  {"1_0.5", 10.5}, {"6.8e+3", 6800}, {"1.0e-2", 0.01}, {"1:30.5", 90.5}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         if (!CHECK_INT(kind(cases[i].s, &v), COV_YAML_FLOAT))

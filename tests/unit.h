@@ -12,14 +12,21 @@ typedef struct unit_case {
 } unit_case;
 
 #define CHECK(cond) unit_check((cond) != 0, #cond, __FILE__, __LINE__)
-#define CHECK_INT(got, want) unit_check_int((long long)(got), (long long)(want), #got, __FILE__, __LINE__)
+#define CHECK_INT(got, want)                                                               \
+    unit_check_int((long long)(got), (long long)(want), #got, __FILE__, __LINE__)
 #define CHECK_STR(got, want) unit_check_str((got), (want), #got, __FILE__, __LINE__)
 /* Ends the current case when a precondition fails. */
-#define REQUIRE(cond) do { if (!CHECK(cond)) return; } while (0)
+#define REQUIRE(cond)                                                                      \
+    do {                                                                                   \
+        if (!CHECK(cond))                                                                  \
+            return;                                                                        \
+    } while (0)
 
 int unit_check(int ok, const char *what, const char *file, int line);
-int unit_check_int(long long got, long long want, const char *what, const char *file, int line);
-int unit_check_str(const char *got, const char *want, const char *what, const char *file, int line);
+int unit_check_int(long long got, long long want, const char *what, const char *file,
+                   int line);
+int unit_check_str(const char *got, const char *want, const char *what, const char *file,
+                   int line);
 /* Marks the current case skipped, with a reason printed once. */
 void unit_skip(const char *why);
 /* Runs cases (ending with {0}); returns the exit status. */

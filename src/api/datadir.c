@@ -111,7 +111,8 @@ static void find_datadir(void)
         char *slash = strrchr(self, '/');
         if (slash) {
             *slash = '\0';
-            static const char *const up[] = {"/../share/covengine", "/../../../share/covengine"};
+            static const char *const up[] = {"/../share/covengine",
+                                             "/../../../share/covengine"};
             for (size_t i = 0; i < sizeof up / sizeof *up; i++) {
                 char cand[PATH_MAX];
                 int n = snprintf(cand, sizeof cand, "%s%s", self, up[i]);

@@ -2,7 +2,6 @@
 #include "api/engine.h"
 
 #include "base/alloc.h"
-#include "model/dump.h"
 #include "base/embedded.h"
 #include "base/fsutil.h"
 #include "base/git_repo.h"
@@ -12,6 +11,7 @@
 #include "load/load_history.h"
 #include "load/load_ttxla.h"
 #include "lua/lua_bridge.h"
+#include "model/dump.h"
 #include "model/forge_join.h"
 
 #include <stdio.h>
@@ -71,8 +71,14 @@ void cov_engine_free(cov_engine *e)
     cov_free(e);
 }
 
-void cov_engine_set_limits(cov_engine *e, const cov_limits *l) { e->limits = *l; }
-void cov_engine_get_limits(const cov_engine *e, cov_limits *l) { *l = e->limits; }
+void cov_engine_set_limits(cov_engine *e, const cov_limits *l)
+{
+    e->limits = *l;
+}
+void cov_engine_get_limits(const cov_engine *e, cov_limits *l)
+{
+    *l = e->limits;
+}
 void cov_engine_set_sandbox(cov_engine *e, int on)
 {
     e->run.sandbox = on != 0;

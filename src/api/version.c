@@ -1,3 +1,6 @@
 #include "covengine.h"
 
-const char *cov_version(void) { return COV_VERSION_STRING; }
+const char *cov_version(void)
+{
+    return COV_VERSION_STRING;
+}

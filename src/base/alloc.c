@@ -26,7 +26,10 @@ void cov_fault_arm_from(long n)
     atomic_store(&fault_sticky, 1);
 }
 
-long cov_fault_count(void) { return atomic_load(&fault_seen); }
+long cov_fault_count(void)
+{
+    return atomic_load(&fault_seen);
+}
 
 int cov_fault_should_fail(void)
 {
@@ -35,10 +38,22 @@ int cov_fault_should_fail(void)
     return at > 0 && (seen == at || (seen > at && atomic_load(&fault_sticky)));
 }
 #else
-void cov_fault_arm(long n) { (void)n; }
-void cov_fault_arm_from(long n) { (void)n; }
-long cov_fault_count(void) { return 0; }
-int cov_fault_should_fail(void) { return 0; }
+void cov_fault_arm(long n)
+{
+    (void)n;
+}
+void cov_fault_arm_from(long n)
+{
+    (void)n;
+}
+long cov_fault_count(void)
+{
+    return 0;
+}
+int cov_fault_should_fail(void)
+{
+    return 0;
+}
 #endif
 
 void *cov_malloc(size_t n)
@@ -66,7 +81,10 @@ void *cov_realloc(void *p, size_t n)
     return realloc(p, n);
 }
 
-void cov_free(void *p) { free(p); }
+void cov_free(void *p)
+{
+    free(p);
+}
 
 char *cov_strndup(const char *s, size_t n)
 {
@@ -78,7 +96,10 @@ char *cov_strndup(const char *s, size_t n)
     return d;
 }
 
-static void *cjson_malloc(size_t n) { return cov_malloc(n); }
+static void *cjson_malloc(size_t n)
+{
+    return cov_malloc(n);
+}
 
 static void hook_cjson_once(void)
 {

@@ -13,7 +13,10 @@ struct cov_arena_chunk {
 enum { CHUNK_MIN = 64 * 1024, CHUNK_MAX = 4 * 1024 * 1024 };
 #define ALIGN (sizeof(max_align_t))
 
-void cov_arena_init(cov_arena *a) { memset(a, 0, sizeof *a); }
+void cov_arena_init(cov_arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
 
 void cov_arena_free(cov_arena *a)
 {

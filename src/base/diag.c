@@ -40,11 +40,11 @@ int cov_fail(cov_diag *d, int code, const char *file, int line, int col, const c
     return code;
 }
 
-static void note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
-                 va_list ap) COV_PRINTF(6, 0);
+static void note(cov_diag *d, int code, const char *file, int line, int col,
+                 const char *fmt, va_list ap) COV_PRINTF(6, 0);
 
-static void note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
-                 va_list ap)
+static void note(cov_diag *d, int code, const char *file, int line, int col,
+                 const char *fmt, va_list ap)
 {
     if (!d)
         return;

@@ -14,8 +14,8 @@ typedef struct cov_load_progress {
 } cov_load_progress;
 
 typedef struct cov_diag {
-    cov_error *err;       /* may be NULL: the caller does not want details */
-    cov_warn_fn warn;     /* may be NULL: warnings are dropped */
+    cov_error *err;   /* may be NULL: the caller does not want details */
+    cov_warn_fn warn; /* may be NULL: warnings are dropped */
     void *warn_ud;
     unsigned long warnings;
 } cov_diag;
@@ -45,8 +45,8 @@ void cov_progress_end(cov_diag *d, uint64_t size);
 
 /* Records an error (code, position, message) in d->err and returns code so a
  * caller can write `return cov_fail(...)`. line/col are 1-based, 0 = none. */
-int cov_fail(cov_diag *d, int code, const char *file, int line, int col,
-             const char *fmt, ...) COV_PRINTF(6, 7);
+int cov_fail(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
+             ...) COV_PRINTF(6, 7);
 
 /* Sends a warning to the handler, if any. */
 void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt, ...)

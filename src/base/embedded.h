@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 typedef struct cov_embedded_file {
-    const char *name;            /* path relative to the source root */
-    const unsigned char *data;   /* NUL-terminated */
-    size_t size;                 /* without the NUL */
+    const char *name;          /* path relative to the source root */
+    const unsigned char *data; /* NUL-terminated */
+    size_t size;               /* without the NUL */
 } cov_embedded_file;
 
 /* Tables end with an entry whose name is NULL. */
@@ -15,6 +15,7 @@ extern const cov_embedded_file cov_embedded_lua[];
 extern const cov_embedded_file cov_embedded_snapshot[];
 
 /* The file called name in table, or NULL. */
-const cov_embedded_file *cov_embedded_find(const cov_embedded_file *table, const char *name);
+const cov_embedded_file *cov_embedded_find(const cov_embedded_file *table,
+                                           const char *name);
 
 #endif

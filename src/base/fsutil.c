@@ -83,7 +83,8 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
     }
     if (max_size && st.st_size > 0 && (uint64_t)st.st_size > max_size) {
         fclose(f);
-        return cov_fail(d, COV_ELIMIT, path, 0, 0, "file is %llu bytes, over the limit of %llu",
+        return cov_fail(d, COV_ELIMIT, path, 0, 0,
+                        "file is %llu bytes, over the limit of %llu",
                         (unsigned long long)st.st_size, (unsigned long long)max_size);
     }
     size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
@@ -105,7 +106,8 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
             if (cov_grow((void **)&buf, &cap, cap + 1, 1) < 0) {
                 cov_free(buf);
                 fclose(f);
-                return cov_fail(d, COV_ENOMEM, path, 0, 0, "out of memory reading the file");
+                return cov_fail(d, COV_ENOMEM, path, 0, 0,
+                                "out of memory reading the file");
             }
             buf[n++] = probe;
         }
@@ -114,7 +116,8 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
         if (max_size && n > max_size) {
             cov_free(buf);
             fclose(f);
-            return cov_fail(d, COV_ELIMIT, path, 0, 0, "file is over the limit of %llu bytes",
+            return cov_fail(d, COV_ELIMIT, path, 0, 0,
+                            "file is over the limit of %llu bytes",
                             (unsigned long long)max_size);
         }
         if (got == 0)
@@ -153,7 +156,8 @@ static int write_in_place(const char *path, const char *data, size_t len, cov_di
 {
     int fd = open(path, O_WRONLY | O_TRUNC);
     if (fd < 0)
-        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+        return cov_fail(d, COV_EIO, path, 0, 0, "cannot open for writing: %s",
+                        strerror(errno));
     if (write_all(fd, data, len) < 0) {
         int e = errno;
         close(fd);
@@ -186,8 +190,9 @@ int cov_write_atomic(const char *path, const char *data, size_t len, cov_diag *d
     if (fd < 0) {
         /* Say where: the directory is what the user can fix. */
         int e = errno;
-        int rc = cov_fail(d, COV_EIO, path, 0, 0, "cannot create a temporary file in %.*s: %s",
-                          dirlen ? (int)dirlen : 1, dirlen ? path : ".", strerror(e));
+        int rc =
+            cov_fail(d, COV_EIO, path, 0, 0, "cannot create a temporary file in %.*s: %s",
+                     dirlen ? (int)dirlen : 1, dirlen ? path : ".", strerror(e));
         cov_free(tmp);
         return rc;
     }

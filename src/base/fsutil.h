@@ -10,7 +10,8 @@
 /* Reads all of path into a NUL-terminated buffer the caller frees with
  * cov_free. max_size 0 = no limit. Errors (COV_EIO, COV_ELIMIT) are placed at
  * line 1, column 1 of path. */
-int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, cov_diag *d);
+int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len,
+                  cov_diag *d);
 
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync of the directory. On failure path is

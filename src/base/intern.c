@@ -58,8 +58,7 @@ static int rehash(cov_interner *in)
     return 0;
 }
 
-static uint32_t *lookup(const cov_interner *in, const char *s, uint32_t len,
-                        uint32_t h)
+static uint32_t *lookup(const cov_interner *in, const char *s, uint32_t len, uint32_t h)
 {
     uint32_t i = h & in->mask;
     for (;;) {

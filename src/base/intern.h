@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 typedef uint32_t cov_sym;
-#define COV_SYM_NONE ((cov_sym)0)          /* "no value"; never a real string */
+#define COV_SYM_NONE ((cov_sym)0)         /* "no value"; never a real string */
 #define COV_SYM_OOM ((cov_sym)UINT32_MAX) /* returned when memory ran out */
 
 typedef struct cov_sym_entry {
@@ -20,11 +20,11 @@ typedef struct cov_sym_entry {
 } cov_sym_entry;
 
 typedef struct cov_interner {
-    cov_arena strings;     /* the copies */
-    cov_sym_entry *syms;   /* indexed by symbol; [0] is unused */
-    uint32_t count, cap;   /* symbols in use (including [0]), allocated */
-    uint32_t *slots;       /* open addressing table of symbols; 0 = empty */
-    uint32_t mask;         /* slots has mask + 1 entries */
+    cov_arena strings;   /* the copies */
+    cov_sym_entry *syms; /* indexed by symbol; [0] is unused */
+    uint32_t count, cap; /* symbols in use (including [0]), allocated */
+    uint32_t *slots;     /* open addressing table of symbols; 0 = empty */
+    uint32_t mask;       /* slots has mask + 1 entries */
 } cov_interner;
 
 void cov_interner_init(cov_interner *in);

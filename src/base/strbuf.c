@@ -26,7 +26,10 @@ void cov_buf_add(cov_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void cov_buf_adds(cov_buf *b, const char *s) { cov_buf_add(b, s, strlen(s)); }
+void cov_buf_adds(cov_buf *b, const char *s)
+{
+    cov_buf_add(b, s, strlen(s));
+}
 
 char *cov_buf_take(cov_buf *b)
 {

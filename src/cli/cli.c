@@ -31,7 +31,7 @@ typedef struct plan {
     const char *rules;
     const char *output;
     int dump, sandbox, quiet, verbose;
-    const char *color; /* "auto" (NULL), "always" or "never" */
+    const char *color;             /* "auto" (NULL), "always" or "never" */
     const char *rev, *easydel_rev; /* of --tt-xla-git, --easydel-git (NULL: HEAD) */
     int history;                   /* --history */
     const char *history_range;     /* its RANGE, NULL: HEAD */
@@ -113,8 +113,8 @@ static void print_warning(void *ud, const cov_error *w)
     cov_error_format(&pos, where, sizeof where); /* "FILE:L:C: " or "" */
     const char *label = error ? "error" : "warning";
     if (use_color) /* gcc's colours: bold red errors, bold magenta warnings */
-        fprintf(stderr, "covengine: %s\033[1;%sm%s:\033[0m %s\n", where, error ? "31" : "35",
-                label, w->message);
+        fprintf(stderr, "covengine: %s\033[1;%sm%s:\033[0m %s\n", where,
+                error ? "31" : "35", label, w->message);
     else
         fprintf(stderr, "covengine: %s%s: %s\n", where, label, w->message);
 }
@@ -125,7 +125,8 @@ static int show_engine_frames; /* -v */
  * embedded lua/covengine/ modules), C functions and elided tail calls. */
 static int engine_frame(const char *line, size_t len)
 {
-    static const char *const prefixes[] = {"\t[C]:", "\tlua/covengine/", "\t(...tail calls...)"};
+    static const char *const prefixes[] = {"\t[C]:", "\tlua/covengine/",
+                                           "\t(...tail calls...)"};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
         size_t n = strlen(prefixes[i]);
         if (len >= n && strncmp(line, prefixes[i], n) == 0)
@@ -246,7 +247,14 @@ typedef enum opt_action {
 /* --help shows the options in these groups, in this order (docs/covengine.1
  * has the same sections; spec/help_spec.lua checks that they agree). */
 typedef enum opt_group {
-    G_INPUT, G_BASE, G_OUTPUT, G_GATE, G_DIAG, G_LIMIT, G_INFO, G_COUNT
+    G_INPUT,
+    G_BASE,
+    G_OUTPUT,
+    G_GATE,
+    G_DIAG,
+    G_LIMIT,
+    G_INFO,
+    G_COUNT
 } opt_group;
 
 static const char *const group_titles[G_COUNT] = {
@@ -282,88 +290,209 @@ typedef struct cli_option {
 #define MIB (1024 * 1024)
 
 static const cli_option options[] = {
-    {.name = "--tt-xla", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
-     .help = "load every test_config_*.yaml under DIR, or git:REPO@REV", .kind = 't',
+    {.name = "--tt-xla",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "DIR",
+     .help = "load every test_config_*.yaml under DIR, or git:REPO@REV",
+     .kind = 't',
      .dataset = COV_HEAD},
-    {.name = "--config", .action = ACT_INPUT, .group = G_INPUT, .arg = "FILE",
-     .help = "load one YAML file (repeatable)", .kind = 'c', .dataset = COV_HEAD},
-    {.name = "--framework", .action = ACT_FRAMEWORK, .group = G_INPUT, .arg = "NAME",
+    {.name = "--config",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "FILE",
+     .help = "load one YAML file (repeatable)",
+     .kind = 'c',
+     .dataset = COV_HEAD},
+    {.name = "--framework",
+     .action = ACT_FRAMEWORK,
+     .group = G_INPUT,
+     .arg = "NAME",
      .help = "framework of the --config files that follow"},
-    {.name = "--easydel", .action = ACT_INPUT, .group = G_INPUT, .arg = "PATH",
-     .help = "EasyDeL manifest (.json) or checkout directory", .kind = 'e',
+    {.name = "--easydel",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "PATH",
+     .help = "EasyDeL manifest (.json) or checkout directory",
+     .kind = 'e',
      .dataset = COV_HEAD},
-    {.name = "--tt-forge-models", .action = ACT_INPUT, .group = G_INPUT, .arg = "DIR",
+    {.name = "--tt-forge-models",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "DIR",
      .help = "the loaders the tests run (default: --tt-xla's third_party/tt_forge_models)",
-     .kind = 'f', .dataset = COV_HEAD},
-    {.name = "--tt-xla-git", .action = ACT_INPUT, .group = G_INPUT, .arg = "REPO",
-     .help = "load the configs of a revision of git repository REPO", .kind = 'g',
+     .kind = 'f',
      .dataset = COV_HEAD},
-    {.name = "--rev", .action = ACT_PLAN_VALUE, .group = G_INPUT, .arg = "REV",
+    {.name = "--tt-xla-git",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "REPO",
+     .help = "load the configs of a revision of git repository REPO",
+     .kind = 'g',
+     .dataset = COV_HEAD},
+    {.name = "--rev",
+     .action = ACT_PLAN_VALUE,
+     .group = G_INPUT,
+     .arg = "REV",
      .help = "that revision: sha, branch, tag, HEAD~3... (default HEAD)",
      .field = PLAN_VALUE(rev)},
-    {.name = "--easydel-git", .action = ACT_INPUT, .group = G_INPUT, .arg = "REPO",
-     .help = "scan EasyDeL's modules at a revision of git repository REPO", .kind = 'G',
+    {.name = "--easydel-git",
+     .action = ACT_INPUT,
+     .group = G_INPUT,
+     .arg = "REPO",
+     .help = "scan EasyDeL's modules at a revision of git repository REPO",
+     .kind = 'G',
      .dataset = COV_HEAD},
-    {.name = "--easydel-rev", .action = ACT_PLAN_VALUE, .group = G_INPUT, .arg = "REV",
-     .help = "that revision (default HEAD)", .field = PLAN_VALUE(easydel_rev)},
-    {.name = "--tt-forge-models-git", .action = ACT_PLAN_VALUE, .group = G_INPUT,
-     .arg = "REPO", .help = "read each tt-xla revision's pinned tt_forge_models from REPO",
+    {.name = "--easydel-rev",
+     .action = ACT_PLAN_VALUE,
+     .group = G_INPUT,
+     .arg = "REV",
+     .help = "that revision (default HEAD)",
+     .field = PLAN_VALUE(easydel_rev)},
+    {.name = "--tt-forge-models-git",
+     .action = ACT_PLAN_VALUE,
+     .group = G_INPUT,
+     .arg = "REPO",
+     .help = "read each tt-xla revision's pinned tt_forge_models from REPO",
      .field = PLAN_VALUE(forge_git)},
-    {.name = "--history", .action = ACT_HISTORY, .group = G_INPUT, .arg = "[RANGE]",
+    {.name = "--history",
+     .action = ACT_HISTORY,
+     .group = G_INPUT,
+     .arg = "[RANGE]",
      .help = "every revision of --tt-xla-git that changes the configs (A..B: those)"},
-    {.name = "--base-tt-xla", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
-     .help = "the base's tt-xla tree, or git:REPO@REV", .kind = 't', .dataset = COV_BASE},
-    {.name = "--base-easydel", .action = ACT_INPUT, .group = G_BASE, .arg = "PATH",
-     .help = "the base's EasyDeL inventory (default: the head's)", .kind = 'e',
+    {.name = "--base-tt-xla",
+     .action = ACT_INPUT,
+     .group = G_BASE,
+     .arg = "DIR",
+     .help = "the base's tt-xla tree, or git:REPO@REV",
+     .kind = 't',
      .dataset = COV_BASE},
-    {.name = "--base-tt-forge-models", .action = ACT_INPUT, .group = G_BASE, .arg = "DIR",
-     .help = "the base's tt-forge-models tree (default: --base-tt-xla's)", .kind = 'f',
+    {.name = "--base-easydel",
+     .action = ACT_INPUT,
+     .group = G_BASE,
+     .arg = "PATH",
+     .help = "the base's EasyDeL inventory (default: the head's)",
+     .kind = 'e',
      .dataset = COV_BASE},
-    {.name = "--baseline", .action = ACT_VALUE, .group = G_BASE, .arg = "REPORT.json",
-     .help = "or a previous --format json report as the base", .engine = "baseline"},
-    {.name = "--format", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
-     .help = "report format: reports/NAME.lua (below)", .engine = "format"},
-    {.name = "--output", .alias = "-o", .action = ACT_VALUE, .group = G_OUTPUT,
-     .arg = "FILE", .help = "write the report atomically instead of to stdout",
+    {.name = "--base-tt-forge-models",
+     .action = ACT_INPUT,
+     .group = G_BASE,
+     .arg = "DIR",
+     .help = "the base's tt-forge-models tree (default: --base-tt-xla's)",
+     .kind = 'f',
+     .dataset = COV_BASE},
+    {.name = "--baseline",
+     .action = ACT_VALUE,
+     .group = G_BASE,
+     .arg = "REPORT.json",
+     .help = "or a previous --format json report as the base",
+     .engine = "baseline"},
+    {.name = "--format",
+     .action = ACT_VALUE,
+     .group = G_OUTPUT,
+     .arg = "NAME",
+     .help = "report format: reports/NAME.lua (below)",
+     .engine = "format"},
+    {.name = "--output",
+     .alias = "-o",
+     .action = ACT_VALUE,
+     .group = G_OUTPUT,
+     .arg = "FILE",
+     .help = "write the report atomically instead of to stdout",
      .engine = "output"},
-    {.name = "--dump", .action = ACT_PLAN_FLAG, .group = G_OUTPUT,
-     .help = "print the loaded model as JSON; run no rules", .flag = PLAN_FLAG(dump)},
-    {.name = "--blame", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
+    {.name = "--dump",
+     .action = ACT_PLAN_FLAG,
+     .group = G_OUTPUT,
+     .help = "print the loaded model as JSON; run no rules",
+     .flag = PLAN_FLAG(dump)},
+    {.name = "--blame",
+     .action = ACT_VALUE,
+     .group = G_OUTPUT,
+     .arg = "NAME",
      .help = "each revision of --history that changed a test, family or module",
      .engine = "blame"},
-    {.name = "--explain", .action = ACT_VALUE, .group = G_OUTPUT, .arg = "NAME",
-     .help = "why a family is where it is", .engine = "explain"},
-    {.name = "--fail-under", .action = ACT_VALUE, .group = G_GATE, .arg = "PCT",
-     .help = "the gate figure is under PCT percent", .engine = "fail_under"},
-    {.name = "--fail-on-regression", .action = ACT_FLAG, .group = G_GATE,
+    {.name = "--explain",
+     .action = ACT_VALUE,
+     .group = G_OUTPUT,
+     .arg = "NAME",
+     .help = "why a family is where it is",
+     .engine = "explain"},
+    {.name = "--fail-under",
+     .action = ACT_VALUE,
+     .group = G_GATE,
+     .arg = "PCT",
+     .help = "the gate figure is under PCT percent",
+     .engine = "fail_under"},
+    {.name = "--fail-on-regression",
+     .action = ACT_FLAG,
+     .group = G_GATE,
      .help = "a status regressed or a family was lost since the base",
      .engine = "fail_on_regression"},
-    {.name = "--fail-on-drop", .action = ACT_FLAG, .group = G_GATE,
-     .help = "the gate figure is lower than the base's", .engine = "fail_on_drop"},
-    {.name = "--strict", .action = ACT_FLAG, .group = G_DIAG,
-     .help = "config hygiene lints are errors (exit 2), not warnings", .engine = "strict"},
-    {.name = "--quiet", .alias = "-q", .action = ACT_PLAN_FLAG, .group = G_DIAG,
-     .help = "no warnings (errors are always shown)", .flag = PLAN_FLAG(quiet)},
-    {.name = "--verbose", .alias = "-v", .action = ACT_FLAG, .group = G_DIAG,
+    {.name = "--fail-on-drop",
+     .action = ACT_FLAG,
+     .group = G_GATE,
+     .help = "the gate figure is lower than the base's",
+     .engine = "fail_on_drop"},
+    {.name = "--strict",
+     .action = ACT_FLAG,
+     .group = G_DIAG,
+     .help = "config hygiene lints are errors (exit 2), not warnings",
+     .engine = "strict"},
+    {.name = "--quiet",
+     .alias = "-q",
+     .action = ACT_PLAN_FLAG,
+     .group = G_DIAG,
+     .help = "no warnings (errors are always shown)",
+     .flag = PLAN_FLAG(quiet)},
+    {.name = "--verbose",
+     .alias = "-v",
+     .action = ACT_FLAG,
+     .group = G_DIAG,
      .help = "every warning (default: the first 50), whole tracebacks",
-     .engine = "verbose", .flag = PLAN_FLAG(verbose)},
-    {.name = "--color", .action = ACT_COLOR, .group = G_DIAG, .arg = "WHEN",
+     .engine = "verbose",
+     .flag = PLAN_FLAG(verbose)},
+    {.name = "--color",
+     .action = ACT_COLOR,
+     .group = G_DIAG,
+     .arg = "WHEN",
      .help = "colour error:/warning: labels: auto (on a terminal), always, never"},
-    {.name = "--sandbox", .action = ACT_PLAN_FLAG, .group = G_LIMIT,
-     .help = "run rules without io/os/debug/bytecode", .flag = PLAN_FLAG(sandbox)},
-    {.name = "--max-instructions", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "N",
-     .help = "Lua instruction budget", .limit = LIMIT_FIELD(max_instructions), .scale = 1},
-    {.name = "--max-memory", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "MB",
-     .help = "Lua memory cap", .limit = LIMIT_FIELD(max_memory), .scale = MIB},
-    {.name = "--max-file-size", .action = ACT_LIMIT, .group = G_LIMIT, .arg = "MB",
-     .help = "largest input file (default 1024)", .limit = LIMIT_FIELD(max_file_size),
+    {.name = "--sandbox",
+     .action = ACT_PLAN_FLAG,
+     .group = G_LIMIT,
+     .help = "run rules without io/os/debug/bytecode",
+     .flag = PLAN_FLAG(sandbox)},
+    {.name = "--max-instructions",
+     .action = ACT_LIMIT,
+     .group = G_LIMIT,
+     .arg = "N",
+     .help = "Lua instruction budget",
+     .limit = LIMIT_FIELD(max_instructions),
+     .scale = 1},
+    {.name = "--max-memory",
+     .action = ACT_LIMIT,
+     .group = G_LIMIT,
+     .arg = "MB",
+     .help = "Lua memory cap",
+     .limit = LIMIT_FIELD(max_memory),
      .scale = MIB},
-    {.name = "--help", .alias = "-h", .action = ACT_HELP, .group = G_INFO,
+    {.name = "--max-file-size",
+     .action = ACT_LIMIT,
+     .group = G_LIMIT,
+     .arg = "MB",
+     .help = "largest input file (default 1024)",
+     .limit = LIMIT_FIELD(max_file_size),
+     .scale = MIB},
+    {.name = "--help",
+     .alias = "-h",
+     .action = ACT_HELP,
+     .group = G_INFO,
      .help = "this text"},
-    {.name = "--version", .action = ACT_VERSION, .group = G_INFO,
+    {.name = "--version",
+     .action = ACT_VERSION,
+     .group = G_INFO,
      .help = "the version of covengine"},
     {.name = NULL}};
-_Static_assert(sizeof options / sizeof *options <= sizeof ((plan *)0)->given,
+_Static_assert(sizeof options / sizeof *options <= sizeof((plan *)0)->given,
                "plan.given has a flag per option");
 
 /* The report formats the rule directories offer (reports/NAME.lua), as the
@@ -387,7 +516,8 @@ static void print_usage(cov_engine *e)
                 continue;
             char left[64];
             snprintf(left, sizeof left, "%s%s%s%s%s", o->alias ? o->alias : "",
-                     o->alias ? ", " : "", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+                     o->alias ? ", " : "", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
             if (strlen(left) >= 22)
                 printf("  %s\n  %-22s %s\n", left, "", o->help);
             else
@@ -453,12 +583,8 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
     if (takes_value(o) && !*v && o->action != ACT_LIMIT)
         return usage_error("%s needs a value", o->name);
     switch (o->action) {
-    case ACT_HELP:
-        print_usage(e);
-        return 0;
-    case ACT_VERSION:
-        printf("covengine %s\n", cov_version());
-        return 0;
+    case ACT_HELP: print_usage(e); return 0;
+    case ACT_VERSION: printf("covengine %s\n", cov_version()); return 0;
     case ACT_PLAN_FLAG:
     case ACT_FLAG:
         if (o->flag)
@@ -474,12 +600,8 @@ static int apply_option(const cli_option *o, const char *v, const char **framewo
         return -1;
     case ACT_INPUT:
         return add_input(p, o->kind, o->dataset, v, *framework) ? EXIT_ERROR : -1;
-    case ACT_FRAMEWORK:
-        *framework = v;
-        return -1;
-    case ACT_PLAN_VALUE:
-        *(const char **)((char *)p + o->field) = v;
-        return -1;
+    case ACT_FRAMEWORK: *framework = v; return -1;
+    case ACT_PLAN_VALUE: *(const char **)((char *)p + o->field) = v; return -1;
     case ACT_HISTORY:
         if (v && !*v)
             return usage_error("--history= needs a range (A..B) or nothing");
@@ -587,7 +709,8 @@ static const char *pinned_forge(const char *ttxla, char *buf, size_t size)
     size_t n = strlen(ttxla);
     while (n > 1 && ttxla[n - 1] == '/')
         n--;
-    if ((size_t)snprintf(buf, size, "%.*s/third_party/tt_forge_models", (int)n, ttxla) >= size)
+    if ((size_t)snprintf(buf, size, "%.*s/third_party/tt_forge_models", (int)n, ttxla) >=
+        size)
         return NULL;
     DIR *dh = opendir(buf);
     if (!dh)
@@ -612,10 +735,10 @@ static int load_pinned_forge(cov_engine *e, const plan *p)
         char buf[4096];
         cov_error err;
         /* A git:REPO@REV revision has no checked-out submodule to look in. */
-        const char *dir = in->kind == 't' && !forge[in->dataset] &&
-                                  strncmp(in->path, "git:", 4) != 0
-                              ? pinned_forge(in->path, buf, sizeof buf)
-                              : NULL;
+        const char *dir =
+            in->kind == 't' && !forge[in->dataset] && strncmp(in->path, "git:", 4) != 0
+                ? pinned_forge(in->path, buf, sizeof buf)
+                : NULL;
         if (!dir)
             continue;
         forge[in->dataset] = 1;
@@ -626,9 +749,10 @@ static int load_pinned_forge(cov_engine *e, const plan *p)
             print_warning(NULL, &err);
         } else if (rc != COV_OK) {
             return report_error(&err);
-        } else if (cov_engine_set_option(e, in->dataset == COV_HEAD
-                                                ? "tt_forge_models_found"
-                                                : "base_tt_forge_models_found",
+        } else if (cov_engine_set_option(e,
+                                         in->dataset == COV_HEAD
+                                             ? "tt_forge_models_found"
+                                             : "base_tt_forge_models_found",
                                          dir) != COV_OK) {
             fprintf(stderr, "covengine: out of memory\n");
             return EXIT_ERROR;
@@ -667,8 +791,9 @@ static int load_history(cov_engine *e, const plan *p)
 {
     const char *repo = head_input(p, 'g');
     if (!repo)
-        return usage_error("--history reads the revisions of --tt-xla-git REPO, which is not "
-                           "given");
+        return usage_error(
+            "--history reads the revisions of --tt-xla-git REPO, which is not "
+            "given");
     const char *ed = head_input(p, 'e'), *edg = head_input(p, 'G');
     cov_error err;
     /* Without a range the history ends at the head's revision (--rev). */
@@ -686,10 +811,12 @@ static int load_inputs(cov_engine *e, const plan *p)
     if (p->rev && !has_input(p, 'g'))
         return usage_error("--rev is the revision of --tt-xla-git, which is not given");
     if (p->forge_git && !has_input(p, 'g'))
-        return usage_error("--tt-forge-models-git reads the pins of --tt-xla-git, which is not "
-                           "given");
+        return usage_error(
+            "--tt-forge-models-git reads the pins of --tt-xla-git, which is not "
+            "given");
     if (p->easydel_rev && !has_input(p, 'G'))
-        return usage_error("--easydel-rev is the revision of --easydel-git, which is not given");
+        return usage_error(
+            "--easydel-rev is the revision of --easydel-git, which is not given");
     if (progress.on) {
         progress.start = seconds_now();
         cov_engine_set_progress_handler(e, show_progress, NULL);
@@ -716,8 +843,8 @@ static int load_inputs(cov_engine *e, const plan *p)
     }
     const char *ttxla_git = head_input(p, 'g');
     if (p->forge_git && ttxla_git && !has_head_forge(p) &&
-        cov_load_tt_forge_models_pinned(e, COV_HEAD, ttxla_git, p->rev, p->forge_git, &err) !=
-            COV_OK)
+        cov_load_tt_forge_models_pinned(e, COV_HEAD, ttxla_git, p->rev, p->forge_git,
+                                        &err) != COV_OK)
         return report_error(&err);
     int rc = load_pinned_forge(e, p);
     if (rc)
@@ -741,7 +868,8 @@ static int write_text(const char *text, size_t len, const char *output)
     }
     errno = 0;
     if ((len && fwrite(text, 1, len, stdout) != len) || fflush(stdout) != 0) {
-        fprintf(stderr, "covengine: <stdout>: cannot write: %s\n", strerror(errno ? errno : EIO));
+        fprintf(stderr, "covengine: <stdout>: cannot write: %s\n",
+                strerror(errno ? errno : EIO));
         return EXIT_ERROR;
     }
     return 0;
@@ -805,8 +933,10 @@ static int run(cov_engine *e, plan *p)
     const char *rules = p->rules;
     if (!rules && !p->dump) {
         if (cov_default_rules(found, sizeof found) != COV_OK) {
-            fprintf(stderr, "covengine: %s: cannot open: no rules script given and no "
-                            "installed rules (set COVENGINE_PATH)\n", found);
+            fprintf(stderr,
+                    "covengine: %s: cannot open: no rules script given and no "
+                    "installed rules (set COVENGINE_PATH)\n",
+                    found);
             return EXIT_ERROR;
         }
         rules = found;
@@ -829,8 +959,8 @@ static int run(cov_engine *e, plan *p)
         cov_free(json);
         return rc;
     }
-    int status = cov_run_rules(e, rules, p->script_argc, (const char *const *)p->script_argv,
-                               &err);
+    int status =
+        cov_run_rules(e, rules, p->script_argc, (const char *const *)p->script_argv, &err);
     if (status != COV_OK && status != COV_EGATE)
         return report_error(&err);
     size_t len;
@@ -864,9 +994,11 @@ int main(int argc, char **argv)
         const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
         /* https://no-color.org: NO_COLOR set and not empty means none,
          * unless asked for explicitly. */
-        int auto_color = tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
-        use_color = !p.color || strcmp(p.color, "auto") == 0 ? auto_color
-                                                             : strcmp(p.color, "always") == 0;
+        int auto_color =
+            tty && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+        use_color = !p.color || strcmp(p.color, "auto") == 0
+                        ? auto_color
+                        : strcmp(p.color, "always") == 0;
         progress.on = tty && !p.quiet;
         cov_engine_set_limits(e, &p.limits);
         /* The CLI trusts the rule file it is given, as lua does; embedders get

@@ -30,7 +30,10 @@ static int take_any(const char *s, uint32_t start, uint32_t *end, const char *co
     return 0;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* "-<prefix><digits>" at the end: seq_128, batch_4. Sets *value. */
 static int take_number(const char *s, uint32_t start, uint32_t *end, const char *prefix,
@@ -67,8 +70,7 @@ static int take_mesh(const char *s, uint32_t start, uint32_t *end, cov_span *pie
     p = x;
     while (p > start && is_digit(s[p - 1]))
         p--;
-    if (p == x || p - start < 6 || memcmp(s + p - 5, "mesh_", 5) != 0 ||
-        s[p - 6] != '-')
+    if (p == x || p - start < 6 || memcmp(s + p - 5, "mesh_", 5) != 0 || s[p - 6] != '-')
         return 0;
     *piece = (cov_span){p - 5, e - (p - 5)};
     *end = p - 6;
@@ -166,7 +168,8 @@ int cov_testid_parse(const char *id, size_t len_in, cov_testid *out)
     take_any(id, start, &end, execs, &out->exec);
     take_mesh(id, start, &end, &out->mesh);
     if (!take_any(id, start, &end, parallelisms, &out->parallelism))
-        return fail(out, "no single_device, data_parallel or tensor_parallel before the run mode");
+        return fail(
+            out, "no single_device, data_parallel or tensor_parallel before the run mode");
     take_any(id, start, &end, strategies, &out->strategy);
     take_number(id, start, &end, "batch_", &out->batch, &out->batch_n);
     take_number(id, start, &end, "seq_", &out->seq, &out->seq_n);

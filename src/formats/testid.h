@@ -20,8 +20,8 @@ typedef struct cov_span {
 } cov_span;
 
 typedef struct cov_testid {
-    int parsed;           /* 1 if the whole id fits the grammar */
-    const char *error;    /* static text saying why not, when !parsed */
+    int parsed;        /* 1 if the whole id fits the grammar */
+    const char *error; /* static text saying why not, when !parsed */
     cov_span family, task_path, model_fw, variant, suffix;
     cov_span llm_phase, seq, batch, strategy, parallelism, mesh, exec, run_mode;
     int32_t seq_n, batch_n; /* values of seq_N / batch_N, -1 when absent */

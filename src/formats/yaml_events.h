@@ -102,7 +102,7 @@ typedef struct cov_yev_src {
     uint32_t n_rep, cap_rep;
     uint64_t expanded;
     uint32_t n_aliases;
-    cov_ypipe *pipe; /* not owned; NULL: libyaml runs on this thread */
+    cov_ypipe *pipe;          /* not owned; NULL: libyaml runs on this thread */
     cov_yev_tape *rec;        /* not owned; NULL: not recording */
     const cov_yev_tape *play; /* not owned; NULL: not replaying */
     size_t play_at;

@@ -39,7 +39,7 @@ struct cov_ypipe {
     pthread_cond_t cv;
     unsigned char *chunk[N_CHUNKS];
     size_t used[N_CHUNKS];
-    int full[N_CHUNKS]; /* published, not yet released */
+    int full[N_CHUNKS];    /* published, not yet released */
     size_t mark[N_CHUNKS]; /* the parser's position in its job after the batch */
     int cancel, done;
     /* producer side */

@@ -13,7 +13,10 @@ static int equals_any(const char *s, size_t len, const char *const *words)
     return 0;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Accumulates the digits of base in s (skipping '_') into *exact while it
  * fits and into *approx always; 0 if a character is not a digit of base. */
@@ -200,10 +203,10 @@ static int resolve_float(const char *s, size_t len, cov_yaml_value *out)
 int cov_yaml_resolve(const char *s, size_t len, cov_yaml_value *out)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL", 0};
-    static const char *const trues[] = {"yes", "Yes", "YES", "true", "True", "TRUE",
-                                        "on",  "On",  "ON",  0};
-    static const char *const falses[] = {"no",    "No",    "NO",  "false", "False",
-                                         "FALSE", "off",   "Off", "OFF",   0};
+    static const char *const trues[] = {"yes",  "Yes", "YES", "true", "True",
+                                        "TRUE", "on",  "On",  "ON",   0};
+    static const char *const falses[] = {"no",    "No",  "NO",  "false", "False",
+                                         "FALSE", "off", "Off", "OFF",   0};
     memset(out, 0, sizeof *out);
     if (equals_any(s, len, nulls))
         return out->kind = COV_YAML_NULL;

@@ -6,8 +6,8 @@
 #ifndef COV_LOAD_EASYDEL_H
 #define COV_LOAD_EASYDEL_H
 
-#include "covengine.h"
 #include "base/diag.h"
+#include "covengine.h"
 #include "model/model.h"
 
 #include <stddef.h>

@@ -16,8 +16,8 @@
 #ifndef COV_LOAD_FORGE_H
 #define COV_LOAD_FORGE_H
 
-#include "covengine.h"
 #include "base/diag.h"
+#include "covengine.h"
 #include "model/model.h"
 
 #include <stddef.h>

@@ -29,8 +29,9 @@ typedef struct cov_history cov_history;
  * test_config_*.yaml files under tests/runner/test_config (paths and
  * contents) differ from the previous revision's of the walk (a revision
  * without such files is left out). With pin != 0 a revision whose
- * third_party/tt_forge_models pin differs counts as a change too. A missing repository or revision is an error (COV_EIO /
- * COV_EINPUT, d->err filled). *out is freed with cov_history_free. */
+ * third_party/tt_forge_models pin differs counts as a change too. A missing repository or
+ * revision is an error (COV_EIO / COV_EINPUT, d->err filled). *out is freed with
+ * cov_history_free. */
 int cov_history_open(const char *repo, const char *range, int pin, cov_history **out,
                      cov_diag *d);
 void cov_history_free(cov_history *h);

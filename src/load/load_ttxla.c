@@ -312,7 +312,8 @@ static void ttx_free(ttx *x)
 
 /* Runs a load; on failure puts the model back as it was. A test a later
  * file's entry replaced goes once the whole load has succeeded. */
-static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, const char *what, int rc)
+static int finish(cov_model *m, const cov_model_mark *mark, ttx *x, const char *what,
+                  int rc)
 {
     if (!rc && cov_model_resolve_duplicates(m, mark->duplicates) != COV_OK)
         rc = cov_fail(x->d, COV_ENOMEM, what, 0, 0, "out of memory");

@@ -231,7 +231,9 @@ static int read_decorator(scan *sc, const cov_py_tok *at)
         }
         switch (a.kind) {
         case V_EMPTY:
-            a.kind = t.kind == COV_PY_NAME ? V_NAME : t.kind == COV_PY_STRING ? V_STRING : V_OTHER;
+            a.kind = t.kind == COV_PY_NAME     ? V_NAME
+                     : t.kind == COV_PY_STRING ? V_STRING
+                                               : V_OTHER;
             break;
         case V_NAME: a.kind = is_op(&t, '.') ? V_DOT : V_OTHER; continue;
         case V_DOT: a.kind = t.kind == COV_PY_NAME ? V_NAME : V_OTHER; break;
@@ -570,7 +572,8 @@ int cov_easydel_scanner_file(cov_easydel_scanner *s, const char *path, const cha
                              const char *text, size_t len)
 {
     if (s->module == COV_SYM_NONE)
-        return cov_fail(s->d, COV_EUSAGE, path, 0, 0, "internal error: a file before its module");
+        return cov_fail(s->d, COV_EUSAGE, path, 0, 0,
+                        "internal error: a file before its module");
     const char *module = cov_model_str(s->m, s->module);
     char *rel = cov_path_join(module, file);
     char *copy = cov_strndup(text, len); /* the lexer relies on a NUL at len */

@@ -17,10 +17,10 @@
 #ifndef COV_TTXLA_INTERNAL_H
 #define COV_TTXLA_INTERNAL_H
 
-#include "covengine.h"
 #include "base/diag.h"
 #include "base/fsutil.h"
 #include "base/vec.h"
+#include "covengine.h"
 #include "formats/yaml_events.h"
 #include "formats/yaml_pipe.h"
 #include "model/model.h"

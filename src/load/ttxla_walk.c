@@ -34,7 +34,8 @@ static int walk_entry(const char *dir, const char *rel, const char *name, cov_st
         char eb[128];
         int e = errno;
         cov_free(child);
-        rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot stat: %s", cov_ttx_errstr(e, eb, sizeof eb));
+        rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot stat: %s",
+                      cov_ttx_errstr(e, eb, sizeof eb));
     } else if (S_ISDIR(st.st_mode)) {
         /* takes child, even on failure */
         if (cov_strvec_push(todo, child) < 0)

@@ -165,7 +165,10 @@ static int abort_with(lua_State *L, const char *msg)
     return lua_error(L);
 }
 
-static int mod_abort(lua_State *L) { return abort_with(L, luaL_checkstring(L, 1)); }
+static int mod_abort(lua_State *L)
+{
+    return abort_with(L, luaL_checkstring(L, 1));
+}
 
 /*** cov.baseline() -> table | nil
  * The previous `covengine.report/1` JSON given with `--baseline FILE`
@@ -224,8 +227,9 @@ static int mod_baseline(lua_State *L)
             col++;
         }
     }
-    return abort_with(L, lua_pushfstring(L, "%s:%d:%d: not a covengine report: invalid JSON",
-                                         path, line, col));
+    return abort_with(L,
+                      lua_pushfstring(L, "%s:%d:%d: not a covengine report: invalid JSON",
+                                      path, line, col));
 }
 
 /*** cov.distance(a, b [, limit]) -> integer
@@ -296,8 +300,9 @@ static int mod_settings_given(lua_State *L)
     cov_run_ctx *c = ctx_of(L);
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!c->settings_pass && c->settings_read == 1)
-        return luaL_error(L, "settings{...} comes after the script's first use of the data, "
-                             "too late to apply: call it before");
+        return luaL_error(L,
+                          "settings{...} comes after the script's first use of the data, "
+                          "too late to apply: call it before");
     if (!c->settings_pass)
         return 0;
     lua_Integer n = luaL_len(L, 1);
@@ -336,11 +341,31 @@ static int settings_pass_index(lua_State *L)
 static void hide_data(lua_State *L, int mod)
 {
     static const char *const hidden[] = {"head", "base", NULL};
-    static const char *const stops[] = {
-        "dataset", "baseline", "count", "test", "tests", "group", "placeholders", "modules",
-        "easydel", "sources", "dump", "duplicates", "warnings", "load_tt_xla", "load_config",
-        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot",
-        "loaders", "tt_forge_models", "unknown_ids", "load_tt_forge_models", "history", NULL};
+    static const char *const stops[] = {"dataset",
+                                        "baseline",
+                                        "count",
+                                        "test",
+                                        "tests",
+                                        "group",
+                                        "placeholders",
+                                        "modules",
+                                        "easydel",
+                                        "sources",
+                                        "dump",
+                                        "duplicates",
+                                        "warnings",
+                                        "load_tt_xla",
+                                        "load_config",
+                                        "load_config_string",
+                                        "load_easydel",
+                                        "load_easydel_string",
+                                        "load_snapshot",
+                                        "loaders",
+                                        "tt_forge_models",
+                                        "unknown_ids",
+                                        "load_tt_forge_models",
+                                        "history",
+                                        NULL};
     for (const char *const *k = hidden; *k; k++) {
         lua_pushnil(L);
         lua_setfield(L, mod, *k);
@@ -599,11 +624,30 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
         lua_setfield(L, mod, "history");
     }
 
-    static const char *const shortcuts[] = {
-        "count", "test", "tests", "group", "values", "placeholders", "modules", "easydel",
-        "sources", "dump", "duplicates", "warnings", "arches", "load_tt_xla", "load_config",
-        "load_config_string", "load_easydel", "load_easydel_string", "load_snapshot", "loaders",
-        "tt_forge_models", "unknown_ids", "load_tt_forge_models", NULL};
+    static const char *const shortcuts[] = {"count",
+                                            "test",
+                                            "tests",
+                                            "group",
+                                            "values",
+                                            "placeholders",
+                                            "modules",
+                                            "easydel",
+                                            "sources",
+                                            "dump",
+                                            "duplicates",
+                                            "warnings",
+                                            "arches",
+                                            "load_tt_xla",
+                                            "load_config",
+                                            "load_config_string",
+                                            "load_easydel",
+                                            "load_easydel_string",
+                                            "load_snapshot",
+                                            "loaders",
+                                            "tt_forge_models",
+                                            "unknown_ids",
+                                            "load_tt_forge_models",
+                                            NULL};
     for (const char *const *s = shortcuts; *s; s++) {
         lua_pushvalue(L, head);
         lua_getfield(L, head, *s);
@@ -612,12 +656,15 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
     }
 
     lua_settop(L, mod);
-    static const luaL_Reg engine_fns[] = {
-        {"write", mod_write},         {"warn", mod_warn},
-        {"fail_gate", mod_fail_gate}, {"where", mod_where},
-        {"abort", mod_abort},         {"distance", mod_distance},
-        {"formats", mod_formats},     {"settings_given", mod_settings_given},
-        {NULL, NULL}};
+    static const luaL_Reg engine_fns[] = {{"write", mod_write},
+                                          {"warn", mod_warn},
+                                          {"fail_gate", mod_fail_gate},
+                                          {"where", mod_where},
+                                          {"abort", mod_abort},
+                                          {"distance", mod_distance},
+                                          {"formats", mod_formats},
+                                          {"settings_given", mod_settings_given},
+                                          {NULL, NULL}};
     lua_pushlightuserdata(L, c);
     luaL_setfuncs(L, engine_fns, 1);
 
@@ -665,7 +712,8 @@ static int search_embedded(lua_State *L)
     /* The engine's own modules are embedded precompiled (cmake/Embed.cmake):
      * trusted bytecode, even in the sandbox, which refuses it from rules. */
     lua_pushfstring(L, "@%s", path);
-    if (luaL_loadbufferx(L, (const char *)f->data, f->size, lua_tostring(L, -1), "b") != LUA_OK)
+    if (luaL_loadbufferx(L, (const char *)f->data, f->size, lua_tostring(L, -1), "b") !=
+        LUA_OK)
         return lua_error(L);
     lua_pushstring(L, path);
     return 2;
@@ -924,8 +972,9 @@ static int pmain(lua_State *L)
             const char *s = lua_tolstring(L, i, &len);
             cov_buf_add(&a->c->emitted, s, len);
         } else if (!lua_isnil(L, i)) {
-            return luaL_error(L, "%s returned a %s; return the report as a string or write "
-                                 "it with cov.write",
+            return luaL_error(L,
+                              "%s returned a %s; return the report as a string or write "
+                              "it with cov.write",
                               a->name, luaL_typename(L, i));
         }
     }
@@ -952,7 +1001,8 @@ static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_erro
         snprintf(err->message, sizeof err->message, "Lua memory limit of %llu MiB exceeded",
                  (unsigned long long)(b->max_memory / (1024 * 1024)));
     else if (status == LUA_ERRMEM && b->over_limit)
-        snprintf(err->message, sizeof err->message, "Lua memory limit of %llu bytes exceeded",
+        snprintf(err->message, sizeof err->message,
+                 "Lua memory limit of %llu bytes exceeded",
                  (unsigned long long)b->max_memory);
     else
         snprintf(err->message, sizeof err->message, "%s", msg ? msg : "unknown error");

@@ -19,8 +19,8 @@ static void filter_sym(lua_State *L, const cov_model *m, int t, const char *key,
     lua_pop(L, 1);
 }
 
-static const char *const filter_keys[] = {"family", "framework", "task_path", "variant",
-                                          "parsed", NULL};
+static const char *const filter_keys[] = {"family",  "framework", "task_path",
+                                          "variant", "parsed",    NULL};
 
 void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter *f,
                          const char *what)
@@ -37,8 +37,9 @@ void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter
         for (const char *const *k = filter_keys; *k; k++)
             known |= lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), *k) == 0;
         if (!known)
-            luaL_error(L, "%s: unknown filter key '%s' (known: family, framework, "
-                          "task_path, variant, parsed)",
+            luaL_error(L,
+                       "%s: unknown filter key '%s' (known: family, framework, "
+                       "task_path, variant, parsed)",
                        what, luaL_tolstring(L, -1, NULL));
     }
     filter_sym(L, m, t, "family", &f->has_family, &f->family, &f->impossible);

@@ -276,7 +276,8 @@ static int ds_group(lua_State *L)
         lua_pop(L, 1);
         if (lua_getfield(L, 3, "collect") != LUA_TNIL) {
             luaL_checktype(L, -1, LUA_TTABLE);
-            ncollect = read_keys(L, lua_gettop(L), collect, COV_AGG_MAX_COLLECT, "collect keys");
+            ncollect =
+                read_keys(L, lua_gettop(L), collect, COV_AGG_MAX_COLLECT, "collect keys");
             for (int c = 0; c < ncollect; c++)
                 if (!cov_agg_collectable(collect[c]))
                     return luaL_error(L, "group: cannot collect '%s'",

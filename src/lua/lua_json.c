@@ -67,7 +67,8 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
 /* Attaches a fresh node to its parent (or makes it the root) before anything
  * can raise, so a Lua error part-way frees the whole tree through the root's
  * holder and leaks nothing. */
-static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key, cJSON **root)
+static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key,
+                     cJSON **root)
 {
     if (!node)
         cov_lua_nomem(L);
@@ -140,7 +141,8 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
         }
         break;
     case LUA_TNUMBER: {
-        double v = lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) : lua_tonumber(L, idx);
+        double v =
+            lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) : lua_tonumber(L, idx);
         if (!isfinite(v))
             luaL_error(L, "json: cannot encode %f", v);
         attach(L, cJSON_CreateNumber(v), parent, key, root);
@@ -307,7 +309,10 @@ static int json_array(lua_State *L)
     return 1;
 }
 
-void cov_lua_json_push_null(lua_State *L) { lua_pushlightuserdata(L, &null_sentinel); }
+void cov_lua_json_push_null(lua_State *L)
+{
+    lua_pushlightuserdata(L, &null_sentinel);
+}
 
 int cov_lua_json_open(lua_State *L)
 {
@@ -318,8 +323,10 @@ int cov_lua_json_open(lua_State *L)
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    static const luaL_Reg fns[] = {
-        {"encode", json_encode}, {"decode", json_decode}, {"array", json_array}, {NULL, NULL}};
+    static const luaL_Reg fns[] = {{"encode", json_encode},
+                                   {"decode", json_decode},
+                                   {"array", json_array},
+                                   {NULL, NULL}};
     luaL_newlib(L, fns);
     lua_pushlightuserdata(L, &null_sentinel);
     lua_setfield(L, -2, "null");

@@ -228,11 +228,11 @@ static void push_id(lua_State *L, const cov_model *m, const cov_test *t)
 
 typedef void (*getter)(lua_State *L, const cov_model *m, const cov_test *t);
 
-#define SUFFIX_SYM_GETTER(field)                                                      \
-    static void get_##field(lua_State *L, const cov_model *m, const cov_test *t)     \
-    {                                                                                 \
-        const cov_suffix *s = suffix_of(m, t);                                        \
-        push_sym(L, m, s ? s->field : COV_SYM_NONE);                                  \
+#define SUFFIX_SYM_GETTER(field)                                                           \
+    static void get_##field(lua_State *L, const cov_model *m, const cov_test *t)           \
+    {                                                                                      \
+        const cov_suffix *s = suffix_of(m, t);                                             \
+        push_sym(L, m, s ? s->field : COV_SYM_NONE);                                       \
     }
 SUFFIX_SYM_GETTER(llm_phase)
 SUFFIX_SYM_GETTER(strategy)
@@ -241,7 +241,10 @@ SUFFIX_SYM_GETTER(mesh)
 SUFFIX_SYM_GETTER(exec)
 SUFFIX_SYM_GETTER(run_mode)
 
-static void get_id(lua_State *L, const cov_model *m, const cov_test *t) { push_id(L, m, t); }
+static void get_id(lua_State *L, const cov_model *m, const cov_test *t)
+{
+    push_id(L, m, t);
+}
 static void get_family(lua_State *L, const cov_model *m, const cov_test *t)
 {
     push_sym(L, m, t->family);
@@ -608,10 +611,10 @@ static int ds_test(lua_State *L)
 /* Iterator state: upvalue 1 the dataset, 2 a userdata {filter, position}. */
 typedef struct iter {
     cov_lua_filter f;
-    uint32_t pos;              /* next position in order[] or tests */
+    uint32_t pos; /* next position in order[] or tests */
     uint32_t end;
-    const uint32_t *order;     /* family index run, or NULL to scan all */
-    unsigned long generation;  /* a load while iterating ends the walk */
+    const uint32_t *order;    /* family index run, or NULL to scan all */
+    unsigned long generation; /* a load while iterating ends the walk */
 } iter;
 
 static int tests_next(lua_State *L)
@@ -871,8 +874,8 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
  * source, group, task, model, framework}` (the fields for that variant, nil
  * where not known); a loader without variants has none, and its own
  * `tested`/`tests` count the entries naming it and `checkpoint` is the one
- * literal it assigns to `self.model_name` or `self.pretrained_model_name`. A variant (or variantless
- * loader) with `tested` false is *unlisted*: no config entry names it.
+ * literal it assigns to `self.model_name` or `self.pretrained_model_name`. A variant (or
+ * variantless loader) with `tested` false is *unlisted*: no config entry names it.
  */
 static int ds_loaders(lua_State *L)
 {

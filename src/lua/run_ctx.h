@@ -90,9 +90,9 @@ typedef struct cov_option {
 
 typedef struct cov_run_ctx {
     cov_dataset_handle data[COV_DATASETS]; /* COV_HEAD, COV_BASE, COV_HISTORY_DS */
-    const cov_limits *limits;   /* the engine's; outlives the context */
+    const cov_limits *limits;              /* the engine's; outlives the context */
     int sandbox;
-    int exit_after_run; /* cov_engine_set_exit_after_run: leave the Lua state open */
+    int exit_after_run;  /* cov_engine_set_exit_after_run: leave the Lua state open */
     cov_option *options; /* cov_run_set_option; unsorted, names unique */
     size_t n_options;
     cov_warn_fn warn; /* may be NULL: warnings are dropped */

@@ -25,7 +25,8 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         b->memory -= old - nsize;
         return p;
     }
-    if (b->max_memory && (nsize - old > b->max_memory || b->memory + (nsize - old) > b->max_memory)) {
+    if (b->max_memory &&
+        (nsize - old > b->max_memory || b->memory + (nsize - old) > b->max_memory)) {
         b->over_limit = 1;
         return NULL;
     }
@@ -75,7 +76,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
-int cov_lua_budget_exhausted(const cov_lua_budget *b) { return b->exhausted; }
+int cov_lua_budget_exhausted(const cov_lua_budget *b)
+{
+    return b->exhausted;
+}
 
 /* load() restricted to text chunks: the mode argument is forced to "t". */
 static int text_load(lua_State *L)
@@ -129,8 +133,8 @@ static int pattern_quantifiers(const char *p, size_t len)
         } else if (c == '(' || c == ')' || c == '^' || c == '$') {
             continue;
         }
-        if (i + 1 < len && (p[i + 1] == '*' || p[i + 1] == '+' || p[i + 1] == '-' ||
-                            p[i + 1] == '?')) {
+        if (i + 1 < len &&
+            (p[i + 1] == '*' || p[i + 1] == '+' || p[i + 1] == '-' || p[i + 1] == '?')) {
             q++;
             i++;
         }
@@ -151,8 +155,9 @@ static int guarded_match(lua_State *L)
         for (int i = 0; i < q && steps <= PATTERN_BUDGET; i++)
             steps *= (double)n + 1;
         if (steps > PATTERN_BUDGET)
-            return luaL_error(L, "pattern too costly for the sandbox: %d quantifiers on a "
-                                 "%d-byte string",
+            return luaL_error(L,
+                              "pattern too costly for the sandbox: %d quantifiers on a "
+                              "%d-byte string",
                               q, (int)n);
     }
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -198,7 +203,7 @@ static int stderr_print(lua_State *L)
 static void open_safe(lua_State *L)
 {
     static const luaL_Reg libs[] = {
-        {LUA_GNAME, luaopen_base},         {LUA_LOADLIBNAME, luaopen_package},
+        {LUA_GNAME, luaopen_base},          {LUA_LOADLIBNAME, luaopen_package},
         {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
         {LUA_STRLIBNAME, luaopen_string},   {LUA_MATHLIBNAME, luaopen_math},
         {LUA_UTF8LIBNAME, luaopen_utf8},    {NULL, NULL}};

@@ -7,10 +7,11 @@
 #include <string.h>
 
 static const char *const key_names[COV_K_COUNT] = {
-    "framework", "family", "task_path", "variant", "model_framework", "llm_phase",
-    "strategy", "parallelism", "mesh", "exec", "run_mode", "seq", "batch", "status",
-    "bringup_status", "file", "parsed", "has_reason", "source", "group", "checkpoint",
-    "loader", "entry_status"};
+    "framework",  "family",   "task_path",   "variant", "model_framework",
+    "llm_phase",  "strategy", "parallelism", "mesh",    "exec",
+    "run_mode",   "seq",      "batch",       "status",  "bringup_status",
+    "file",       "parsed",   "has_reason",  "source",  "group",
+    "checkpoint", "loader",   "entry_status"};
 
 const char *cov_agg_key_name(int kind)
 {
@@ -27,7 +28,8 @@ int cov_agg_key_kind(const char *name)
 
 int cov_agg_collectable(int kind)
 {
-    return kind >= 0 && kind < COV_K_COUNT && kind != COV_K_PARSED && kind != COV_K_HAS_REASON;
+    return kind >= 0 && kind < COV_K_COUNT && kind != COV_K_PARSED &&
+           kind != COV_K_HAS_REASON;
 }
 
 typedef cov_agg_group group;
@@ -239,7 +241,8 @@ static int value_cmp(const cov_model *m, int kind, uint32_t a, uint32_t b)
     case COV_K_ENTRY_STATUS:
     case COV_K_BRINGUP:
     case COV_K_MODEL_FRAMEWORK: return a < b ? -1 : a > b;
-    case COV_K_FILE: return strcmp(cov_model_source(m, a - 1)->path, cov_model_source(m, b - 1)->path);
+    case COV_K_FILE:
+        return strcmp(cov_model_source(m, a - 1)->path, cov_model_source(m, b - 1)->path);
     default: return strcmp(cov_model_str(m, a), cov_model_str(m, b));
     }
 }
@@ -304,7 +307,6 @@ static int collect(scratch *s, const cov_model *m, uint32_t gi, uint32_t c, int 
     cl->top[at] = v;
     return 0;
 }
-
 
 cov_agg *cov_agg_new(const int *keys, int nkeys, const int *collect_keys, int ncollect,
                      uint32_t limit)
@@ -410,15 +412,21 @@ int cov_agg_add(cov_agg *a, const cov_model *m, uint32_t i)
 int cov_agg_matches(const cov_agg *a, const int *keys, int nkeys, const int *collect_keys,
                     int ncollect, uint32_t limit)
 {
-    return a && nkeys == a->nkeys && (uint32_t)ncollect == a->ncollect && limit <= a->limit &&
-           memcmp(keys, a->keys, (size_t)nkeys * sizeof *keys) == 0 &&
+    return a && nkeys == a->nkeys && (uint32_t)ncollect == a->ncollect &&
+           limit <= a->limit && memcmp(keys, a->keys, (size_t)nkeys * sizeof *keys) == 0 &&
            (!ncollect ||
             memcmp(collect_keys, a->collect, (size_t)ncollect * sizeof *collect_keys) == 0);
 }
 
-uint32_t cov_agg_groups(const cov_agg *a) { return a->ngroups; }
+uint32_t cov_agg_groups(const cov_agg *a)
+{
+    return a->ngroups;
+}
 
-const cov_agg_group *cov_agg_group_at(const cov_agg *a, uint32_t i) { return &a->groups[i]; }
+const cov_agg_group *cov_agg_group_at(const cov_agg *a, uint32_t i)
+{
+    return &a->groups[i];
+}
 
 int cov_agg_next_arch(const cov_agg *a, const cov_agg_group *g, uint32_t *cursor,
                       cov_sym *arch, uint32_t *eff)
@@ -476,9 +484,9 @@ void cov_model_note_test(cov_model *m, uint32_t i)
         return;
     if (m->standing_state == COV_STANDING_EMPTY) {
         /* Only a model whose every test is noted can have one. */
-        m->standing =
-            i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3, COV_AGG_DEFAULT_LIMIT)
-                   : NULL;
+        m->standing = i == 0 ? cov_agg_new(standing_keys, 3, standing_collect, 3,
+                                           COV_AGG_DEFAULT_LIMIT)
+                             : NULL;
         if (!m->standing) {
             m->standing_state = COV_STANDING_STALE;
             return;

@@ -11,12 +11,29 @@
 #include <stdint.h>
 
 enum cov_agg_key {
-    COV_K_FRAMEWORK, COV_K_FAMILY, COV_K_TASK_PATH, COV_K_VARIANT, COV_K_MODEL_FRAMEWORK,
-    COV_K_LLM_PHASE, COV_K_STRATEGY, COV_K_PARALLELISM, COV_K_MESH, COV_K_EXEC,
-    COV_K_RUN_MODE, COV_K_SEQ, COV_K_BATCH, COV_K_STATUS, COV_K_BRINGUP, COV_K_FILE,
-    COV_K_PARSED, COV_K_HAS_REASON,
+    COV_K_FRAMEWORK,
+    COV_K_FAMILY,
+    COV_K_TASK_PATH,
+    COV_K_VARIANT,
+    COV_K_MODEL_FRAMEWORK,
+    COV_K_LLM_PHASE,
+    COV_K_STRATEGY,
+    COV_K_PARALLELISM,
+    COV_K_MESH,
+    COV_K_EXEC,
+    COV_K_RUN_MODE,
+    COV_K_SEQ,
+    COV_K_BATCH,
+    COV_K_STATUS,
+    COV_K_BRINGUP,
+    COV_K_FILE,
+    COV_K_PARSED,
+    COV_K_HAS_REASON,
     /* from the tt-forge-models loader variant the test joined to (none: absent) */
-    COV_K_SOURCE, COV_K_GROUP, COV_K_CHECKPOINT, COV_K_LOADER,
+    COV_K_SOURCE,
+    COV_K_GROUP,
+    COV_K_CHECKPOINT,
+    COV_K_LOADER,
     /* the entry's own status (COV_K_STATUS is the summary status) */
     COV_K_ENTRY_STATUS,
     COV_K_COUNT
@@ -44,8 +61,8 @@ uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind);
 /* One group. key[] holds the key values in request order. */
 typedef struct cov_agg_group {
     uint32_t key[COV_AGG_MAX_KEYS];
-    uint32_t count, first; /* tests; index of the first one */
-    uint32_t status[COV_STATUS_COUNT];  /* by summary status */
+    uint32_t count, first;             /* tests; index of the first one */
+    uint32_t status[COV_STATUS_COUNT]; /* by summary status */
     uint32_t bringup[COV_BRINGUP_COUNT];
     /* reach[s]: tests that have status s on some arch they run on (a test
      * counts under each status it has somewhere) */

@@ -94,7 +94,8 @@ cJSON *cov_node_to_json(const cov_model *m, const cov_node *root)
             continue;
         }
         uint32_t i = f->next++;
-        const cov_node *child = n->kind == COV_NODE_MAP ? &n->items[2 * i + 1] : &n->items[i];
+        const cov_node *child =
+            n->kind == COV_NODE_MAP ? &n->items[2 * i + 1] : &n->items[i];
         cJSON *cj;
         if (child->kind == COV_NODE_MAP)
             cj = cJSON_CreateObject();
@@ -109,7 +110,8 @@ cJSON *cov_node_to_json(const cov_model *m, const cov_node *root)
         int added;
         if (n->kind == COV_NODE_MAP) {
             const cov_node *key = &n->items[2 * i];
-            const char *k = key->kind == COV_NODE_SCALAR ? cov_model_str(m, key->value) : NULL;
+            const char *k =
+                key->kind == COV_NODE_SCALAR ? cov_model_str(m, key->value) : NULL;
             added = cJSON_AddItemToObject(f->json, k ? k : "", cj);
         } else {
             added = cJSON_AddItemToArray(f->json, cj);
@@ -257,7 +259,8 @@ static cJSON *test_json(jctx *c, const cov_test *t)
         add(c, as, cov_model_str(m, al[i].arch), enum_json(cov_status_name(al[i].status)));
     cov_free(al);
     add(c, o, "arch_status", as);
-    add(c, o, "status_elsewhere", enum_json(cov_status_name(cov_test_status_elsewhere(m, t))));
+    add(c, o, "status_elsewhere",
+        enum_json(cov_status_name(cov_test_status_elsewhere(m, t))));
     add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
     add(c, o, "line", cJSON_CreateNumber(t->line));
     add(c, o, "column", cJSON_CreateNumber(t->column));
@@ -372,7 +375,8 @@ static cJSON *loader_json(jctx *c, const cov_loader *L)
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         const cov_loader_field *f = &L->f[order[k]];
         const char *name = cov_loader_field_name(order[k]);
-        add(c, o, name, f->how == COV_LV_LITERAL ? sym_json(c, f->value) : cJSON_CreateNull());
+        add(c, o, name,
+            f->how == COV_LV_LITERAL ? sym_json(c, f->value) : cJSON_CreateNull());
     }
     for (int k = 0; k < COV_LF_COUNT; k++) {
         const cov_loader_field *f = &L->f[k];
@@ -438,8 +442,10 @@ static cJSON *duplicate_json(jctx *c, const cov_duplicate *d)
     char *big = n < sizeof small ? NULL : cov_malloc(n + 1);
     if (big)
         cov_model_test_id(m, t, big, n + 1);
-    add(c, o, "id", n < sizeof small ? cJSON_CreateString(small)
-                                     : big ? cJSON_CreateString(big) : NULL);
+    add(c, o, "id",
+        n < sizeof small ? cJSON_CreateString(small)
+        : big            ? cJSON_CreateString(big)
+                         : NULL);
     cov_free(big);
     add(c, o, "framework", sym_json(c, t->framework));
     add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
@@ -493,7 +499,8 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
         emit(&c, &b, sym_json(&c, arches[i]), i == 0);
     cov_buf_adds(&b, "],\n\"duplicates\": [");
     for (uint32_t i = 0; c.ok && i < m->duplicates.count; i++)
-        emit(&c, &b, duplicate_json(&c, COV_VEC_AT(m->duplicates, cov_duplicate, i)), i == 0);
+        emit(&c, &b, duplicate_json(&c, COV_VEC_AT(m->duplicates, cov_duplicate, i)),
+             i == 0);
     cov_buf_adds(&b, "],\n\"easydel\": ");
     if (!m->has_easydel) {
         cov_buf_adds(&b, "null");
@@ -502,8 +509,8 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
         if (head) {
             add(&c, head, "revision", sym_json(&c, m->easydel_revision));
             add(&c, head, "date", sym_json(&c, m->easydel_date));
-            add(&c, head, "source", cJSON_CreateString(
-                                        cov_model_source(m, m->easydel_source)->path));
+            add(&c, head, "source",
+                cJSON_CreateString(cov_model_source(m, m->easydel_source)->path));
         }
         char *text = head && c.ok ? cJSON_PrintUnformatted(head) : NULL;
         cJSON_Delete(head);
@@ -515,7 +522,8 @@ char *cov_dump_model(const cov_model *m, cov_diag *d)
             cJSON_free(text);
             cov_buf_adds(&b, ", \"modules\": [");
             for (uint32_t i = 0; c.ok && i < m->modules.count; i++)
-                emit(&c, &b, module_json(&c, COV_VEC_AT(m->modules, cov_module, i)), i == 0);
+                emit(&c, &b, module_json(&c, COV_VEC_AT(m->modules, cov_module, i)),
+                     i == 0);
             cov_buf_adds(&b, "]}");
         }
     }

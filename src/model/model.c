@@ -10,12 +10,17 @@
 #include <strings.h>
 
 static const char *const status_names[COV_STATUS_COUNT] = {
-    NULL, "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "NOT_SUPPORTED_SKIP",
+    NULL,          "EXPECTED_PASSING", "KNOWN_FAILURE_XFAIL", "NOT_SUPPORTED_SKIP",
     "UNSPECIFIED", "EXCLUDE_MODEL"};
 
-static const char *const bringup_names[COV_BRINGUP_COUNT] = {
-    NULL, "FAILED_FE_COMPILATION", "FAILED_TTMLIR_COMPILATION", "FAILED_RUNTIME",
-    "INCORRECT_RESULT", "PASSED", "UNKNOWN", "NOT_STARTED"};
+static const char *const bringup_names[COV_BRINGUP_COUNT] = {NULL,
+                                                             "FAILED_FE_COMPILATION",
+                                                             "FAILED_TTMLIR_COMPILATION",
+                                                             "FAILED_RUNTIME",
+                                                             "INCORRECT_RESULT",
+                                                             "PASSED",
+                                                             "UNKNOWN",
+                                                             "NOT_STARTED"};
 
 const char *cov_status_name(int s)
 {
@@ -117,7 +122,10 @@ static int status_rank(int st)
     }
 }
 
-int cov_status_better(int a, int b) { return status_rank(a) < status_rank(b); }
+int cov_status_better(int a, int b)
+{
+    return status_rank(a) < status_rank(b);
+}
 
 static const cov_override *override_for(const cov_model *m, const cov_test *t, cov_sym arch)
 {
@@ -221,8 +229,8 @@ uint32_t cov_test_arches(const cov_model *m, const cov_test *t, cov_arch_status 
         if (items && list_has(m, t->f.archs, o[k].arch))
             continue;
         if (n < max)
-            out[n] = (cov_arch_status){o[k].arch,
-                                       (uint8_t)status_in_scope(m, t, scope, o[k].arch, &o[k])};
+            out[n] = (cov_arch_status){
+                o[k].arch, (uint8_t)status_in_scope(m, t, scope, o[k].arch, &o[k])};
         n++;
     }
     return n;
@@ -429,7 +437,8 @@ static uint32_t suffix_index(cov_model *m, const char *id, const cov_testid *p)
                 return i;
         }
     }
-    if (grow_slots(&m->suffix_slots, &m->suffix_mask, m->suffixes.count, suffix_hash, m) < 0)
+    if (grow_slots(&m->suffix_slots, &m->suffix_mask, m->suffixes.count, suffix_hash, m) <
+        0)
         return 0;
     cov_suffix *s = cov_vec_push(&m->suffixes, sizeof *s);
     if (!s)
@@ -438,9 +447,9 @@ static uint32_t suffix_index(cov_model *m, const char *id, const cov_testid *p)
     s->seq = p->seq_n;
     s->batch = p->batch_n;
     const cov_span *spans[] = {&p->llm_phase, &p->strategy, &p->parallelism,
-                               &p->mesh, &p->exec, &p->run_mode};
+                               &p->mesh,      &p->exec,     &p->run_mode};
     cov_sym *dst[] = {&s->llm_phase, &s->strategy, &s->parallelism,
-                      &s->mesh, &s->exec, &s->run_mode};
+                      &s->mesh,      &s->exec,     &s->run_mode};
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++) {
         if (!spans[k]->len)
             continue;
@@ -512,7 +521,8 @@ size_t cov_model_test_id(const cov_model *m, const cov_test *t, char *buf, size_
         put(buf, size, &at, cov_sym_str(in, t->family), cov_sym_len(in, t->family));
         if (t->task_path) {
             put(buf, size, &at, "/", 1);
-            put(buf, size, &at, cov_sym_str(in, t->task_path), cov_sym_len(in, t->task_path));
+            put(buf, size, &at, cov_sym_str(in, t->task_path),
+                cov_sym_len(in, t->task_path));
         }
         put(buf, size, &at, "/", 1);
         put(buf, size, &at, fw, strlen(fw));
@@ -533,8 +543,8 @@ size_t cov_model_test_id(const cov_model *m, const cov_test *t, char *buf, size_
 static uint32_t test_key_hash(const cov_model *m, uint32_t i)
 {
     const cov_test *t = cov_model_test(m, i);
-    uint32_t parts[6] = {t->framework, t->family, t->task_path, t->variant, t->suffix,
-                         t->model_fw};
+    uint32_t parts[6] = {t->framework, t->family, t->task_path,
+                         t->variant,   t->suffix, t->model_fw};
     return cov_hash_bytes(parts, sizeof parts);
 }
 
@@ -542,8 +552,7 @@ static int same_test_key(const cov_test *a, const cov_test *b)
 {
     return a->framework == b->framework && a->family == b->family &&
            a->task_path == b->task_path && a->variant == b->variant &&
-           a->suffix == b->suffix && a->model_fw == b->model_fw &&
-           a->parsed == b->parsed;
+           a->suffix == b->suffix && a->model_fw == b->model_fw && a->parsed == b->parsed;
 }
 
 uint32_t cov_model_index_test(cov_model *m, uint32_t i)

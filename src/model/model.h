@@ -54,9 +54,9 @@ const char *cov_bringup_allowed(void);
 enum { COV_NODE_NULL, COV_NODE_SCALAR, COV_NODE_SEQ, COV_NODE_MAP };
 typedef struct cov_node {
     uint8_t kind;
-    uint8_t plain;         /* scalar was unquoted: its type is resolved as YAML 1.1 does */
-    uint32_t n;            /* items (SEQ) or key/value pairs (MAP) */
-    cov_sym value;         /* SCALAR text; COV_NODE_NULL has none */
+    uint8_t plain;          /* scalar was unquoted: its type is resolved as YAML 1.1 does */
+    uint32_t n;             /* items (SEQ) or key/value pairs (MAP) */
+    cov_sym value;          /* SCALAR text; COV_NODE_NULL has none */
     struct cov_node *items; /* SEQ: n items; MAP: 2n nodes, key then value */
 } cov_node;
 
@@ -69,7 +69,7 @@ typedef struct cov_fields {
     uint8_t bringup;     /* COV_BRINGUP_* */
     uint8_t has_markers; /* the key was present (an empty list is kept too) */
     uint8_t has_archs;
-    cov_node *extra;     /* MAP of the other fields, or NULL */
+    cov_node *extra; /* MAP of the other fields, or NULL */
 } cov_fields;
 
 typedef struct cov_override {
@@ -99,9 +99,9 @@ typedef struct cov_test {
     uint32_t line;      /* of the id, 1-based */
     uint32_t overrides; /* first of n_overrides in model->overrides */
     uint16_t n_overrides;
-    uint16_t column;    /* of the id, 1-based (saturates) */
-    uint8_t model_fw;   /* COV_MFW_* */
-    uint8_t parsed;     /* the id fits the grammar */
+    uint16_t column;  /* of the id, 1-based (saturates) */
+    uint8_t model_fw; /* COV_MFW_* */
+    uint8_t parsed;   /* the id fits the grammar */
     cov_fields f;
 } cov_test;
 
@@ -122,15 +122,15 @@ enum {
 const char *cov_source_kind_name(int kind);
 
 typedef struct cov_source {
-    const char *path;   /* arena copy, as given */
-    int kind;           /* COV_SOURCE_* */
-    cov_sym framework;  /* NONE for EasyDeL sources */
-    uint32_t entries;   /* tests, placeholders or modules read from it */
+    const char *path;  /* arena copy, as given */
+    int kind;          /* COV_SOURCE_* */
+    cov_sym framework; /* NONE for EasyDeL sources */
+    uint32_t entries;  /* tests, placeholders or modules read from it */
 } cov_source;
 
 typedef struct cov_registration {
     cov_sym task, model_type, config, class_name; /* NONE if not given */
-    cov_sym file;       /* checkout scans: the .py file; NONE for manifests */
+    cov_sym file; /* checkout scans: the .py file; NONE for manifests */
     uint32_t line;
 } cov_registration;
 
@@ -142,14 +142,27 @@ typedef struct cov_module {
 
 /* tt-forge-models loaders (docs/design.md 3.4, load_forge.h). The ModelInfo
  * fields a loader's _get_model_info returns: */
-enum { COV_LF_SOURCE, COV_LF_GROUP, COV_LF_TASK, COV_LF_MODEL, COV_LF_FRAMEWORK, COV_LF_COUNT };
+enum {
+    COV_LF_SOURCE,
+    COV_LF_GROUP,
+    COV_LF_TASK,
+    COV_LF_MODEL,
+    COV_LF_FRAMEWORK,
+    COV_LF_COUNT
+};
 const char *cov_loader_field_name(int field); /* "source", "group", ... */
 
 /* How such a field is written: one literal for every variant; a literal per
  * variant (a conditional on the variant); candidates (a conditional on
  * something else: several values, none known to apply); computed (anything
  * else: never guessed); absent (no ModelInfo call or no such argument). */
-enum { COV_LV_ABSENT, COV_LV_LITERAL, COV_LV_PER_VARIANT, COV_LV_CANDIDATES, COV_LV_COMPUTED };
+enum {
+    COV_LV_ABSENT,
+    COV_LV_LITERAL,
+    COV_LV_PER_VARIANT,
+    COV_LV_CANDIDATES,
+    COV_LV_COMPUTED
+};
 const char *cov_loader_how_name(int how); /* "absent", "literal", ... */
 
 typedef struct cov_loader_field {
@@ -177,55 +190,55 @@ typedef struct cov_loader {
 } cov_loader;
 
 typedef struct cov_lvariant {
-    cov_sym name;       /* ModelVariant member ("BASE"); NONE for a variantless slot */
-    cov_sym value;      /* its string value, what ids name ("Base"); NONE if not a literal */
+    cov_sym name;  /* ModelVariant member ("BASE"); NONE for a variantless slot */
+    cov_sym value; /* its string value, what ids name ("Base"); NONE if not a literal */
     cov_sym checkpoint; /* pretrained_model_name when a literal */
     cov_sym file;       /* the file that declares it (an adapter's base loader) */
     uint32_t line;      /* of its _VARIANTS key (the loader's line when variantless) */
     uint32_t loader;    /* index into model->loaders */
     cov_sym field[COV_LF_COUNT]; /* the fields' values for this variant, NONE if unknown */
-    uint8_t prefill;    /* the prefill class (ForgePrefillModel) serves it */
-    uint32_t tests;     /* config entries joined to it (the last join) */
+    uint8_t prefill;             /* the prefill class (ForgePrefillModel) serves it */
+    uint32_t tests;              /* config entries joined to it (the last join) */
 } cov_lvariant;
 
 typedef struct cov_model {
-    cov_arena arena;    /* nodes, paths, lists */
+    cov_arena arena; /* nodes, paths, lists */
     cov_interner strs;
-    cov_vec sources;       /* cov_source */
-    cov_vec tests;         /* cov_test */
-    cov_vec suffixes;      /* cov_suffix; [0] is unused */
-    cov_vec overrides;     /* cov_override */
-    cov_vec placeholders;  /* cov_placeholder */
-    cov_vec lists;         /* uint32_t words: [n, sym...]; handle 0 unused */
+    cov_vec sources;      /* cov_source */
+    cov_vec tests;        /* cov_test */
+    cov_vec suffixes;     /* cov_suffix; [0] is unused */
+    cov_vec overrides;    /* cov_override */
+    cov_vec placeholders; /* cov_placeholder */
+    cov_vec lists;        /* uint32_t words: [n, sym...]; handle 0 unused */
     /* EasyDeL */
     int has_easydel;
     cov_sym easydel_revision, easydel_date, easydel_source_name;
-    uint32_t easydel_source;   /* index into sources */
-    cov_vec modules;           /* cov_module */
-    cov_vec registrations;     /* cov_registration */
+    uint32_t easydel_source; /* index into sources */
+    cov_vec modules;         /* cov_module */
+    cov_vec registrations;   /* cov_registration */
     /* tt-forge-models */
     int has_forge;
-    uint32_t forge_source;     /* index into sources */
-    cov_vec loaders;           /* cov_loader, in the order of their files' paths */
-    cov_vec lvariants;         /* cov_lvariant */
-    uint32_t *loader_slots, loader_mask;   /* (family, task, mfw) -> loader + 1 */
+    uint32_t forge_source; /* index into sources */
+    cov_vec loaders;       /* cov_loader, in the order of their files' paths */
+    cov_vec lvariants;     /* cov_lvariant */
+    uint32_t *loader_slots, loader_mask;     /* (family, task, mfw) -> loader + 1 */
     uint32_t *lvariant_slots, lvariant_mask; /* (loader, value) -> lvariant + 1 */
-    uint32_t *join;            /* per test: its lvariant + 1, 0 = none (cov_forge_join) */
+    uint32_t *join; /* per test: its lvariant + 1, 0 = none (cov_forge_join) */
     uint32_t join_cap;
-    uint32_t unknown;          /* tests the last join found no loader variant for */
+    uint32_t unknown; /* tests the last join found no loader variant for */
     /* lookups */
     uint32_t *suffix_slots, suffix_mask; /* suffix text sym -> index */
     uint32_t *id_slots, id_mask;         /* (framework, id) -> test index + 1 */
     uint32_t unparsed;                   /* tests whose id did not parse */
-    cov_vec duplicates;  /* cov_duplicate: an id of one framework read in two
-                            files, counted once (cov_model_resolve_duplicates) */
+    cov_vec duplicates; /* cov_duplicate: an id of one framework read in two
+                           files, counted once (cov_model_resolve_duplicates) */
     /* The aggregate the default rules ask for, fed as tests load so that
      * their main query costs nothing afterwards (cov_model_standing, in
      * model/aggregate.h: the aggregate reads the model, so the model only
      * holds it and drops it with standing_free, set with it). */
     struct cov_agg *standing;
     void (*standing_free)(struct cov_agg *);
-    int standing_state; /* COV_STANDING_* */
+    int standing_state;      /* COV_STANDING_* */
     uint32_t standing_tests; /* tests it holds: must be all of them */
     /* Bumped by every load (kept or rolled back): caches below compare it. */
     uint32_t changes;
@@ -305,8 +318,8 @@ void cov_model_standing_invalidate(cov_model *m);
  * order and a later file's entry replaces an earlier one's, so the model
  * keeps one test, the later entry, and remembers where the other was. */
 typedef struct cov_duplicate {
-    uint32_t test;     /* the test kept (the later entry) */
-    uint32_t earlier;  /* while loading: the test it replaces; then UINT32_MAX */
+    uint32_t test;    /* the test kept (the later entry) */
+    uint32_t earlier; /* while loading: the test it replaces; then UINT32_MAX */
     uint32_t source, line, column; /* where the replaced entry is */
 } cov_duplicate;
 
@@ -380,7 +393,8 @@ const cov_sym *cov_model_arches(const cov_model *m, uint32_t *n);
  * roll back to it on error. Interned strings and arena memory added since the
  * mark are kept (unreferenced) until the model is freed. */
 typedef struct cov_model_mark {
-    uint32_t sources, tests, overrides, placeholders, lists, modules, registrations, duplicates;
+    uint32_t sources, tests, overrides, placeholders, lists, modules, registrations,
+        duplicates;
     uint32_t unparsed;
     int has_easydel;
     cov_sym easydel_revision, easydel_date, easydel_source_name;

@@ -17,8 +17,8 @@
  * `test_alloc_fail NAME` runs one scenario; $COV_ALLOC_FAIL_VERBOSE prints
  * every run's outcome. */
 #include "base/alloc.h"
-#include "covengine.h"
 #include "base/git_repo.h"
+#include "covengine.h"
 #include "unit.h"
 
 #include <stdatomic.h>
@@ -84,10 +84,22 @@ void *cov_yaml_realloc(void *p, size_t n);
 void cov_yaml_free(void *p);
 char *cov_yaml_strdup(const char *s);
 
-void *cov_yaml_malloc(size_t n) { return cov_malloc(n); }
-void *cov_yaml_realloc(void *p, size_t n) { return cov_realloc(p, n); }
-void cov_yaml_free(void *p) { cov_free(p); }
-char *cov_yaml_strdup(const char *s) { return cov_strndup(s, strlen(s)); }
+void *cov_yaml_malloc(size_t n)
+{
+    return cov_malloc(n);
+}
+void *cov_yaml_realloc(void *p, size_t n)
+{
+    return cov_realloc(p, n);
+}
+void cov_yaml_free(void *p)
+{
+    cov_free(p);
+}
+char *cov_yaml_strdup(const char *s)
+{
+    return cov_strndup(s, strlen(s));
+}
 
 /* ---- scenarios --------------------------------------------------------- */
 
@@ -147,10 +159,13 @@ static const char bridge_rules[] =
     "for _, m in ipairs(cov.modules()) do mods[#mods + 1] = m.name end\n"
     "local base = cov.dataset('base')\n"
     "base:load_config_string('torch/test_config_x.yaml',\n"
-    "  'test_config:\\n  bert/pytorch-base-single_device-inference:\\n    status: EXPECTED_PASSING\\n')\n"
+    "  'test_config:\\n  bert/pytorch-base-single_device-inference:\\n    status: "
+    "EXPECTED_PASSING\\n')\n"
     "cov.write(cov.json.encode({groups = out, ids = ids, modules = mods,\n"
-    "                           placeholders = cov.placeholders(), sources = cov.sources(),\n"
-    "                           base = #base, format = cov.options.format}, {indent = true}))\n"
+    "                           placeholders = cov.placeholders(), sources = "
+    "cov.sources(),\n"
+    "                           base = #base, format = cov.options.format}, {indent = "
+    "true}))\n"
     "cov.write(#cov.head:dump(), '\\n')\n"
     "local back = cov.json.decode('{\"a\": [1, 2, null], \"b\": {\"c\": \"d\"}}')\n"
     "cov.write('\\n', #back.a, ' ', back.b.c, '\\n')\n"
@@ -225,14 +240,18 @@ static int new_engine(cov_engine **e, outcome *o)
     *e = cov_engine_new();
     if (!*e) {
         o->rc = COV_ENOMEM;
-        snprintf(o->err.message, sizeof o->err.message, "cov_engine_new: out of memory (NULL)");
+        snprintf(o->err.message, sizeof o->err.message,
+                 "cov_engine_new: out of memory (NULL)");
         return 0;
     }
     cov_engine_set_warning_handler(*e, count_warning, NULL);
     return 1;
 }
 
-static void result_dump_head(cov_engine *e, outcome *o) { o->result = dump_of(e, COV_HEAD); }
+static void result_dump_head(cov_engine *e, outcome *o)
+{
+    o->result = dump_of(e, COV_HEAD);
+}
 
 static void run_config_buffer(cov_engine **e, outcome *o)
 {
@@ -325,8 +344,8 @@ static void run_history(cov_engine **e, outcome *o)
     snprintf(repo, sizeof repo, "%s/ttxla.git", git_fixtures);
     o->rc = cov_load_history(*e, repo, "v1..main~2", NULL, 0, NULL, &o->err);
     if (o->rc == COV_OK)
-        o->rc = cov_run_rules_buffer(*e, "history.lua", history_rules, sizeof history_rules - 1,
-                                     0, NULL, &o->err);
+        o->rc = cov_run_rules_buffer(*e, "history.lua", history_rules,
+                                     sizeof history_rules - 1, 0, NULL, &o->err);
 }
 
 /* The small tree and the checkout manifest, for the dump and the rules. */
@@ -386,7 +405,8 @@ static void run_bridge_rules(cov_engine **e, outcome *o)
 {
     o->rc = cov_engine_set_option(*e, "format", "json");
     if (o->rc != COV_OK) {
-        snprintf(o->err.message, sizeof o->err.message, "cov_engine_set_option: out of memory");
+        snprintf(o->err.message, sizeof o->err.message,
+                 "cov_engine_set_option: out of memory");
         return;
     }
     o->rc = cov_run_rules_buffer(*e, "bridge.lua", bridge_rules, sizeof bridge_rules - 1, 0,
@@ -470,8 +490,8 @@ static long sweep_mode(const scenario *s, long c, const char *clean, int sticky)
     long runs = 0, errors = 0, absorbed = 0, bad = 0;
     double t0 = now();
     for (long n = 1; n <= c; n++) {
-        if (sticky && s->stride && n > s->full_until && (n - s->full_until) % s->stride != 0 &&
-            n != c)
+        if (sticky && s->stride && n > s->full_until &&
+            (n - s->full_until) % s->stride != 0 && n != c)
             continue;
         outcome o;
         int leaked;
@@ -560,11 +580,11 @@ static const scenario scenarios[] = {
 
 static const char *only; /* argv[1]: run just the scenario of that name */
 
-#define SCENARIO_CASE(i)                                                                 \
-    static void case_##i(void)                                                           \
-    {                                                                                    \
-        if (!only || strcmp(only, scenarios[i].name) == 0)                               \
-            sweep(&scenarios[i]);                                                        \
+#define SCENARIO_CASE(i)                                                                   \
+    static void case_##i(void)                                                             \
+    {                                                                                      \
+        if (!only || strcmp(only, scenarios[i].name) == 0)                                 \
+            sweep(&scenarios[i]);                                                          \
     }
 SCENARIO_CASE(0)
 SCENARIO_CASE(1)
@@ -586,9 +606,18 @@ static void git_case(int i)
     }
     sweep(&scenarios[i]);
 }
-static void case_9(void) { git_case(9); }
-static void case_10(void) { git_case(10); }
-static void case_11(void) { git_case(11); }
+static void case_9(void)
+{
+    git_case(9);
+}
+static void case_10(void)
+{
+    git_case(10);
+}
+static void case_11(void)
+{
+    git_case(11);
+}
 
 int main(int argc, char **argv)
 {
@@ -608,10 +637,18 @@ int main(int argc, char **argv)
     }
     int git_held = git_fixtures[0] && cov_git_hold(NULL) == COV_OK;
     static const unit_case cases[] = {
-        {"config_buffer", case_0},   {"config_on_top", case_1},   {"ttxla_tree", case_2},
-        {"easydel_manifest", case_3}, {"easydel_checkout", case_4}, {"dump_json", case_5},
-        {"bridge_rules", case_6},    {"phases_json", case_7},     {"forge_tree", case_8},
-        {"ttxla_git", case_9},       {"easydel_git", case_10},    {"history", case_11},
+        {"config_buffer", case_0},
+        {"config_on_top", case_1},
+        {"ttxla_tree", case_2},
+        {"easydel_manifest", case_3},
+        {"easydel_checkout", case_4},
+        {"dump_json", case_5},
+        {"bridge_rules", case_6},
+        {"phases_json", case_7},
+        {"forge_tree", case_8},
+        {"ttxla_git", case_9},
+        {"easydel_git", case_10},
+        {"history", case_11},
         {0, 0},
     };
     int rc = unit_run(cases);

@@ -73,12 +73,20 @@ typedef struct cov_limits {
     uint64_t max_alias_expansion; /* events replayed through aliases; default 1e6 */
     uint64_t max_scalar;          /* bytes per YAML/JSON scalar; default 1 MiB */
     uint64_t max_instructions;    /* Lua VM instructions per run; default 0 */
-    uint64_t max_memory;          /* bytes of Lua heap; default 0 */
+    uint64_t max_memory;          /* bytes of Lua heap and of what the engine
+                                     allocates for loads and JSON a rule asks
+                                     for; default 0 */
+    uint64_t max_seconds;         /* wall-clock seconds per rule run, checked
+                                     in the VM, in the allocator (finalizers,
+                                     C functions) and in charged C calls;
+                                     default 0 */
 } cov_limits;
 
-/* In the sandbox, max_instructions and max_memory of 0 mean these. */
+/* In the sandbox, max_instructions, max_memory and max_seconds of 0 mean
+ * these. */
 #define COV_SANDBOX_INSTRUCTIONS 250000000ull
 #define COV_SANDBOX_MEMORY (1024ull * 1024 * 1024)
+#define COV_SANDBOX_SECONDS 4
 
 /* Fills the caller's *l with the defaults documented above. Thread-safe. */
 COV_API void cov_limits_default(cov_limits *l);
@@ -119,8 +127,10 @@ COV_API void cov_engine_set_progress_handler(cov_engine *e, cov_progress_fn fn, 
 COV_API void cov_engine_set_limits(cov_engine *e, const cov_limits *l);
 /* Copies the current limits into the caller's *l. */
 COV_API void cov_engine_get_limits(const cov_engine *e, cov_limits *l);
-/* on != 0 runs rule scripts without io/os/debug/bytecode loading, with the
- * instruction and memory limits defaulting to COV_SANDBOX_*. */
+/* on != 0 runs rule scripts without io/os/debug/bytecode loading, without
+ * file access (a rule's loads take no paths: the host loads the inputs) or
+ * __gc metamethods, with the instruction, memory and time limits defaulting
+ * to COV_SANDBOX_*. */
 COV_API void cov_engine_set_sandbox(cov_engine *e, int on);
 /* on != 0 promises that the process exits right after the next
  * cov_run_rules returns: the run leaves its Lua state to the operating

@@ -475,6 +475,13 @@ static const cli_option options[] = {
      .help = "Lua memory cap",
      .limit = LIMIT_FIELD(max_memory),
      .scale = MIB},
+    {.name = "--max-seconds",
+     .action = ACT_LIMIT,
+     .group = G_LIMIT,
+     .arg = "S",
+     .help = "wall-clock budget of the rules (default 4 under --sandbox)",
+     .limit = LIMIT_FIELD(max_seconds),
+     .scale = 1},
     {.name = "--max-file-size",
      .action = ACT_LIMIT,
      .group = G_LIMIT,
@@ -985,6 +992,7 @@ int main(int argc, char **argv)
     cov_engine_get_limits(e, &p.limits);
     p.limits.max_instructions = 0;
     p.limits.max_memory = 0;
+    p.limits.max_seconds = 0;
     int rc = parse_args(argc, argv, &p, e);
     if (rc < 0) {
         warnings_quiet = p.quiet;

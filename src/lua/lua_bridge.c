@@ -245,6 +245,9 @@ static int mod_distance(lua_State *L)
     lua_Integer lim = luaL_optinteger(L, 3, -1);
     size_t limit = lim < 0 ? (la > lb ? la : lb) : (size_t)lim;
     size_t over = limit + 1;
+    /* The band is at most 2 * limit + 1 wide: charge the cells it fills. */
+    double band = 2 * (double)limit + 1;
+    cov_lua_charge(L, (double)la * (band < (double)lb ? band : (double)lb) / 8);
     if ((la > lb ? la - lb : lb - la) > limit) {
         lua_pushinteger(L, (lua_Integer)over);
         return 1;
@@ -997,7 +1000,16 @@ static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_erro
     cov_error_clear(err);
     err->code = code;
     const char *msg = lua_tostring(L, -1);
-    if (status == LUA_ERRMEM && b->over_limit && b->max_memory % (1024 * 1024) == 0)
+    char budget_msg[128];
+    if (code == COV_ELIMIT && cov_lua_budget_exhausted(b)) {
+        /* The hook's message names the rule line; an error raised while the
+         * budget ran out (a failed allocation, an error in the handler) may
+         * not say why. */
+        cov_lua_budget_message(b, budget_msg, sizeof budget_msg);
+        if (!msg || !strstr(msg, budget_msg))
+            msg = budget_msg;
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    } else if (status == LUA_ERRMEM && b->over_limit && b->max_memory % (1024 * 1024) == 0)
         snprintf(err->message, sizeof err->message, "Lua memory limit of %llu MiB exceeded",
                  (unsigned long long)(b->max_memory / (1024 * 1024)));
     else if (status == LUA_ERRMEM && b->over_limit)
@@ -1047,6 +1059,9 @@ int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len
         budget.max_instructions = COV_SANDBOX_INSTRUCTIONS;
     if (c->sandbox && !budget.max_memory)
         budget.max_memory = (size_t)COV_SANDBOX_MEMORY;
+    budget.max_seconds = (double)c->limits->max_seconds;
+    if (c->sandbox && !budget.max_seconds)
+        budget.max_seconds = COV_SANDBOX_SECONDS;
     lua_State *L = cov_lua_newstate(&budget);
     if (!L) {
         cov_diag d = {err, NULL, NULL, 0};

@@ -1107,9 +1107,23 @@ static int load_result(lua_State *L, int rc, const cov_error *err)
     return lua_error(L);
 }
 
-/* Loads r into the dataset through the run context's hook. */
+/* Loads r into the dataset through the run context's hook. In the sandbox
+ * rules get no file access: loads that take a path are refused (whatever
+ * the path: the host's own inputs are loaded already), loads from text and
+ * the built-in snapshot are charged by their size. */
 static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
 {
+    static const char *const names[] = {
+        "load_tt_xla",         "load_config",          "load_config_string", "load_easydel",
+        "load_easydel_string", "load_tt_forge_models", "load_snapshot"};
+    if (ds->ctx->sandbox && r.path && !r.buf) {
+        cov_lua_where(L);
+        lua_pushfstring(L, "%s: no file access in the sandbox (the host loads the inputs)",
+                        names[r.kind]);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    cov_lua_charge(L, 1000 + (double)r.len / 4);
     cov_error err;
     return load_result(L, ds->ctx->load(ds->ctx->load_ud, ds->d, &r, &err), &err);
 }

@@ -13,9 +13,14 @@ typedef struct cov_lua_budget {
     uint64_t instructions;     /* executed so far (in steps of the hook) */
     size_t max_memory;         /* bytes, 0 = unlimited */
     size_t memory;             /* bytes in use */
-    int exhausted;             /* the instruction budget ran out */
+    double max_seconds;        /* wall clock, 0 = unlimited */
+    double deadline;           /* monotonic time the run must end by */
+    unsigned clock_tick;       /* allocations since the clock was last read */
+    int exhausted;             /* a budget ran out: COV_LUA_OUT_OF_* */
     int over_limit;            /* the last growth failed on max_memory, not on the system */
 } cov_lua_budget;
+
+enum { COV_LUA_OUT_OF_INSTRUCTIONS = 1, COV_LUA_OUT_OF_TIME = 2 };
 
 /* A new state whose allocator accounts into b (which must outlive it), or
  * NULL on OOM. Close with lua_close. */
@@ -27,8 +32,26 @@ lua_State *cov_lua_newstate(cov_lua_budget *b);
  * instruction hook when b->max_instructions is set. */
 void cov_lua_openlibs(lua_State *L, cov_lua_budget *b, int sandbox);
 
-/* 1 when the last error was the instruction budget running out. */
+/* COV_LUA_OUT_OF_* when the last error was a budget running out, else 0. */
 int cov_lua_budget_exhausted(const cov_lua_budget *b);
+
+/* The message for a budget that ran out ("instruction limit of N exceeded",
+ * "time limit of N s exceeded") into buf. */
+void cov_lua_budget_message(const cov_lua_budget *b, char *buf, size_t size);
+
+/* The budget of the state L runs in, or NULL when L was not made by
+ * cov_lua_newstate (stock lua5.4 with the C module). */
+cov_lua_budget *cov_lua_budget_of(lua_State *L);
+
+/* Charges cost instructions' worth of work a C function is about to do to
+ * the budget of L, checking the wall clock too; raises the budget's error
+ * (and keeps raising it, as the hook does) when either runs out. Does
+ * nothing in a state without a budget. */
+void cov_lua_charge(lua_State *L, double cost);
+
+/* Pushes "SOURCE:LINE: " of the innermost rule line on the stack (Lua code
+ * called a C function perhaps through others), or "" when there is none. */
+void cov_lua_where(lua_State *L);
 
 /* Raises Lua's own memory error for an allocation outside Lua that failed.
  * lua_error turns Lua's "not enough memory" message into a LUA_ERRMEM, so

@@ -1,0 +1,3 @@
+collectgarbage("stop")
+local t = {}
+while true do t[#t + 1] = {} end

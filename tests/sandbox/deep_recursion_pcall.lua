@@ -1,0 +1,2 @@
+local function f() pcall(f) pcall(f) end
+f()

@@ -1,0 +1,2 @@
+local s = ("a"):rep(2e7)
+s:find(("a"):rep(2e5) .. "b")

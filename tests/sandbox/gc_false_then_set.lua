@@ -1,0 +1,4 @@
+local mt = {__gc = false}
+setmetatable({}, mt)
+mt.__gc = function() while true do end end
+collectgarbage()

@@ -1,0 +1,3 @@
+local co = coroutine.wrap(function() setmetatable({}, {__gc = function() while true do end end}) end)
+co()
+collectgarbage()

@@ -1,0 +1,1 @@
+print(io.open("tests/sandbox/secret.yaml"):read("a"))

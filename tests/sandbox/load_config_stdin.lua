@@ -1,0 +1,2 @@
+local cov = require "covengine"
+cov.load_config("/dev/stdin")

@@ -1,0 +1,2 @@
+local cov = require "covengine"
+cov.dataset("base"):load_easydel("/dev/zero")

@@ -1,0 +1,2 @@
+local cov = require "covengine"
+cov.load_tt_xla("tests/sandbox")

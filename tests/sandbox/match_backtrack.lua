@@ -1,0 +1,2 @@
+local s = ("a"):rep(5e4)
+s:match(".-.-.-b")

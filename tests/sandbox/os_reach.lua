@@ -1,0 +1,1 @@
+os.execute("cat tests/sandbox/secret.yaml")

@@ -1,0 +1,1 @@
+print(loadfile("tests/sandbox/secret.yaml"))

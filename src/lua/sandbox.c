@@ -273,8 +273,13 @@ static int charged_rep(lua_State *L)
      * line (raised inside the call below it would name none). */
     if (n > 0 && (l + lsep < l || l + lsep > (size_t)INT_MAX / (size_t)n))
         return luaL_error(L, "resulting string too large");
-    if (n > 0)
-        cov_lua_charge(L, (double)n + (double)n * ((double)l + (double)lsep) / 16);
+    /* A result the memory cap cannot hold fails on allocation, before any
+     * copying: that limit, not the instructions, is the one to report. */
+    cov_lua_budget *b = cov_lua_budget_of(L);
+    double bytes = n > 0 ? (double)n * ((double)l + (double)lsep) : 0;
+    int over_memory = b && b->max_memory && bytes > (double)(b->max_memory - b->memory);
+    if (n > 0 && !over_memory)
+        cov_lua_charge(L, (double)n + bytes / 16);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

@@ -3,9 +3,9 @@
 --sandbox and default limits. Each must exit with the status given, print a
 first stderr line starting with the expected message, end within the wall
 bound (5 s), and never print the contents of tests/sandbox/secret.yaml.
-Every run is killed after a hard 10 s so that CI cannot hang.
+Every run is killed after twice the bound so that CI cannot hang.
 
-usage: sandbox_cases.py COVENGINE   (run from the source root)
+usage: sandbox_cases.py COVENGINE [BOUND_SECONDS]   (run from the source root)
 """
 import os
 import subprocess
@@ -13,7 +13,7 @@ import sys
 import time
 
 WALL_BOUND = 5.0  # seconds a case may take under default limits
-HARD_KILL = 10.0  # seconds after which a case is killed and fails
+# A case is killed, and fails, after twice the bound.
 SECRET = b"TOPSECRET"
 
 
@@ -31,14 +31,14 @@ def load_cases(path):
     return cases
 
 
-def run_case(binary, name, args, status, expected):
+def run_case(binary, name, args, status, expected, bound):
     argv = [binary, "-q", "--sandbox"] + args + [f"tests/sandbox/{name}.lua"]
     start = time.monotonic()
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=HARD_KILL)
+                           timeout=2 * bound)
     except subprocess.TimeoutExpired:
-        return f"killed after {HARD_KILL:.0f} s"
+        return f"killed after {2 * bound:.0f} s"
     wall = time.monotonic() - start
     first = p.stderr.decode("utf-8", "replace").split("\n", 1)[0]
     problems = []
@@ -46,17 +46,20 @@ def run_case(binary, name, args, status, expected):
         problems.append(f"exit {p.returncode}, want {status}")
     if not first.startswith(expected):
         problems.append(f"stderr {first!r}, want a line starting {expected!r}")
-    if wall > WALL_BOUND:
-        problems.append(f"took {wall:.1f} s, over {WALL_BOUND:.0f} s")
+    if wall > bound:
+        problems.append(f"took {wall:.1f} s, over {bound:.0f} s")
     if SECRET in p.stdout or SECRET in p.stderr:
         problems.append("printed the secret file's contents")
     return "; ".join(problems)
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     binary = os.path.abspath(sys.argv[1])
+    # A sanitizer build runs the same budgets several times slower outside
+    # them (startup, teardown, C copies): it passes a looser bound.
+    bound = float(sys.argv[2]) if len(sys.argv) == 3 else WALL_BOUND
     cases = load_cases("tests/sandbox/cases.tsv")
     scripts = {f[:-4] for f in os.listdir("tests/sandbox") if f.endswith(".lua")}
     names = {c[0] for c in cases}
@@ -68,7 +71,7 @@ def main():
         print(f"FAIL: {len(cases)} cases, want at least 30")
         failed += 1
     for name, args, status, expected in cases:
-        problem = run_case(binary, name, args, status, expected)
+        problem = run_case(binary, name, args, status, expected, bound)
         print(f"{'FAIL' if problem else 'ok  '} {name}{': ' + problem if problem else ''}")
         failed += bool(problem)
     print(f"{len(cases) - failed} of {len(cases)} sandbox cases hold")

@@ -13,21 +13,24 @@ trend.SCHEMA = "covengine.trend/1"
 
 local SERIES_SPEC = { name = "string", text = "string", value = "function" }
 
---- Validates the rules' series list (names unique, snake_case).
+--- Validates the rules' series list (names unique, snake_case). Raises at
+-- `level` (check.raise's: a level above the caller or a recorded
+-- "file:line").
 function trend.check(t, level)
-  level = (level or 1) + 1
+  level = check.up(level)
   if type(t) ~= "table" or type(t.series) ~= "table" then
-    error("trend: 'series' must be a list of { name, text, value }", level)
+    check.raise("trend: 'series' must be a list of { name, text, value }", level)
   end
   local seen = {}
   for i, s in ipairs(t.series) do
     check.fields(s, SERIES_SPEC, ("trend series %d"):format(i), level)
     if not s.name:match("^[%a_][%w_]*$") then
-      error(("trend series %d: name '%s' must be a Lua identifier"):format(i, s.name), level)
+      check.raise(("trend series %d: name '%s' must be a Lua identifier"):format(i, s.name),
+        level)
     end
     if seen[s.name] then
-      error(("trend series %d: name '%s' is also series %d"):format(i, s.name, seen[s.name]),
-        level)
+      check.raise(("trend series %d: name '%s' is also series %d"):format(i, s.name,
+        seen[s.name]), level)
     end
     seen[s.name] = i
   end

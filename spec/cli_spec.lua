@@ -10,39 +10,39 @@ describe("covengine CLI", function()
   end)
 
   it("reports a YAML syntax error with file, line and column", function()
-    local code, out, err = h.run { "--config", "spec/fixtures/cli/malformed.yaml", "rules/phases.lua" }
+    local code, out, err = h.run { "--config", "tests/fixtures/cli/malformed.yaml", "rules/phases.lua" }
     assert.are.equal(2, code)
     assert.are.equal("", out)
-    assert.are.equal("covengine: spec/fixtures/cli/malformed.yaml:4:4: invalid YAML: did not find "
+    assert.are.equal("covengine: tests/fixtures/cli/malformed.yaml:4:4: invalid YAML: did not find "
       .. "expected key while parsing a block mapping (started at line 2, column 3)\n", err)
   end)
 
   it("names the allowed values of an unknown status", function()
-    local code, _, err = h.run { "--config", "spec/fixtures/cli/unknown_status.yaml", "--dump" }
+    local code, _, err = h.run { "--config", "tests/fixtures/cli/unknown_status.yaml", "--dump" }
     assert.are.equal(2, code)
-    assert.are.equal("covengine: spec/fixtures/cli/unknown_status.yaml:5:13: unknown status "
+    assert.are.equal("covengine: tests/fixtures/cli/unknown_status.yaml:5:13: unknown status "
       .. "'MOSTLY_PASSING' (allowed: EXPECTED_PASSING, KNOWN_FAILURE_XFAIL, NOT_SUPPORTED_SKIP, "
       .. "UNSPECIFIED, EXCLUDE_MODEL)\n", err)
   end)
 
   it("names both lines of a duplicate id", function()
-    local code, _, err = h.run { "--config", "spec/fixtures/cli/duplicate_id.yaml", "--dump" }
+    local code, _, err = h.run { "--config", "tests/fixtures/cli/duplicate_id.yaml", "--dump" }
     assert.are.equal(2, code)
-    assert.are.equal("covengine: spec/fixtures/cli/duplicate_id.yaml:8:3: duplicate test id "
+    assert.are.equal("covengine: tests/fixtures/cli/duplicate_id.yaml:8:3: duplicate test id "
       .. "'opt/jax-125m-single_device-inference' (first at line 2)\n", err)
   end)
 
   it("reports a missing file with no invented position", function()
-    local code, _, err = h.run { "--config", "spec/fixtures/cli/no_such_file.yaml", "--dump" }
+    local code, _, err = h.run { "--config", "tests/fixtures/cli/no_such_file.yaml", "--dump" }
     assert.are.equal(2, code)
-    assert.are.equal("covengine: spec/fixtures/cli/no_such_file.yaml: cannot open: "
+    assert.are.equal("covengine: tests/fixtures/cli/no_such_file.yaml: cannot open: "
       .. "No such file or directory\n", err)
   end)
 
   it("reports a missing rules script the same way", function()
-    local code, _, err = h.run { "spec/fixtures/cli/no_such_rules.lua" }
+    local code, _, err = h.run { "tests/fixtures/cli/no_such_rules.lua" }
     assert.are.equal(2, code)
-    assert.are.equal("covengine: spec/fixtures/cli/no_such_rules.lua: cannot open: "
+    assert.are.equal("covengine: tests/fixtures/cli/no_such_rules.lua: cannot open: "
       .. "No such file or directory\n", err)
   end)
 
@@ -54,7 +54,7 @@ describe("covengine CLI", function()
 
   it("dumps the model as covengine.dump/1 JSON", function()
     local cov = require "covengine"
-    local code, out = h.run { "--config", "spec/fixtures/cli/good.yaml", "--dump" }
+    local code, out = h.run { "--config", "tests/fixtures/cli/good.yaml", "--dump" }
     assert.are.equal(0, code)
     local dump = cov.json.decode(out)
     assert.are.equal("covengine.dump/1", dump.schema)
@@ -90,7 +90,7 @@ describe("covengine CLI", function()
     local f = assert(io.open(target, "w"))
     f:write("previous report\n")
     f:close()
-    local code = h.run { "--config", "spec/fixtures/cli/unknown_status.yaml", "-o", target,
+    local code = h.run { "--config", "tests/fixtures/cli/unknown_status.yaml", "-o", target,
       "rules/phases.lua" }
     assert.are.equal(2, code)
     f = assert(io.open(target))
@@ -101,8 +101,8 @@ describe("covengine CLI", function()
 end)
 
 describe("covengine --explain", function()
-  local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
-    "spec/fixtures/rules/tiny/easydel.json", "-q" }
+  local TINY = { "--tt-xla", "tests/fixtures/rules/tiny", "--easydel",
+    "tests/fixtures/rules/tiny/easydel.json", "-q" }
   local function run(name)
     local args = { table.unpack(TINY) }
     args[#args + 1] = "--explain"
@@ -119,7 +119,7 @@ describe("covengine --explain", function()
     assert.truthy(out:find("- Alias for `qwen_3`: rules/aliases.lua:%d+ %(Qwen3 '%-A3B' variants"))
     assert.truthy(out:find("- EasyDeL module: qwen3_moe; TaskTypes: CAUSAL_LM", 1, true))
     assert.truthy(out:find("`qwen_3/causal_lm/pytorch-30B_A3b-single_device-inference` "
-      .. "spec/fixtures/rules/tiny/torch/test_config_inference_single_device.yaml:4 "
+      .. "tests/fixtures/rules/tiny/torch/test_config_inference_single_device.yaml:4 "
       .. "KNOWN_FAILURE_XFAIL", 1, true))
     assert.truthy(out:find("- Phase 2, Port to JAX via EasyDeL: .- %(rule at rules/phases.lua:%d+%)"))
   end)

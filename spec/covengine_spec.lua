@@ -2,7 +2,7 @@
 -- grouping, loading from Lua, JSON.
 local cov = require "covengine"
 
-local GOOD = "spec/fixtures/cli/good.yaml"
+local GOOD = "tests/fixtures/cli/good.yaml"
 
 describe("covengine module", function()
   -- One engine per module instance: reload it for a clean dataset.
@@ -140,9 +140,9 @@ describe("covengine module", function()
 
   it("raises load errors as FILE:LINE:COL messages", function()
     local c = fresh()
-    local ok, msg = pcall(c.load_config, "spec/fixtures/cli/unknown_status.yaml")
+    local ok, msg = pcall(c.load_config, "tests/fixtures/cli/unknown_status.yaml")
     assert.is_false(ok)
-    assert.truthy(msg:find("^spec/fixtures/cli/unknown_status.yaml:5:13: unknown status"))
+    assert.truthy(msg:find("^tests/fixtures/cli/unknown_status.yaml:5:13: unknown status"))
     assert.are.equal(0, c.count()) -- a failed load leaves the dataset as it was
   end)
 

@@ -2,8 +2,8 @@
 -- --explain families, and --explain as JSON.
 local h = require "helpers"
 
-local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
-  "spec/fixtures/rules/tiny/easydel.json", "-q" }
+local TINY = { "--tt-xla", "tests/fixtures/rules/tiny", "--easydel",
+  "tests/fixtures/rules/tiny/easydel.json", "-q" }
 
 local function with_tiny(...)
   local args = { table.unpack(TINY) }

@@ -2,7 +2,7 @@
 -- default rules (rules/aliases.lua, rules/tasks.lua) and the engine modules.
 local h = require "helpers"
 
-local TINY = "spec/fixtures/rules/tiny"
+local TINY = "tests/fixtures/rules/tiny"
 
 -- The JSON report of the tiny tree with the default rules.
 local function tiny_report(extra)

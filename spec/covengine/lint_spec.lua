@@ -1,11 +1,11 @@
 -- The config hygiene lints (lua/covengine/lint.lua) with the default lint
--- settings (rules/lints.lua): each fires on spec/fixtures/lints/trigger at
--- the entries marked there, and none fires on spec/fixtures/lints/clean.
+-- settings (rules/lints.lua): each fires on tests/fixtures/lints/trigger at
+-- the entries marked there, and none fires on tests/fixtures/lints/clean.
 local lint = require "covengine.lint"
 local alias = require "covengine.alias"
 local facts = require "covengine.facts"
 
-local FIX = "spec/fixtures/lints/"
+local FIX = "tests/fixtures/lints/"
 
 -- A fresh module (its own engine) with a tree loaded.
 local function load(tree)

@@ -1,5 +1,5 @@
 -- --format diff and diff-json between two revisions: on the fixture pair
--- (spec/fixtures/diff, every expected change written next to its entry) and,
+-- (tests/fixtures/diff, every expected change written next to its entry) and,
 -- when present, the real snapshots 2025-10-31 (base) and 2026-08-21 (head).
 -- The base from a base dataset and from a --baseline report give the same
 -- diff; the Markdown shows the JSON's numbers; the JSON fits its schema.
@@ -9,7 +9,7 @@ local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
 
-local FIX = "spec/fixtures/diff/"
+local FIX = "tests/fixtures/diff/"
 local PAIR = { "--base-tt-xla", FIX .. "base", "--tt-xla", FIX .. "head", "--easydel",
   FIX .. "easydel.json" }
 
@@ -157,7 +157,7 @@ describe("the diff of the fixture pair", function()
   end)
 
   it("uses the base's own EasyDeL inventory when given one", function()
-    local own = cov.json.decode(run({ "--base-easydel", "spec/fixtures/rules/tiny/easydel.json",
+    local own = cov.json.decode(run({ "--base-easydel", "tests/fixtures/rules/tiny/easydel.json",
       table.unpack(PAIR) }, "diff-json"))
     assert.are.equal("base", own.base.easydel_from)
     assert.are_not.equal(own.figures.summary.easydel_modules.base,

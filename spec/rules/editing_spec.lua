@@ -4,8 +4,8 @@ local h = require "helpers"
 local line_of, edit = h.line_of, h.edit
 local cov = require "covengine"
 
-local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
-  "spec/fixtures/rules/tiny/easydel.json" }
+local TINY = { "--tt-xla", "tests/fixtures/rules/tiny", "--easydel",
+  "tests/fixtures/rules/tiny/easydel.json" }
 
 local copies = {}
 

@@ -4,9 +4,9 @@
 -- (exit 2, nothing written).
 local h = require "helpers"
 
-local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
-  "spec/fixtures/rules/tiny/easydel.json" }
-local FIX = "spec/fixtures/diff/"
+local TINY = { "--tt-xla", "tests/fixtures/rules/tiny", "--easydel",
+  "tests/fixtures/rules/tiny/easydel.json" }
+local FIX = "tests/fixtures/diff/"
 local PAIR = { "--base-tt-xla", FIX .. "base", "--tt-xla", FIX .. "head", "--easydel",
   FIX .. "easydel.json" }
 
@@ -41,7 +41,7 @@ describe("--format total", function()
     local f = assert(io.open(path, "w"))
     f:write("[]\n")
     f:close()
-    local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml", "--easydel", path },
+    local code, out, err = run({ "--config", "tests/fixtures/cli/good.yaml", "--easydel", path },
       "--format", "total", "--fail-under", "100")
     os.remove(path)
     assert.are.equal(0, code, err)
@@ -53,7 +53,7 @@ describe("--format total", function()
     local path = os.tmpname()
     os.remove(path)
     for _, gate in ipairs { { "--format", "total" }, { "--fail-under", "60" } } do
-      local code, out, err = run({ "--config", "spec/fixtures/cli/good.yaml" }, gate[1], gate[2],
+      local code, out, err = run({ "--config", "tests/fixtures/cli/good.yaml" }, gate[1], gate[2],
         "-o", path)
       assert.are.equal(2, code, err)
       assert.are.equal("", out)
@@ -147,13 +147,13 @@ describe("--fail-on-drop", function()
   -- The tiny tree's JAX file alone tests 2 of the 7 modules its whole tree
   -- tests 4 of.
   local JAX_ONLY = { "--config",
-    "spec/fixtures/rules/tiny/jax/test_config_inference_single_device.yaml",
-    "--easydel", "spec/fixtures/rules/tiny/easydel.json" }
+    "tests/fixtures/rules/tiny/jax/test_config_inference_single_device.yaml",
+    "--easydel", "tests/fixtures/rules/tiny/easydel.json" }
   local DROP_LINE = "covengine: coverage dropped from 57.14% to 28.57% (of EasyDeL modules tested "
     .. "in a framework: 4/7 in the base, 2/7 now) fails --fail-on-drop\n"
 
   it("fails with one line when the figure drops against a base tree", function()
-    local inputs = { "--base-tt-xla", "spec/fixtures/rules/tiny", table.unpack(JAX_ONLY) }
+    local inputs = { "--base-tt-xla", "tests/fixtures/rules/tiny", table.unpack(JAX_ONLY) }
     local code, out, err = run(inputs, "--format", "total", "--fail-on-drop")
     assert.are.equal(1, code)
     assert.are.equal("28.57\n", out) -- the report is written anyway

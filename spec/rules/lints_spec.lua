@@ -6,7 +6,7 @@
 local h = require "helpers"
 local line_of, edit = h.line_of, h.edit
 
-local FIX = "spec/fixtures/lints/"
+local FIX = "tests/fixtures/lints/"
 local RULES = FIX .. "rules/phases.lua" -- default lints, an alias rule for t5 only
 
 local function run(tree, ...)
@@ -93,7 +93,7 @@ describe("mistakes in the lint and diff settings", function()
   end
 
   local function first_line(dir, option)
-    local code, out, err = h.run { option or "-q", "--tt-xla", "spec/fixtures/rules/tiny",
+    local code, out, err = h.run { option or "-q", "--tt-xla", "tests/fixtures/rules/tiny",
       dir .. "/phases.lua" }
     assert.are.equal(2, code)
     assert.are.equal("", out)

@@ -5,8 +5,8 @@
 -- "not loaded" can fail.
 local h = require "helpers"
 
-local SCRIPT = "spec/fixtures/needed/modules_loaded.lua"
-local FIX = "spec/fixtures/diff/"
+local SCRIPT = "tests/fixtures/needed/modules_loaded.lua"
+local FIX = "tests/fixtures/diff/"
 
 local function loaded(args)
   local all = { "-q" }

@@ -5,8 +5,8 @@ local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
 
-local TINY = { "--tt-xla", "spec/fixtures/rules/tiny", "--easydel",
-  "spec/fixtures/rules/tiny/easydel.json" }
+local TINY = { "--tt-xla", "tests/fixtures/rules/tiny", "--easydel",
+  "tests/fixtures/rules/tiny/easydel.json" }
 
 local function render(inputs, format, extra)
   local args = {}
@@ -233,7 +233,7 @@ describe("report formats", function()
   end)
 
   it("say the figure is not judged without an EasyDeL inventory", function()
-    local inputs = { "--tt-xla", "spec/fixtures/rules/tiny" }
+    local inputs = { "--tt-xla", "tests/fixtures/rules/tiny" }
     assert.are.equal(cov.json.null, cov.json.decode(render(inputs, "json")).figure)
     assert.truthy(render(inputs, "markdown"):find("\n- **coverage: not judged**: no EasyDeL "
       .. "inventory loaded\n", 1, true))

@@ -2,11 +2,11 @@
 -- arch), one count per duplicated id, tasks EasyDeL lacks, rules that say
 -- where they are wrong, inputs that are refused instead of half-judged, and
 -- the built-in snapshot's fixes. Each `describe` is one item of the issue;
--- spec/fixtures/right/ has a commented entry for each case.
+-- tests/fixtures/right/ has a commented entry for each case.
 local h = require "helpers"
 local cov = require "covengine"
 
-local FIX = "spec/fixtures/right/"
+local FIX = "tests/fixtures/right/"
 local TREE = { "--tt-xla", FIX .. "tree", "--easydel", FIX .. "easydel.json" }
 
 local function run(args, ...)

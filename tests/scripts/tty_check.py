@@ -25,7 +25,7 @@ WRAPPER = shlex.split(os.environ.get("COVENGINE_WRAPPER", ""))
 ERASE = "\r\x1b[K"
 WARN = "\x1b[1;35mwarning:\x1b[0m"
 ERROR = "\x1b[1;31merror:\x1b[0m"
-FINDINGS = ["--tt-xla", "spec/fixtures/findings", "spec/fixtures/lints/rules/phases.lua"]
+FINDINGS = ["--tt-xla", "tests/fixtures/findings", "tests/fixtures/lints/rules/phases.lua"]
 
 
 def fail(msg):

@@ -27,7 +27,7 @@ end
 local function checkout()
   local root = os.tmpname()
   os.remove(root)
-  local tiny = "spec/fixtures/rules/tiny"
+  local tiny = "tests/fixtures/rules/tiny"
   sh(("mkdir -p %s/tests/runner/test_config %s/ci && cp -r %s/jax %s/torch "
     .. "%s/tests/runner/test_config/ && cp %s/easydel.json examples/ci/coverage.lua %s/ci/")
     :format(root, root, tiny, tiny, root, tiny, root))
@@ -68,9 +68,9 @@ describe("settings in the rules script", function()
     assert.truthy(err:find("is under --fail-under 90\n", 1, true), err)
     -- --tt-xla replaces the settings' tt_xla; their easydel still applies
     code, _, err = h.run { "--format", "total", "-o", out_file, "--tt-xla",
-      "spec/fixtures/diff/head", "--fail-under", "0", root .. "/ci/coverage.lua" }
+      "tests/fixtures/diff/head", "--fail-under", "0", root .. "/ci/coverage.lua" }
     assert.are.equal(0, code, err)
-    local c2, want = h.run { "--format", "total", "--tt-xla", "spec/fixtures/diff/head",
+    local c2, want = h.run { "--format", "total", "--tt-xla", "tests/fixtures/diff/head",
       "--easydel", root .. "/ci/easydel.json", "-q", "rules/phases.lua" }
     assert.are.equal(0, c2)
     assert.are.equal(want, read(out_file))

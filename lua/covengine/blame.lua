@@ -79,7 +79,7 @@ local function events(prev, cur, opts, has_module, had_module)
     add { kind = has_module and "module_added" or "module_removed", module = opts.name }
   end
   local d = diff.compare(prev or { families = {}, summary = cur.summary }, cur,
-    { ranking = opts.ranking, test_key = opts.test_key })
+    { ranking = opts.ranking, test_key = opts.test_key, frameworks = opts.frameworks })
   for _, t in ipairs(d.tests.added) do
     add { kind = "added", framework = t.framework, id = t.id, family = t.family, to = t.status }
   end
@@ -139,7 +139,7 @@ end
 --- The blame of opts.name over the history: { name, revisions (how many
 -- were read), events = {{commit, short, date, subject, kind, ...}} }.
 -- opts: name, cfg (the rules table coverage.analyse takes), ranking,
--- test_key.
+-- test_key, frameworks (the rules' frameworks{} list).
 function blame.collect(opts)
   local coverage = require "covengine.coverage"
   local c = {}

@@ -61,10 +61,12 @@ function coverage.analyse(cfg, level, want_tests)
       end
     end
   end
+  local frameworks = coverage.frameworks(cfg)
   local fx = facts.build(ds, { aliases = cfg.aliases, tasks = cfg.tasks.paths,
-    tested = cfg.policy.tested, groups = cfg.groups, variant_tasks = cfg.tasks.variant_tasks })
+    tested = cfg.policy.tested, groups = cfg.groups, variant_tasks = cfg.tasks.variant_tasks,
+    frameworks = frameworks })
   -- Predicates see strict views: a field that does not exist is an error.
-  local view = facts.viewer(fx.list, cfg.tags, fx.frameworks)
+  local view = facts.viewer(fx.list, cfg.tags, fx.frameworks, frameworks)
   local unknown_tags = phase.tag(fx.list, cfg.tags, view)
   if rawequal(ds, cov.head) then coverage.warn_unknown_tags(unknown_tags, fx, cfg, ds) end
   local members = phase.assign(fx.list, cfg.phases, cfg.groups, view)
@@ -80,7 +82,7 @@ function coverage.analyse(cfg, level, want_tests)
   end
   local data = report.build(ds, fx, cfg.phases, members, {
     policy = cfg.policy.text, types = task_kinds(cfg.tasks.kinds), tests = want_tests,
-    canonical_of = canonical_of, started = cfg.started, frameworks = coverage.frameworks(cfg),
+    canonical_of = canonical_of, started = cfg.started, frameworks = frameworks,
   })
   return data, fx, canonical_of
 end
@@ -318,7 +320,8 @@ function coverage.run(cfg)
   if want_diff then
     local base, info = base_report(cfg)
     ctx.diff = require("covengine.diff").compare(base, data, { ranking = cfg.diff.ranking,
-      test_key = cfg.diff.test_key, figure = cfg.figure, base_info = info })
+      test_key = cfg.diff.test_key, figure = cfg.figure, base_info = info,
+      frameworks = coverage.frameworks(cfg) })
   end
 
   if want_trend then ctx.trend = require("covengine.trend").collect(cfg, data) end
@@ -328,7 +331,7 @@ function coverage.run(cfg)
     local blame = require "covengine.blame"
     local b = blame.collect { name = blame_name, cfg = cfg,
       ranking = cfg.diff and cfg.diff.ranking or cov.statuses,
-      test_key = cfg.diff and cfg.diff.test_key }
+      test_key = cfg.diff and cfg.diff.test_key, frameworks = coverage.frameworks(cfg) }
     text = blame_json and blame.json(b) or blame.markdown(b)
   elseif explain_json then
     text = cov.json.encode(require("covengine.explain").data(explain, data, fx, canonical_of),

@@ -142,7 +142,7 @@ function diff.compare(base, head, opts)
     end
     for _, fw in ipairs(r.frameworks or {}) do present[fw] = true end
   end
-  local fws = facts.framework_order(present)
+  local fws = facts.framework_order(present, opts.frameworks)
   local fw_pos = {}
   for i, fw in ipairs(fws) do fw_pos[fw] = i end
   local function by_test(a, b)

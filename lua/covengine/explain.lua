@@ -17,7 +17,7 @@ local sorted_keys -- below
 
 local function fx_frameworks(f) return sorted_keys(f.frameworks) end
 
-local function family_text(out, f, e, canonical_of)
+local function family_text(out, f, e, fx, canonical_of)
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
   add("## %s\n\n", f.name)
   add("- Raw families: %s\n", table.concat(f.raw_names, ", "))
@@ -79,10 +79,11 @@ local function family_text(out, f, e, canonical_of)
   end
   add("- Tests: %d\n", #lines)
   out[#out + 1] = table.concat(lines)
-  -- Sorted: pairs() order changes from run to run.
-  for _, fwname in ipairs(facts.framework_order(f.frameworks)) do
+  -- In the run's framework order (fx.frameworks has every framework of f),
+  -- arches sorted: pairs() order changes from run to run.
+  for _, fwname in ipairs(fx.frameworks) do
     local fw = f.frameworks[fwname]
-    for _, arch in ipairs(facts.sorted(fw.arch_status)) do
+    for _, arch in ipairs(fw and facts.sorted(fw.arch_status) or {}) do
       local line = status_line(fw.arch_status[arch])
       add("- On %s in %s: %s\n", arch, fwname, line ~= "" and line or "no test runs there")
     end
@@ -141,7 +142,7 @@ end
 function explain.explain(name, data, fx, canonical_of)
   local found = lookup(name, fx)
   local out = { ("# Why `%s` is where it is\n\n"):format(name) }
-  for _, f in ipairs(found) do family_text(out, f, data, canonical_of) end
+  for _, f in ipairs(found) do family_text(out, f, data, fx, canonical_of) end
   return table.concat(out)
 end
 

@@ -6,8 +6,6 @@ local cov = require "covengine"
 
 local facts = {}
 
-facts.FRAMEWORKS = { "jax", "torch", "torch_llm" }
-
 -- ---- Strict views: what rule predicates see ----------------------------
 --
 -- A predicate reading a field that does not exist (`f.tested.pytorch`, a
@@ -104,14 +102,16 @@ function facts.strict_framework(fw, name)
 end
 
 --- A function family -> its view for predicates (phases, tags). tags: the
--- tag names the rules define; frameworks: the frameworks loaded.
-function facts.viewer(list, tags, frameworks)
+-- tag names the rules define; frameworks: the ids of the frameworks loaded;
+-- listed: the rules' frameworks{} list (its ids are known fields too).
+function facts.viewer(list, tags, frameworks, listed)
   local known = {}
   for k in pairs(FAMILY_KNOWN) do known[k] = true end
   for _, f in ipairs(list) do
     for k in pairs(f) do known[k] = true end -- fields other rules added
   end
-  local fws = set_of_list(facts.FRAMEWORKS)
+  local fws = {}
+  for _, fw in ipairs(listed or {}) do fws[fw.id] = true end
   for _, fw in ipairs(frameworks or {}) do fws[fw] = true end
   local tag_names = {}
   for name in pairs(tags or {}) do tag_names[name] = true end
@@ -153,12 +153,14 @@ local function sorted(set)
 end
 facts.sorted = sorted
 
---- The frameworks present, known ones first in their usual order.
-function facts.framework_order(present)
+--- The frameworks present (a set of ids): those the rules list
+-- (rules/frameworks.lua, a frameworks{} list, may be nil) in its order,
+-- then the others by name.
+function facts.framework_order(present, frameworks)
   local order, seen = {}, {}
-  for _, fw in ipairs(facts.FRAMEWORKS) do
-    if present[fw] then order[#order + 1] = fw end
-    seen[fw] = true
+  for _, fw in ipairs(frameworks or {}) do
+    if present[fw.id] then order[#order + 1] = fw.id end
+    seen[fw.id] = true
   end
   for _, fw in ipairs(sorted(present)) do
     if not seen[fw] then order[#order + 1] = fw end
@@ -257,9 +259,11 @@ end
 facts.variant_task = variant_task
 
 --- facts.build(ds, {aliases = set, tasks = map, tested = fn(fw) -> bool,
---   groups = {ModelGroup, ...}, variant_tasks = {word, ...} or nil})
+--   groups = {ModelGroup, ...}, variant_tasks = {word, ...} or nil,
+--   frameworks = the rules' frameworks{} list or nil})
 -- -> {families = {name -> family}, list = sorted families, unmatched = list,
---     modules = {name -> module}, frameworks = ordered list, forge = tree info}
+--     modules = {name -> module}, frameworks = ids present in order
+--     (facts.framework_order), forge = tree info}
 --
 -- Tests are aggregated in C per (framework, raw family, task path); only a
 -- raw family whose alias rules look at variants is also split by variant.
@@ -538,7 +542,7 @@ function facts.build(ds, opts)
 
   return {
     families = families, list = list, unmatched = unmatched_list, modules = modules,
-    frameworks = facts.framework_order(present), aliases = set, forge = forge,
+    frameworks = facts.framework_order(present, opts.frameworks), aliases = set, forge = forge,
   }
 end
 

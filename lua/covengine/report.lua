@@ -327,7 +327,7 @@ function report.build(ds, fx, phases, members, opts)
   end
 
   local per_fw = {}
-  for _, fwname in ipairs(facts_mod.FRAMEWORKS) do per_fw[fwname] = 0 end
+  for _, fw in ipairs(opts.frameworks) do per_fw[fw.id] = 0 end
   for fwname, list in pairs(by_fw) do per_fw[fwname] = #list end
   r.summary = {
     tests = ds:count(),

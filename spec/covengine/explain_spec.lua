@@ -22,7 +22,7 @@ local function family()
 end
 
 local function facts_of(f)
-  return { families = { [f.name] = f }, list = { f },
+  return { families = { [f.name] = f }, list = { f }, frameworks = { "jax", "torch" },
     aliases = { suggest = function(_, name) return name == "lama" and { "llama" } or {} end } }
 end
 

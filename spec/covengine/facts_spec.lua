@@ -52,9 +52,11 @@ describe("facts helpers", function()
     assert.are.equal("mixed", facts.implementation(fw({ EASYDEL = 1, CUSTOM = 1 })))
   end)
 
-  it("order frameworks known first, then the rest by name", function()
-    assert.are.same({ "jax", "torch", "onnx", "tf" },
-      facts.framework_order({ tf = true, torch = true, jax = true, onnx = true }))
+  it("order frameworks as the rules list them, then the rest by name", function()
+    local present = { tf = true, torch = true, jax = true, onnx = true }
+    assert.are.same({ "torch", "jax", "onnx", "tf" },
+      facts.framework_order(present, { { id = "torch" }, { id = "torch_llm" }, { id = "jax" } }))
+    assert.are.same({ "jax", "onnx", "tf", "torch" }, facts.framework_order(present, nil))
   end)
 
   it("find a task by path component and by whole word of a variant", function()

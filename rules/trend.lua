@@ -17,7 +17,8 @@ local series = {
   { name = "families", text = "canonical families the configs list",
     value = function(r) return r.summary.families end },
 }
-for _, fw in ipairs { "jax", "torch", "torch_llm" } do
+for _, framework in ipairs(require "frameworks") do
+  local fw = framework.id
   series[#series + 1] = { name = "families_tested_" .. fw,
     text = "families tested in the " .. fw .. " configs",
     value = function(r) return #(r.families_tested[fw] or {}) end }

@@ -7,21 +7,7 @@
 -- needs shared data: history/tt-xla-test-config-history.bundle tt-xla/tt-xla-2026-08-21
 -- needs shared data: tt-xla/tt-xla-2025-10-31
 local h = require "helpers"
-
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
-
-local function first_line(cmd)
-  local p = assert(io.popen(cmd))
-  local s = p:read("l")
-  p:close()
-  return s
-end
-
-local function plain(s)
-  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
-end
+local sh, first_line, plain = h.sh, h.first_line, h.plain
 
 local function dump(args)
   local argv = { "-q", "--dump" }
@@ -35,13 +21,7 @@ describe("the shared history bundle", function()
   local bundle = "history/tt-xla-test-config-history.bundle"
   if not h.need_shared(pending) then return end
   local root, repo
-  setup(function()
-    root = os.tmpname()
-    os.remove(root)
-    sh("mkdir '" .. root .. "'")
-    repo = root .. "/history.git"
-    sh(("git clone -q --bare '%s/%s' '%s'"):format(h.shared, bundle, repo))
-  end)
+  setup(function() root, repo = h.clone_bundle(bundle) end)
   teardown(function()
     if root then sh("rm -rf '" .. root .. "'") end
   end)

@@ -5,29 +5,9 @@
 -- built here (tests/scripts/make_git_fixtures.sh) and on the shared history
 -- bundle against the shared snapshots.
 local h = require "helpers"
-
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
-
-local function first_line(cmd)
-  local p = assert(io.popen(cmd))
-  local s = p:read("l")
-  p:close()
-  return s
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
+local sh, first_line, write, plain = h.sh, h.first_line, h.write, h.plain
 
 -- Lua pattern for a plain string.
-local function plain(s)
-  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
-end
-
 -- text with every "FROM" replaced by "TO", counting them.
 local function replace(text, from, to)
   return text:gsub(plain(from), (to:gsub("%%", "%%%%")))
@@ -38,13 +18,7 @@ local function rev_parse(repo, spec)
   return first_line(("git -C '%s/%s' rev-parse '%s'"):format(fix, repo, spec))
 end
 
-setup(function()
-  root = os.tmpname()
-  os.remove(root)
-  sh("mkdir '" .. root .. "'")
-  fix = root .. "/fix"
-  sh("sh tests/scripts/make_git_fixtures.sh '" .. fix .. "' >/dev/null")
-end)
+setup(function() root, fix = h.git_fixtures() end)
 
 teardown(function()
   if root then sh("rm -rf '" .. root .. "'") end

@@ -101,4 +101,88 @@ function helpers.section(md, heading)
   return md:sub(start, stop)
 end
 
+--- Runs a shell command; an error naming it when it fails.
+function helpers.sh(cmd)
+  assert(os.execute(cmd), cmd)
+end
+
+--- The first line a shell command prints.
+function helpers.first_line(cmd)
+  local p = assert(io.popen(cmd))
+  local s = p:read("l")
+  p:close()
+  return s
+end
+
+--- The contents of the file at path; an error when it cannot be read.
+function helpers.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+--- Writes text to the file at path.
+function helpers.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+--- A Lua pattern matching the string s as it is.
+function helpers.plain(s)
+  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
+end
+
+--- A new empty directory under the system's temporary directory.
+function helpers.tmpdir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  helpers.sh("mkdir '" .. dir .. "'")
+  return dir
+end
+
+--- The JSON schema docs/schemas/NAME, decoded.
+function helpers.schema(name)
+  return require("covengine").json.decode(helpers.read("docs/schemas/" .. name))
+end
+
+--- Runs covengine with args; returns stdout and stderr, or raises with
+-- stderr when the exit status is not 0.
+function helpers.run_ok(args)
+  local code, out, err = helpers.run(args)
+  if code ~= 0 then error(("covengine exited %s: %s"):format(tostring(code), err), 2) end
+  return out, err
+end
+
+--- The report of `covengine -q ARGS --format FORMAT rules/phases.lua`:
+-- decoded for json (the default), the text for any other format.
+function helpers.report(args, format)
+  local a = { "-q" }
+  for _, x in ipairs(args) do a[#a + 1] = x end
+  for _, x in ipairs { "--format", format or "json", "rules/phases.lua" } do a[#a + 1] = x end
+  local out = helpers.run_ok(a)
+  return format and format ~= "json" and out or require("covengine").json.decode(out)
+end
+
+--- The fixture repositories of tests/scripts/make_git_fixtures.sh, built
+-- in a new temporary directory: returns that directory (remove it when
+-- done) and the fixtures' path in it.
+function helpers.git_fixtures()
+  local root = helpers.tmpdir()
+  local fix = root .. "/fix"
+  helpers.sh("sh tests/scripts/make_git_fixtures.sh '" .. fix .. "' >/dev/null")
+  return root, fix
+end
+
+--- A bare clone of the shared bundle at helpers.shared/bundle in a new
+-- temporary directory: returns that directory (remove it when done) and
+-- the clone's path.
+function helpers.clone_bundle(bundle)
+  local root = helpers.tmpdir()
+  local repo = root .. "/history.git"
+  helpers.sh(("git clone -q --bare '%s/%s' '%s'"):format(helpers.shared, bundle, repo))
+  return root, repo
+end
+
 return helpers

@@ -7,11 +7,8 @@
 -- needs shared data: history/tt-xla-test-config-history.bundle tt-xla/tt-xla-2026-08-21
 -- needs shared data: tt-xla/tt-xla-2025-10-31 easydel/easydel-2026-04-22.json
 local h = require "helpers"
+local sh = h.sh
 local cov = require "covengine"
-
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
 
 local function trend(args)
   local argv = { "-q", "--format", "trend-json", "--easydel",
@@ -26,13 +23,7 @@ describe("the trend of the shared history bundle", function()
   local bundle = "history/tt-xla-test-config-history.bundle"
   if not h.need_shared(pending) then return end
   local root, repo
-  setup(function()
-    root = os.tmpname()
-    os.remove(root)
-    sh("mkdir '" .. root .. "'")
-    repo = root .. "/history.git"
-    sh(("git clone -q --bare '%s/%s' '%s'"):format(h.shared, bundle, repo))
-  end)
+  setup(function() root, repo = h.clone_bundle(bundle) end)
   teardown(function()
     if root then sh("rm -rf '" .. root .. "'") end
   end)

@@ -4,43 +4,18 @@
 -- trend one point per revision that changes the configs, its last point a
 -- plain run's; a malformed revision a warning (an error with --strict).
 local h = require "helpers"
+local sh, run_ok = h.sh, h.run_ok
 local cov = require "covengine"
 local validate = require "jsonschema"
 
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
-
-local function read(path)
-  local f = assert(io.open(path))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function schema(name)
-  local s = cov.json.decode(read("docs/schemas/" .. name))
-  return s
-end
+local schema = h.schema
 
 local root, fix
-setup(function()
-  root = os.tmpname()
-  os.remove(root)
-  sh("mkdir '" .. root .. "'")
-  fix = root .. "/fix"
-  sh("sh tests/scripts/make_git_fixtures.sh '" .. fix .. "' >/dev/null")
-end)
+setup(function() root, fix = h.git_fixtures() end)
 
 teardown(function()
   if root then sh("rm -rf '" .. root .. "'") end
 end)
-
-local function run_ok(args)
-  local code, out, err = h.run(args)
-  assert.are.equal(0, code, err)
-  return out, err
-end
 
 -- The blame of name as "subject: kind framework id [base_id] [arch] from -> to".
 local function blame(repo, name, extra)

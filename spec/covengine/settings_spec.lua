@@ -3,10 +3,7 @@
 -- table; the command line wins. examples/ci/coverage.lua is run as written,
 -- in the tt-xla-like layout it is meant for.
 local h = require "helpers"
-
-local function sh(cmd)
-  assert(os.execute(cmd), cmd)
-end
+local sh, write = h.sh, h.write
 
 local function read(path)
   local f = io.open(path)
@@ -16,17 +13,10 @@ local function read(path)
   return s
 end
 
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
-
 -- A checkout: tests/runner/test_config/{jax,torch} from the tiny fixture,
 -- ci/coverage.lua (the example) and ci/easydel.json beside it.
 local function checkout()
-  local root = os.tmpname()
-  os.remove(root)
+  local root = h.tmpdir()
   local tiny = "tests/fixtures/rules/tiny"
   sh(("mkdir -p %s/tests/runner/test_config %s/ci && cp -r %s/jax %s/torch "
     .. "%s/tests/runner/test_config/ && cp %s/easydel.json examples/ci/coverage.lua %s/ci/")

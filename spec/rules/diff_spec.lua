@@ -5,6 +5,7 @@
 -- diff; the Markdown shows the JSON's numbers; the JSON fits its schema.
 -- tests/scripts/compare_diff.py recomputes the real diff from the YAML.
 local h = require "helpers"
+local read = h.read
 local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
@@ -12,13 +13,6 @@ local validate = require "jsonschema"
 local FIX = "tests/fixtures/diff/"
 local PAIR = { "--base-tt-xla", FIX .. "base", "--tt-xla", FIX .. "head", "--easydel",
   FIX .. "easydel.json" }
-
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
 
 local function run(args, format, want_code)
   local all = { "-q" }

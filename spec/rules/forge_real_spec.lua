@@ -5,31 +5,11 @@
 -- needs shared data: tt-xla/tt-xla-2026-08-21 tt-forge-models/tt-forge-models-2026-08-21
 -- needs shared data: tt-xla/tt-xla-2025-10-31 tt-forge-models/tt-forge-models-2025-10-31
 local h = require "helpers"
+local run_ok, report = h.run_ok, h.report
 local cov = require "covengine"
 local validate = require "jsonschema"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local REPORT_SCHEMA = cov.json.decode(read("docs/schemas/covengine.report-1.schema.json"))
-
-local function run_ok(args)
-  local code, out, err = h.run(args)
-  assert.are.equal(0, code, err)
-  return out, err
-end
-
-local function report(args, format)
-  local a = { "-q" }
-  for _, x in ipairs(args) do a[#a + 1] = x end
-  for _, x in ipairs { "--format", format or "json", "rules/phases.lua" } do a[#a + 1] = x end
-  local out = run_ok(a)
-  return format and format ~= "json" and out or cov.json.decode(out)
-end
+local REPORT_SCHEMA = h.schema("covengine.report-1.schema.json")
 
 local function by_name(list, key)
   local t = {}

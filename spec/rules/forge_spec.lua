@@ -2,33 +2,13 @@
 -- and the tree a tt-xla checkout pins, the dump against its schema, the Lua
 -- views. The real snapshots are in forge_real_spec.lua.
 local h = require "helpers"
+local run_ok, report = h.run_ok, h.report
 local cov = require "covengine"
 local validate = require "jsonschema"
 
 local MODELS, CONFIGS = "tests/fixtures/forge/models", "tests/fixtures/forge/ttxla"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local DUMP_SCHEMA = cov.json.decode(read("docs/schemas/covengine.dump-1.schema.json"))
-
-local function run_ok(args)
-  local code, out, err = h.run(args)
-  assert.are.equal(0, code, err)
-  return out, err
-end
-
-local function report(args, format)
-  local a = { "-q" }
-  for _, x in ipairs(args) do a[#a + 1] = x end
-  for _, x in ipairs { "--format", format or "json", "rules/phases.lua" } do a[#a + 1] = x end
-  local out = run_ok(a)
-  return format and format ~= "json" and out or cov.json.decode(out)
-end
+local DUMP_SCHEMA = h.schema("covengine.dump-1.schema.json")
 
 -- A tt-xla checkout layout in a temporary directory: its configs copied, its
 -- third_party/tt_forge_models a link to `models` (absent: none).

@@ -1,6 +1,7 @@
 -- The four report formats of rules/reports/ over the same inputs: each
 -- renders, and they agree with each other and with their own summaries.
 local h = require "helpers"
+local read = h.read
 local count_lines, section = h.count_lines, h.section
 local cov = require "covengine"
 local validate = require "jsonschema"
@@ -18,14 +19,7 @@ local function render(inputs, format, extra)
   return out
 end
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local SCHEMA = cov.json.decode(read("docs/schemas/covengine.report-1.schema.json"))
+local SCHEMA = h.schema("covengine.report-1.schema.json")
 
 -- Every input set the specs render: the snapshot, the tiny tree, and the
 -- two real snapshots when they are present.

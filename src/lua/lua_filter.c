@@ -5,65 +5,82 @@
 #include <lauxlib.h>
 #include <string.h>
 
-static void filter_sym(lua_State *L, const cov_model *m, int t, const char *key, int *has,
-                       cov_sym *sym, int *impossible)
+/* The value filter key kind asks for, from the value on top of the stack. */
+static uint32_t filter_value(lua_State *L, const cov_model *m, int kind, int *impossible)
 {
-    if (lua_getfield(L, t, key) != LUA_TNIL) {
-        size_t len;
-        const char *s = luaL_checklstring(L, -1, &len);
-        *has = 1;
-        *sym = cov_intern_find(&m->strs, s, len);
-        if (!*sym)
-            *impossible = 1;
-    }
-    lua_pop(L, 1);
+    int type = cov_prop(kind)->type;
+    if (type == COV_PT_BOOL)
+        return (uint32_t)lua_toboolean(L, -1);
+    if (type == COV_PT_PATH && lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        return COV_SYM_NONE; /* false: the tests without one */
+    size_t len;
+    const char *s = luaL_checklstring(L, -1, &len);
+    cov_sym sym = cov_intern_find(&m->strs, s, len);
+    if (!sym)
+        *impossible = 1;
+    return sym;
 }
 
-static const char *const filter_keys[] = {"family",  "framework", "task_path",
-                                          "variant", "parsed",    NULL};
+/* Raises "<what>: unknown filter key '<key>' (known: family, ...)" for the
+ * key on top of the stack. */
+static void unknown_key(lua_State *L, const int *keys, int nkeys, const char *what)
+{
+    const char *key = luaL_tolstring(L, -1, NULL);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; i < nkeys; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, cov_prop(keys[i])->name);
+    }
+    luaL_pushresult(&b);
+    luaL_error(L, "%s: unknown filter key '%s' (known: %s)", what, key,
+               lua_tostring(L, -1));
+}
 
 void cov_lua_filter_read(lua_State *L, const cov_model *m, int t, cov_lua_filter *f,
                          const char *what)
 {
     memset(f, 0, sizeof *f);
+    f->m = m;
     if (lua_isnoneornil(L, t))
         return;
     t = lua_absindex(L, t);
     luaL_checktype(L, t, LUA_TTABLE);
+    int keys[COV_PROP_MAX_FILTER];
+    int nkeys = cov_prop_filter_keys(keys);
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
         int known = 0;
-        for (const char *const *k = filter_keys; *k; k++)
-            known |= lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), *k) == 0;
+        for (int k = 0; k < nkeys; k++)
+            known |= lua_type(L, -1) == LUA_TSTRING &&
+                     strcmp(lua_tostring(L, -1), cov_prop(keys[k])->name) == 0;
         if (!known)
-            luaL_error(L,
-                       "%s: unknown filter key '%s' (known: family, framework, "
-                       "task_path, variant, parsed)",
-                       what, luaL_tolstring(L, -1, NULL));
+            unknown_key(L, keys, nkeys, what);
     }
-    filter_sym(L, m, t, "family", &f->has_family, &f->family, &f->impossible);
-    filter_sym(L, m, t, "framework", &f->has_framework, &f->framework, &f->impossible);
-    if (lua_getfield(L, t, "task_path") == LUA_TBOOLEAN && !lua_toboolean(L, -1))
-        f->has_task = 1; /* false: tests without a task path (f->task is NONE) */
-    lua_pop(L, 1);
-    if (!f->has_task)
-        filter_sym(L, m, t, "task_path", &f->has_task, &f->task, &f->impossible);
-    filter_sym(L, m, t, "variant", &f->has_variant, &f->variant, &f->impossible);
-    if (lua_getfield(L, t, "parsed") != LUA_TNIL) {
-        f->has_parsed = 1;
-        f->parsed = lua_toboolean(L, -1);
+    for (int k = 0; k < nkeys; k++) {
+        if (lua_getfield(L, t, cov_prop(keys[k])->name) != LUA_TNIL) {
+            f->kind[f->n] = keys[k];
+            f->want[f->n] = filter_value(L, m, keys[k], &f->impossible);
+            if (keys[k] == COV_K_FAMILY) {
+                f->has_family = 1;
+                f->family = f->want[f->n];
+            }
+            f->n++;
+        }
+        lua_pop(L, 1);
     }
-    lua_pop(L, 1);
 }
 
 int cov_lua_filter_match(const cov_lua_filter *f, const cov_test *t)
 {
-    return !f->impossible && (!f->has_family || t->family == f->family) &&
-           (!f->has_framework || t->framework == f->framework) &&
-           (!f->has_task || t->task_path == f->task) &&
-           (!f->has_variant || (t->parsed && t->variant == f->variant)) &&
-           (!f->has_parsed || t->parsed == f->parsed);
+    if (f->impossible)
+        return 0;
+    for (int k = 0; k < f->n; k++)
+        if (cov_prop_value(f->m, t, f->kind[k]) != f->want[k])
+            return 0;
+    return 1;
 }
 
 void cov_lua_filter_range(lua_State *L, cov_run_ctx *c, cov_dataset d,

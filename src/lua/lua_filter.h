@@ -1,15 +1,21 @@
 /* The filter tables ds:tests{...} and ds:group(keys, {filter = ...}) take:
- * exact names looked up once as symbols, matched per test with ==. */
+ * the properties test_props.h gives a filter place, exact names looked up
+ * once as symbols, matched per test with ==. */
 #ifndef COV_LUA_FILTER_H
 #define COV_LUA_FILTER_H
 
 #include "lua/run_ctx.h"
+#include "model/test_props.h"
 
 #include <lua.h>
 
 typedef struct cov_lua_filter {
-    int has_family, has_framework, has_task, has_variant, has_parsed, parsed;
-    cov_sym family, framework, task, variant;
+    const cov_model *m;
+    int n;                              /* keys given */
+    int kind[COV_PROP_MAX_FILTER];      /* their properties (test_props.h) */
+    uint32_t want[COV_PROP_MAX_FILTER]; /* the value each must have */
+    int has_family;
+    cov_sym family; /* the family asked for (the family index serves it) */
     int impossible; /* a name the model never saw: nothing matches */
 } cov_lua_filter;
 

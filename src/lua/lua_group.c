@@ -29,42 +29,6 @@ static int holder_gc(lua_State *L)
     return 0;
 }
 
-static void push_key(lua_State *L, const cov_model *m, int kind, uint32_t v)
-{
-    switch (kind) {
-    case COV_K_MODEL_FRAMEWORK:
-        if (v)
-            lua_pushstring(L, cov_model_framework_name((int)v));
-        else
-            lua_pushnil(L);
-        return;
-    case COV_K_SEQ:
-    case COV_K_BATCH:
-        if (v)
-            lua_pushinteger(L, (lua_Integer)v - 1);
-        else
-            lua_pushnil(L);
-        return;
-    case COV_K_STATUS:
-    case COV_K_ENTRY_STATUS: lua_pushstring(L, cov_status_name((int)v)); return;
-    case COV_K_BRINGUP:
-        if (v)
-            lua_pushstring(L, cov_bringup_name((int)v));
-        else
-            lua_pushnil(L);
-        return;
-    case COV_K_FILE: lua_pushstring(L, cov_model_source(m, v - 1)->path); return;
-    case COV_K_PARSED:
-    case COV_K_HAS_REASON: lua_pushboolean(L, v != 0); return;
-    default:
-        if (v)
-            lua_pushlstring(L, cov_model_str(m, v), cov_sym_len(&m->strs, v));
-        else
-            lua_pushnil(L);
-        return;
-    }
-}
-
 static void push_counts(lua_State *L, const uint32_t *counts, int n,
                         const char *(*name)(int))
 {
@@ -121,7 +85,7 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a,
          * values, first: sized once, no rehash while filling. */
         lua_createtable(L, 0, nkeys + 8);
         for (int k = 0; k < nkeys; k++) {
-            push_key(L, m, kinds[k], g->key[k]);
+            cov_lua_push_prop(L, m, kinds[k], g->key[k]);
             lua_setfield(L, -2, cov_agg_key_name(kinds[k]));
         }
         lua_pushinteger(L, g->count);
@@ -170,7 +134,7 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a,
                 lua_setfield(L, -3, name);
                 lua_createtable(L, (int)nv, 0);
                 for (uint32_t k = 0; k < nv; k++) {
-                    push_key(L, m, collect[c], values[k]);
+                    cov_lua_push_prop(L, m, collect[c], values[k]);
                     lua_rawseti(L, -2, (lua_Integer)k + 1);
                 }
                 lua_setfield(L, -2, name);
@@ -371,13 +335,13 @@ static int ds_values(lua_State *L)
     uint32_t *slots = lua_newuserdatauv(L, (size_t)size * sizeof *slots, 0);
     memset(slots, 0, (size_t)size * sizeof *slots);
     uint32_t n = 0;
-    int boolean = kind == COV_K_PARSED || kind == COV_K_HAS_REASON;
+    int type = cov_prop(kind)->type, boolean = type == COV_PT_BOOL;
     for (; pos < end; pos++) {
         uint32_t i = order ? order[pos] : pos;
         const cov_test *t = cov_model_test(m, i);
         if (!cov_lua_filter_match(&f, t))
             continue;
-        uint32_t v = cov_agg_key_value(m, t, kind);
+        uint32_t v = cov_prop_value(m, t, kind);
         if (boolean)
             v++; /* false is a value too: never 0 in the table */
         if (!v)
@@ -392,14 +356,12 @@ static int ds_values(lua_State *L)
     }
     named_value *list = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *list, 0);
     uint32_t k = 0;
-    int names = kind != COV_K_SEQ && kind != COV_K_BATCH && kind != COV_K_STATUS &&
-                kind != COV_K_ENTRY_STATUS && kind != COV_K_BRINGUP &&
-                kind != COV_K_MODEL_FRAMEWORK && !boolean;
+    int names = type == COV_PT_SYM || type == COV_PT_PATH;
     for (uint32_t j = 0; j < size; j++) {
         if (!slots[j])
             continue;
         const char *text = NULL;
-        if (kind == COV_K_FILE)
+        if (type == COV_PT_FILE)
             text = cov_model_source(m, slots[j] - 1)->path;
         else if (names)
             text = cov_model_str(m, slots[j]);
@@ -411,7 +373,7 @@ static int ds_values(lua_State *L)
         if (boolean)
             lua_pushboolean(L, list[j].v > 1);
         else
-            push_key(L, m, kind, list[j].v);
+            cov_lua_push_prop(L, m, kind, list[j].v);
         lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
     return 1;

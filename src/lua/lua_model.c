@@ -11,6 +11,7 @@
 #include "lua/sandbox.h"
 #include "model/dump.h"
 #include "model/forge_join.h"
+#include "model/test_props.h"
 
 #include <lauxlib.h>
 #include <string.h>
@@ -207,11 +208,6 @@ static const cov_test *check_test(lua_State *L, int i, const cov_model **mp)
     return cov_model_test(m, t->index);
 }
 
-static const cov_suffix *suffix_of(const cov_model *m, const cov_test *t)
-{
-    return t->parsed ? cov_model_suffix(m, t->suffix) : NULL;
-}
-
 static void push_id(lua_State *L, const cov_model *m, const cov_test *t)
 {
     char small[256];
@@ -228,78 +224,33 @@ static void push_id(lua_State *L, const cov_model *m, const cov_test *t)
 
 typedef void (*getter)(lua_State *L, const cov_model *m, const cov_test *t);
 
-#define SUFFIX_SYM_GETTER(field)                                                           \
-    static void get_##field(lua_State *L, const cov_model *m, const cov_test *t)           \
-    {                                                                                      \
-        const cov_suffix *s = suffix_of(m, t);                                             \
-        push_sym(L, m, s ? s->field : COV_SYM_NONE);                                       \
+void cov_lua_push_prop(lua_State *L, const cov_model *m, int kind, uint32_t v)
+{
+    switch (cov_prop(kind)->type) {
+    case COV_PT_SYM:
+    case COV_PT_PATH: push_sym(L, m, v); return;
+    case COV_PT_INT1:
+        if (v)
+            lua_pushinteger(L, (lua_Integer)v - 1);
+        else
+            lua_pushnil(L);
+        return;
+    case COV_PT_MFW: push_name(L, cov_model_framework_name((int)v)); return;
+    case COV_PT_STATUS: push_name(L, cov_status_name((int)v)); return;
+    case COV_PT_BRINGUP: push_name(L, cov_bringup_name((int)v)); return;
+    case COV_PT_FILE: lua_pushstring(L, cov_model_source(m, v - 1)->path); return;
+    case COV_PT_BOOL: lua_pushboolean(L, v != 0); return;
+    case COV_PT_UINT: lua_pushinteger(L, v); return;
+    case COV_PT_LIST: push_list(L, m, v); return;
+    default: lua_pushnil(L); return;
     }
-SUFFIX_SYM_GETTER(llm_phase)
-SUFFIX_SYM_GETTER(strategy)
-SUFFIX_SYM_GETTER(parallelism)
-SUFFIX_SYM_GETTER(mesh)
-SUFFIX_SYM_GETTER(exec)
-SUFFIX_SYM_GETTER(run_mode)
+}
 
 static void get_id(lua_State *L, const cov_model *m, const cov_test *t)
 {
     push_id(L, m, t);
 }
-static void get_family(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_sym(L, m, t->family);
-}
-static void get_task_path(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_sym(L, m, t->task_path);
-}
-static void get_variant(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_sym(L, m, t->parsed ? t->variant : COV_SYM_NONE);
-}
-static void get_framework(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_sym(L, m, t->framework);
-}
-static void get_model_framework(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    push_name(L, cov_model_framework_name(t->model_fw));
-}
-static void get_seq(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    const cov_suffix *s = suffix_of(m, t);
-    if (s && s->seq >= 0)
-        lua_pushinteger(L, s->seq);
-    else
-        lua_pushnil(L);
-}
-static void get_batch(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    const cov_suffix *s = suffix_of(m, t);
-    if (s && s->batch >= 0)
-        lua_pushinteger(L, s->batch);
-    else
-        lua_pushnil(L);
-}
-static void get_parsed(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    lua_pushboolean(L, t->parsed);
-}
-static void get_status(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    lua_pushstring(L, cov_status_name(cov_test_summary_status(m, t)));
-}
-static void get_entry_status(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    lua_pushstring(L, cov_status_name(cov_test_status(t)));
-}
-static void get_status_elsewhere(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_name(L, cov_status_name(cov_test_status_elsewhere(m, t)));
-}
+
 static void get_arch_status(lua_State *L, const cov_model *m, const cov_test *t)
 {
     cov_arch_status small[16], *list = small;
@@ -319,28 +270,7 @@ static void get_arch_status(lua_State *L, const cov_model *m, const cov_test *t)
     if (list != small)
         lua_remove(L, -2);
 }
-static void get_status_given(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    lua_pushboolean(L, t->f.status != COV_STATUS_ABSENT);
-}
-static void get_bringup_status(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    push_name(L, cov_bringup_name(t->f.bringup));
-}
-static void get_reason(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_sym(L, m, t->f.reason);
-}
-static void get_markers(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_list(L, m, t->f.markers);
-}
-static void get_supported_archs(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    push_list(L, m, t->f.archs);
-}
+
 static void get_extra(lua_State *L, const cov_model *m, const cov_test *t)
 {
     if (t->f.extra)
@@ -348,6 +278,7 @@ static void get_extra(lua_State *L, const cov_model *m, const cov_test *t)
     else
         lua_newtable(L);
 }
+
 static void get_arch_overrides(lua_State *L, const cov_model *m, const cov_test *t)
 {
     lua_createtable(L, 0, t->n_overrides);
@@ -357,44 +288,11 @@ static void get_arch_overrides(lua_State *L, const cov_model *m, const cov_test 
         lua_setfield(L, -2, cov_model_str(m, o[i].arch));
     }
 }
-static void get_file(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    lua_pushstring(L, cov_model_source(m, t->source)->path);
-}
-static void get_line(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    lua_pushinteger(L, t->line);
-}
-static void get_column(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    (void)m;
-    lua_pushinteger(L, t->column);
-}
 
-/* The loader variant a test joined to (NULL: none). */
-static const cov_lvariant *lvariant_of(const cov_model *m, const cov_test *t)
-{
-    return cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
-}
-static void get_source(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    const cov_lvariant *v = lvariant_of(m, t);
-    push_sym(L, m, v ? v->field[COV_LF_SOURCE] : COV_SYM_NONE);
-}
-static void get_group(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    const cov_lvariant *v = lvariant_of(m, t);
-    push_sym(L, m, v ? v->field[COV_LF_GROUP] : COV_SYM_NONE);
-}
-static void get_checkpoint(lua_State *L, const cov_model *m, const cov_test *t)
-{
-    const cov_lvariant *v = lvariant_of(m, t);
-    push_sym(L, m, v ? v->checkpoint : COV_SYM_NONE);
-}
 static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
 {
-    const cov_lvariant *v = lvariant_of(m, t);
+    const cov_lvariant *v =
+        cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
     if (!v) {
         lua_pushnil(L);
         return;
@@ -446,44 +344,32 @@ static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
  * `tostring(t)` is the id; views compare equal when they show the same
  * test.
  */
+/* The view's properties, in the order of test_props.h: those it pushes
+ * from their value (fn NULL) and those a getter above builds. */
 static const struct {
     const char *name;
+    int kind;
     getter fn;
 } test_getters[] = {
-    {"id", get_id},
-    {"family", get_family},
-    {"task_path", get_task_path},
-    {"variant", get_variant},
-    {"framework", get_framework},
-    {"model_framework", get_model_framework},
-    {"llm_phase", get_llm_phase},
-    {"seq", get_seq},
-    {"batch", get_batch},
-    {"strategy", get_strategy},
-    {"parallelism", get_parallelism},
-    {"mesh", get_mesh},
-    {"exec", get_exec},
-    {"run_mode", get_run_mode},
-    {"parsed", get_parsed},
-    {"status", get_status},
-    {"entry_status", get_entry_status},
-    {"status_given", get_status_given},
-    {"arch_status", get_arch_status},
-    {"status_elsewhere", get_status_elsewhere},
-    {"bringup_status", get_bringup_status},
-    {"reason", get_reason},
-    {"markers", get_markers},
-    {"supported_archs", get_supported_archs},
-    {"arch_overrides", get_arch_overrides},
-    {"extra", get_extra},
-    {"file", get_file},
-    {"line", get_line},
-    {"column", get_column},
-    {"source", get_source},
-    {"group", get_group},
-    {"checkpoint", get_checkpoint},
-    {"loader", get_loader},
+#define VIEW_NO(name, K)
+#define VIEW_VAL(name, K) {#name, COV_K_##K, NULL},
+#define VIEW_OWN(name, K) {#name, COV_K_##K, get_##name},
+#define GETTER(name, K, type, value, view, ...) VIEW_##view(name, K)
+    COV_TEST_PROPS(GETTER)
+#undef GETTER
+#undef VIEW_NO
+#undef VIEW_VAL
+#undef VIEW_OWN
 };
+
+static void get_property(lua_State *L, const cov_model *m, const cov_test *t, size_t i)
+{
+    if (test_getters[i].fn)
+        test_getters[i].fn(L, m, t);
+    else
+        cov_lua_push_prop(L, m, test_getters[i].kind,
+                          cov_prop_value(m, t, test_getters[i].kind));
+}
 
 /*** t:status_on(arch) -> status | nil
  * The status that applies on `arch`, or nil where the test does not run: an
@@ -512,7 +398,7 @@ static int test_totable(lua_State *L)
     const cov_test *t = check_test(L, 1, &m);
     lua_createtable(L, 0, (int)(sizeof test_getters / sizeof *test_getters));
     for (size_t i = 0; i < sizeof test_getters / sizeof *test_getters; i++) {
-        test_getters[i].fn(L, m, t);
+        get_property(L, m, t, i);
         lua_setfield(L, -2, test_getters[i].name);
     }
     return 1;
@@ -526,7 +412,7 @@ static int test_index(lua_State *L)
     const cov_test *t = check_test(L, 1, &m);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) {
-        test_getters[lua_tointeger(L, -1)].fn(L, m, t);
+        get_property(L, m, t, (size_t)lua_tointeger(L, -1));
         return 1;
     }
     lua_pop(L, 1);

@@ -29,6 +29,11 @@ void cov_lua_push_dataset(lua_State *L, cov_run_ctx *c, cov_dataset d, int owner
 /* Pushes a view of test i of the dataset object at dataset_index. */
 void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i);
 
+/* Pushes value v of property kind (test_props.h) as test views and groups
+ * show it: a string, number or boolean, a list as an array; nil when
+ * absent. */
+void cov_lua_push_prop(lua_State *L, const cov_model *m, int kind, uint32_t v);
+
 /* Registers the metatables; call once per state before pushing datasets.
  * Other modules add dataset methods after it (cov_lua_group_init). */
 void cov_lua_model_init(lua_State *L);

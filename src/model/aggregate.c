@@ -6,30 +6,21 @@
 
 #include <string.h>
 
-static const char *const key_names[COV_K_COUNT] = {
-    "framework",  "family",   "task_path",   "variant", "model_framework",
-    "llm_phase",  "strategy", "parallelism", "mesh",    "exec",
-    "run_mode",   "seq",      "batch",       "status",  "bringup_status",
-    "file",       "parsed",   "has_reason",  "source",  "group",
-    "checkpoint", "loader",   "entry_status"};
-
 const char *cov_agg_key_name(int kind)
 {
-    return kind >= 0 && kind < COV_K_COUNT ? key_names[kind] : NULL;
+    return kind >= 0 && kind < COV_K_COUNT ? cov_prop(kind)->name : NULL;
 }
 
 int cov_agg_key_kind(const char *name)
 {
-    for (int i = 0; i < COV_K_COUNT; i++)
-        if (strcmp(name, key_names[i]) == 0)
-            return i;
-    return -1;
+    int kind = cov_prop_kind(name);
+    return kind >= 0 && cov_prop(kind)->group ? kind : -1;
 }
 
 int cov_agg_collectable(int kind)
 {
-    return kind >= 0 && kind < COV_K_COUNT && kind != COV_K_PARSED &&
-           kind != COV_K_HAS_REASON;
+    return kind >= 0 && kind < COV_K_COUNT && cov_prop(kind)->group &&
+           cov_prop(kind)->type != COV_PT_BOOL;
 }
 
 typedef cov_agg_group group;
@@ -79,47 +70,6 @@ struct cov_agg {
 };
 
 typedef cov_agg scratch;
-
-uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind)
-{
-    const cov_suffix *sx = t->parsed ? cov_model_suffix(m, t->suffix) : NULL;
-    switch (kind) {
-    case COV_K_FRAMEWORK: return t->framework;
-    case COV_K_FAMILY: return t->family;
-    case COV_K_TASK_PATH: return t->task_path;
-    case COV_K_VARIANT: return t->parsed ? t->variant : 0;
-    case COV_K_MODEL_FRAMEWORK: return t->model_fw;
-    case COV_K_LLM_PHASE: return sx ? sx->llm_phase : 0;
-    case COV_K_STRATEGY: return sx ? sx->strategy : 0;
-    case COV_K_PARALLELISM: return sx ? sx->parallelism : 0;
-    case COV_K_MESH: return sx ? sx->mesh : 0;
-    case COV_K_EXEC: return sx ? sx->exec : 0;
-    case COV_K_RUN_MODE: return sx ? sx->run_mode : 0;
-    case COV_K_SEQ: return sx ? (uint32_t)(sx->seq + 1) : 0;
-    case COV_K_BATCH: return sx ? (uint32_t)(sx->batch + 1) : 0;
-    case COV_K_STATUS: return (uint32_t)cov_test_summary_status(m, t);
-    case COV_K_ENTRY_STATUS: return (uint32_t)cov_test_status(t);
-    case COV_K_BRINGUP: return t->f.bringup;
-    case COV_K_FILE: return t->source + 1;
-    case COV_K_PARSED: return t->parsed;
-    case COV_K_HAS_REASON: return t->f.reason != COV_SYM_NONE;
-    case COV_K_SOURCE:
-    case COV_K_GROUP:
-    case COV_K_CHECKPOINT:
-    case COV_K_LOADER: {
-        const cov_lvariant *v =
-            cov_model_test_lvariant(m, (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0)));
-        if (!v)
-            return 0;
-        if (kind == COV_K_LOADER)
-            return COV_VEC_AT(m->loaders, cov_loader, v->loader)->path;
-        return kind == COV_K_CHECKPOINT ? v->checkpoint
-               : kind == COV_K_SOURCE   ? v->field[COV_LF_SOURCE]
-                                        : v->field[COV_LF_GROUP];
-    }
-    default: return 0;
-    }
-}
 
 static uint32_t hash_key(const uint32_t *key, int nkeys)
 {
@@ -234,16 +184,12 @@ static int seen_add(scratch *s, uint32_t g, uint32_t c, uint32_t v)
 /* Orders values of a key as they read: names by text, numbers by value. */
 static int value_cmp(const cov_model *m, int kind, uint32_t a, uint32_t b)
 {
-    switch (kind) {
-    case COV_K_SEQ:
-    case COV_K_BATCH:
-    case COV_K_STATUS:
-    case COV_K_ENTRY_STATUS:
-    case COV_K_BRINGUP:
-    case COV_K_MODEL_FRAMEWORK: return a < b ? -1 : a > b;
-    case COV_K_FILE:
+    switch (cov_prop(kind)->type) {
+    case COV_PT_SYM:
+    case COV_PT_PATH: return strcmp(cov_model_str(m, a), cov_model_str(m, b));
+    case COV_PT_FILE:
         return strcmp(cov_model_source(m, a - 1)->path, cov_model_source(m, b - 1)->path);
-    default: return strcmp(cov_model_str(m, a), cov_model_str(m, b));
+    default: return a < b ? -1 : a > b;
     }
 }
 
@@ -346,7 +292,7 @@ int cov_agg_add(cov_agg *a, const cov_model *m, uint32_t i)
     const cov_test *t = cov_model_test(m, i);
     uint32_t key[COV_AGG_MAX_KEYS];
     for (int k = 0; k < a->nkeys; k++)
-        key[k] = cov_agg_key_value(m, t, a->keys[k]);
+        key[k] = cov_prop_value(m, t, a->keys[k]);
     int fresh;
     group *g = find_group(a, key, a->nkeys, &fresh);
     if (!g)
@@ -358,7 +304,7 @@ int cov_agg_add(cov_agg *a, const cov_model *m, uint32_t i)
     }
     uint32_t gi = (uint32_t)(g - a->groups);
     for (uint32_t c = 0; c < a->ncollect; c++)
-        if (collect(a, m, gi, c, a->collect[c], cov_agg_key_value(m, t, a->collect[c]),
+        if (collect(a, m, gi, c, a->collect[c], cov_prop_value(m, t, a->collect[c]),
                     a->limit) < 0)
             return COV_ENOMEM;
     g = &a->groups[gi];

@@ -7,37 +7,9 @@
 #define COV_AGGREGATE_H
 
 #include "model/model.h"
+#include "model/test_props.h"
 
 #include <stdint.h>
-
-enum cov_agg_key {
-    COV_K_FRAMEWORK,
-    COV_K_FAMILY,
-    COV_K_TASK_PATH,
-    COV_K_VARIANT,
-    COV_K_MODEL_FRAMEWORK,
-    COV_K_LLM_PHASE,
-    COV_K_STRATEGY,
-    COV_K_PARALLELISM,
-    COV_K_MESH,
-    COV_K_EXEC,
-    COV_K_RUN_MODE,
-    COV_K_SEQ,
-    COV_K_BATCH,
-    COV_K_STATUS,
-    COV_K_BRINGUP,
-    COV_K_FILE,
-    COV_K_PARSED,
-    COV_K_HAS_REASON,
-    /* from the tt-forge-models loader variant the test joined to (none: absent) */
-    COV_K_SOURCE,
-    COV_K_GROUP,
-    COV_K_CHECKPOINT,
-    COV_K_LOADER,
-    /* the entry's own status (COV_K_STATUS is the summary status) */
-    COV_K_ENTRY_STATUS,
-    COV_K_COUNT
-};
 
 enum { COV_AGG_MAX_KEYS = 8, COV_AGG_MAX_COLLECT = 4, COV_AGG_MAX_LIMIT = 64 };
 /* The values kept per collected key when a query names no limit (ds:group's
@@ -46,17 +18,17 @@ enum { COV_AGG_MAX_KEYS = 8, COV_AGG_MAX_COLLECT = 4, COV_AGG_MAX_LIMIT = 64 };
  * number is written. */
 enum { COV_AGG_DEFAULT_LIMIT = 16 };
 
-/* The key's name ("family") and back; -1 for an unknown name. */
+/* The key's name ("family") and back: the group keys are the properties
+ * test_props.h marks so; -1 for any other name. */
 const char *cov_agg_key_name(int kind);
 int cov_agg_key_kind(const char *name);
 /* Whether a key can be collected (booleans cannot). */
 int cov_agg_collectable(int kind);
 
-/* A key's value for a test, as a number: symbols for names, the value + 1
- * for seq and batch, the enum for status (the summary status, see
- * cov_test_summary_status) and entry_status (the entry's own), source + 1
- * for file; 0 means absent. */
-uint32_t cov_agg_key_value(const cov_model *m, const cov_test *t, int kind);
+/* A key's value for a test is its cov_prop_value (test_props.h): symbols
+ * for names, the value + 1 for seq and batch, the enum for status (the
+ * summary status, see cov_test_summary_status) and entry_status (the
+ * entry's own), source + 1 for file; 0 means absent. */
 
 /* One group. key[] holds the key values in request order. */
 typedef struct cov_agg_group {

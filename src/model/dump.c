@@ -5,6 +5,7 @@
 #include "base/vec.h"
 #include "formats/yaml_scalar.h"
 #include "model/forge_join.h"
+#include "model/test_props.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 typedef struct jctx {
     const cov_model *m;
     int ok;
+    int order[COV_K_COUNT], norder; /* the properties of a test, in dump order */
 } jctx;
 
 static void add(jctx *c, cJSON *obj, const char *key, cJSON *value)
@@ -134,27 +136,18 @@ oom:
     return NULL;
 }
 
-static void add_fields(jctx *c, cJSON *obj, const cov_fields *f, int entry)
+/* An arch override's fields, those it gives. */
+static void add_override_fields(jctx *c, cJSON *obj, const cov_fields *f)
 {
-    int status = f->status;
-    if (entry && !status)
-        status = COV_STATUS_UNSPECIFIED;
-    add(c, obj, "status", enum_json(cov_status_name(status)));
+    add(c, obj, "status", enum_json(cov_status_name(f->status)));
     add(c, obj, "bringup_status", enum_json(cov_bringup_name(f->bringup)));
     add(c, obj, "reason", sym_json(c, f->reason));
-    if (entry || f->has_markers)
+    if (f->has_markers)
         add(c, obj, "markers", list_json(c, f->markers));
-    if (entry || f->has_archs)
+    if (f->has_archs)
         add(c, obj, "supported_archs", list_json(c, f->archs));
     if (f->extra)
         add(c, obj, "extra", cov_node_to_json(c->m, f->extra));
-    else if (entry)
-        add(c, obj, "extra", cJSON_CreateObject());
-}
-
-static cJSON *int_or_null(int32_t v)
-{
-    return v >= 0 ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
 static cJSON *task_path_json(jctx *c, cov_sym task)
@@ -179,10 +172,67 @@ static cJSON *task_path_json(jctx *c, cov_sym task)
     return arr;
 }
 
+/* The test properties the dump writes itself (dump_how OWN in
+ * test_props.h); i is t's index. */
+static cJSON *json_id(jctx *c, const cov_test *t, uint32_t i)
+{
+    (void)i;
+    char small[512];
+    size_t n = cov_model_test_id(c->m, t, small, sizeof small);
+    if (n < sizeof small)
+        return cJSON_CreateString(small);
+    char *big = cov_malloc(n + 1);
+    if (big)
+        cov_model_test_id(c->m, t, big, n + 1);
+    cJSON *s = big ? cJSON_CreateString(big) : NULL;
+    cov_free(big);
+    return s;
+}
+
+static cJSON *json_extra(jctx *c, const cov_test *t, uint32_t i)
+{
+    (void)i;
+    return t->f.extra ? cov_node_to_json(c->m, t->f.extra) : cJSON_CreateObject();
+}
+
+static cJSON *json_arch_overrides(jctx *c, const cov_test *t, uint32_t i)
+{
+    (void)i;
+    const cov_model *m = c->m;
+    cJSON *ov = cJSON_CreateObject();
+    const cov_override *list = t->n_overrides ? cov_model_overrides(m, t) : NULL;
+    for (uint32_t k = 0; ov && k < t->n_overrides; k++) {
+        cJSON *one = cJSON_CreateObject();
+        if (one)
+            add_override_fields(c, one, &list[k].f);
+        add(c, ov, cov_model_str(m, list[k].arch), one);
+    }
+    return ov;
+}
+
+/* The engine's reading of them (model.h): where the test runs and how. */
+static cJSON *json_arch_status(jctx *c, const cov_test *t, uint32_t i)
+{
+    (void)i;
+    const cov_model *m = c->m;
+    cJSON *as = cJSON_CreateObject();
+    uint32_t na = cov_test_arches(m, t, NULL, 0);
+    cov_arch_status *al = na ? cov_malloc(na * sizeof *al) : NULL;
+    if (na && !al)
+        c->ok = 0;
+    else
+        cov_test_arches(m, t, al, na);
+    for (uint32_t k = 0; as && al && k < na; k++)
+        add(c, as, cov_model_str(m, al[k].arch), enum_json(cov_status_name(al[k].status)));
+    cov_free(al);
+    return as;
+}
+
 /* The loader variant test i joined to: {path, variant, source, group,
  * checkpoint, model, file, line}, or null. */
-static cJSON *test_loader_json(jctx *c, uint32_t i)
+static cJSON *json_loader(jctx *c, const cov_test *t, uint32_t i)
 {
+    (void)t;
     const cov_model *m = c->m;
     const cov_lvariant *v = cov_model_test_lvariant(m, i);
     if (!v)
@@ -202,73 +252,59 @@ static cJSON *test_loader_json(jctx *c, uint32_t i)
     return o;
 }
 
+static cJSON *json_loader_unknown(jctx *c, const cov_test *t, uint32_t i)
+{
+    (void)t;
+    char why[1200];
+    const char *reason = cov_forge_unknown_reason(c->m, i, why, sizeof why);
+    return reason ? cJSON_CreateString(reason) : cJSON_CreateNull();
+}
+
+/* A property the dump writes from its value (dump_how VAL). */
+static cJSON *value_json(jctx *c, int kind, uint32_t v)
+{
+    switch (cov_prop(kind)->type) {
+    case COV_PT_SYM: return sym_json(c, v);
+    case COV_PT_PATH: return task_path_json(c, v);
+    case COV_PT_INT1: return v ? cJSON_CreateNumber((double)v - 1) : cJSON_CreateNull();
+    case COV_PT_MFW: return enum_json(cov_model_framework_name((int)v));
+    case COV_PT_STATUS: return enum_json(cov_status_name((int)v));
+    case COV_PT_BRINGUP: return enum_json(cov_bringup_name((int)v));
+    case COV_PT_FILE: return cJSON_CreateString(cov_model_source(c->m, v - 1)->path);
+    case COV_PT_BOOL: return cJSON_CreateBool(v != 0);
+    case COV_PT_UINT: return cJSON_CreateNumber(v);
+    case COV_PT_LIST: return list_json(c, v);
+    default: return cJSON_CreateNull();
+    }
+}
+
 static cJSON *test_json(jctx *c, const cov_test *t)
 {
+    typedef cJSON *(*writer)(jctx *, const cov_test *, uint32_t);
+    static const writer own[COV_K_COUNT] = {
+#define DUMP_VAL(name, K)
+#define DUMP_OWN(name, K) [COV_K_##K] = json_##name,
+#define OWN_WRITER(name, K, type, value, view, group, filter, dump, dump_name, how)        \
+    DUMP_##how(name, K)
+        COV_TEST_PROPS(OWN_WRITER)
+#undef OWN_WRITER
+#undef DUMP_VAL
+#undef DUMP_OWN
+    };
     const cov_model *m = c->m;
     cJSON *o = cJSON_CreateObject();
     if (!o) {
         c->ok = 0;
         return NULL;
     }
-    char small[512];
-    size_t n = cov_model_test_id(m, t, small, sizeof small);
-    if (n < sizeof small) {
-        add(c, o, "id", cJSON_CreateString(small));
-    } else {
-        char *big = cov_malloc(n + 1);
-        if (big)
-            cov_model_test_id(m, t, big, n + 1);
-        add(c, o, "id", big ? cJSON_CreateString(big) : NULL);
-        cov_free(big);
-    }
-    const cov_suffix *sx = t->parsed ? cov_model_suffix(m, t->suffix) : NULL;
-    add(c, o, "framework", sym_json(c, t->framework));
-    add(c, o, "family", sym_json(c, t->family));
-    add(c, o, "task_path", task_path_json(c, t->task_path));
-    add(c, o, "model_framework", enum_json(cov_model_framework_name(t->model_fw)));
-    add(c, o, "variant", sym_json(c, t->parsed ? t->variant : COV_SYM_NONE));
-    add(c, o, "llm_phase", sym_json(c, sx ? sx->llm_phase : 0));
-    add(c, o, "seq", int_or_null(sx ? sx->seq : -1));
-    add(c, o, "batch", int_or_null(sx ? sx->batch : -1));
-    add(c, o, "strategy", sym_json(c, sx ? sx->strategy : 0));
-    add(c, o, "parallelism", sym_json(c, sx ? sx->parallelism : 0));
-    add(c, o, "mesh", sym_json(c, sx ? sx->mesh : 0));
-    add(c, o, "exec", sym_json(c, sx ? sx->exec : 0));
-    add(c, o, "run_mode", sym_json(c, sx ? sx->run_mode : 0));
-    add(c, o, "parsed", cJSON_CreateBool(t->parsed));
-    add_fields(c, o, &t->f, 1);
-    cJSON *ov = cJSON_CreateObject();
-    const cov_override *list = t->n_overrides ? cov_model_overrides(m, t) : NULL;
-    for (uint32_t i = 0; ov && i < t->n_overrides; i++) {
-        cJSON *one = cJSON_CreateObject();
-        if (one)
-            add_fields(c, one, &list[i].f, 0);
-        add(c, ov, cov_model_str(m, list[i].arch), one);
-    }
-    add(c, o, "arch_overrides", ov);
-    /* The engine's reading of them (model.h): where the test runs and how. */
-    add(c, o, "summary_status", enum_json(cov_status_name(cov_test_summary_status(m, t))));
-    cJSON *as = cJSON_CreateObject();
-    uint32_t na = cov_test_arches(m, t, NULL, 0);
-    cov_arch_status *al = na ? cov_malloc(na * sizeof *al) : NULL;
-    if (na && !al)
-        c->ok = 0;
-    else
-        cov_test_arches(m, t, al, na);
-    for (uint32_t i = 0; as && al && i < na; i++)
-        add(c, as, cov_model_str(m, al[i].arch), enum_json(cov_status_name(al[i].status)));
-    cov_free(al);
-    add(c, o, "arch_status", as);
-    add(c, o, "status_elsewhere",
-        enum_json(cov_status_name(cov_test_status_elsewhere(m, t))));
-    add(c, o, "file", cJSON_CreateString(cov_model_source(m, t->source)->path));
-    add(c, o, "line", cJSON_CreateNumber(t->line));
-    add(c, o, "column", cJSON_CreateNumber(t->column));
     uint32_t i = (uint32_t)(t - COV_VEC_AT(m->tests, cov_test, 0));
-    add(c, o, "loader", test_loader_json(c, i));
-    char why[1200];
-    const char *reason = cov_forge_unknown_reason(m, i, why, sizeof why);
-    add(c, o, "loader_unknown", reason ? cJSON_CreateString(reason) : cJSON_CreateNull());
+    for (int k = 0; k < c->norder; k++) {
+        int kind = c->order[k];
+        const cov_prop_info *p = cov_prop(kind);
+        add(c, o, p->dump_name,
+            p->dump_own ? own[kind](c, t, i)
+                        : value_json(c, kind, cov_prop_value(m, t, kind)));
+    }
     return o;
 }
 
@@ -478,7 +514,8 @@ static void emit(jctx *c, cov_buf *b, cJSON *item, int first)
 char *cov_dump_model(const cov_model *m, cov_diag *d)
 {
     cov_alloc_hook_cjson();
-    jctx c = {m, 1};
+    jctx c = {m, 1, {0}, 0};
+    c.norder = cov_prop_dump_order(c.order);
     cov_buf b = {0};
     cov_buf_adds(&b, "{\"schema\": \"covengine.dump/1\",\n\"sources\": [");
     for (uint32_t i = 0; c.ok && i < m->sources.count; i++)

@@ -340,42 +340,56 @@ static int settings_pass_index(lua_State *L)
     return 0;
 }
 
+/* The module's functions that use the data: in a settings pass each
+ * `stops` it (settings_pass_over stands in for it); a `shortcut` is a head
+ * dataset method also offered as cov.NAME (cov.tests() is cov.head:tests()). */
+/* clang-format off */
+static const struct {
+    const char *name;
+    int stops, shortcut;
+} DATA_FNS[] = {
+    {"dataset",              1, 0},
+    {"baseline",             1, 0},
+    {"count",                1, 1},
+    {"test",                 1, 1},
+    {"tests",                1, 1},
+    {"group",                1, 1},
+    {"values",               0, 1},
+    {"placeholders",         1, 1},
+    {"modules",              1, 1},
+    {"easydel",              1, 1},
+    {"sources",              1, 1},
+    {"dump",                 1, 1},
+    {"duplicates",           1, 1},
+    {"warnings",             1, 1},
+    {"arches",               0, 1},
+    {"load_tt_xla",          1, 1},
+    {"load_config",          1, 1},
+    {"load_config_string",   1, 1},
+    {"load_easydel",         1, 1},
+    {"load_easydel_string",  1, 1},
+    {"load_snapshot",        1, 1},
+    {"loaders",              1, 1},
+    {"tt_forge_models",      1, 1},
+    {"unknown_ids",          1, 1},
+    {"load_tt_forge_models", 1, 1},
+    {"history",              1, 0},
+};
+/* clang-format on */
+
 /* Hides the datasets of module table mod during a settings pass. */
 static void hide_data(lua_State *L, int mod)
 {
     static const char *const hidden[] = {"head", "base", NULL};
-    static const char *const stops[] = {"dataset",
-                                        "baseline",
-                                        "count",
-                                        "test",
-                                        "tests",
-                                        "group",
-                                        "placeholders",
-                                        "modules",
-                                        "easydel",
-                                        "sources",
-                                        "dump",
-                                        "duplicates",
-                                        "warnings",
-                                        "load_tt_xla",
-                                        "load_config",
-                                        "load_config_string",
-                                        "load_easydel",
-                                        "load_easydel_string",
-                                        "load_snapshot",
-                                        "loaders",
-                                        "tt_forge_models",
-                                        "unknown_ids",
-                                        "load_tt_forge_models",
-                                        "history",
-                                        NULL};
     for (const char *const *k = hidden; *k; k++) {
         lua_pushnil(L);
         lua_setfield(L, mod, *k);
     }
-    for (const char *const *k = stops; *k; k++) {
+    for (size_t k = 0; k < sizeof DATA_FNS / sizeof *DATA_FNS; k++) {
+        if (!DATA_FNS[k].stops)
+            continue;
         lua_pushcfunction(L, settings_pass_over);
-        lua_setfield(L, mod, *k);
+        lua_setfield(L, mod, DATA_FNS[k].name);
     }
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, settings_pass_index);
@@ -627,35 +641,13 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
         lua_setfield(L, mod, "history");
     }
 
-    static const char *const shortcuts[] = {"count",
-                                            "test",
-                                            "tests",
-                                            "group",
-                                            "values",
-                                            "placeholders",
-                                            "modules",
-                                            "easydel",
-                                            "sources",
-                                            "dump",
-                                            "duplicates",
-                                            "warnings",
-                                            "arches",
-                                            "load_tt_xla",
-                                            "load_config",
-                                            "load_config_string",
-                                            "load_easydel",
-                                            "load_easydel_string",
-                                            "load_snapshot",
-                                            "loaders",
-                                            "tt_forge_models",
-                                            "unknown_ids",
-                                            "load_tt_forge_models",
-                                            NULL};
-    for (const char *const *s = shortcuts; *s; s++) {
+    for (size_t k = 0; k < sizeof DATA_FNS / sizeof *DATA_FNS; k++) {
+        if (!DATA_FNS[k].shortcut)
+            continue;
         lua_pushvalue(L, head);
-        lua_getfield(L, head, *s);
+        lua_getfield(L, head, DATA_FNS[k].name);
         lua_pushcclosure(L, head_shortcut, 2);
-        lua_setfield(L, mod, *s);
+        lua_setfield(L, mod, DATA_FNS[k].name);
     }
 
     lua_settop(L, mod);

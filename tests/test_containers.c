@@ -1,13 +1,16 @@
-/* The one vector (base/vec.h): growth keeps the items, a size that would
- * overflow is refused without touching the array, and a failed allocation
- * leaves the array as it was. This executable is built with its own copy
- * of the base allocator compiled with COV_FAULT_INJECTION (CMakeLists.txt),
- * so allocation failure is real here. */
+/* The one vector (base/vec.h) and the one map (base/map.h): growth keeps the items, a size
+ * that would overflow is refused without touching the array, and a failed allocation leaves
+ * the array as it was; the map finds every key it was given, copies its keys and is
+ * unchanged by a failed put. This executable is built with its own copy of the base
+ * allocator compiled with COV_FAULT_INJECTION (CMakeLists.txt), so allocation failure is
+ * real here. */
 #include "base/alloc.h"
+#include "base/map.h"
 #include "base/vec.h"
 #include "unit.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_grow_keeps_items(void)
@@ -128,6 +131,91 @@ static void test_vec_push_zeroes(void)
     CHECK(v.items == NULL && v.count == 0 && v.cap == 0);
 }
 
+static void test_map(void)
+{
+    cov_map m;
+    cov_map_init(&m);
+    CHECK(cov_map_find(&m, "a", 1) == NULL);
+    char key[32];
+    for (uint32_t i = 0; i < 5000; i++) {
+        int n = snprintf(key, sizeof key, "key-%u", (unsigned)i);
+        REQUIRE(cov_map_put(&m, key, (size_t)n, i * 7, NULL) == 1);
+    }
+    memset(key, 'x', sizeof key); /* the map kept copies, not this buffer */
+    CHECK_INT(m.count, 5000);
+    int ok = 1;
+    for (uint32_t i = 0; i < 5000; i++) {
+        int n = snprintf(key, sizeof key, "key-%u", (unsigned)i);
+        const uint32_t *v = cov_map_find(&m, key, (size_t)n);
+        ok &= v && *v == i * 7;
+    }
+    CHECK(ok);
+    uint32_t old = 0;
+    CHECK_INT(cov_map_put(&m, "key-12", 6, 99, &old), 0); /* there already */
+    CHECK_INT(old, 84);
+    CHECK_INT(*cov_map_find(&m, "key-12", 6), 84);
+    CHECK(cov_map_find(&m, "key-1", 4) == NULL); /* a prefix is another key */
+    CHECK(cov_map_find(&m, "key-5000", 8) == NULL);
+    /* binary keys, the empty one among them */
+    CHECK_INT(cov_map_put(&m, "a\0b", 3, 1, NULL), 1);
+    CHECK_INT(cov_map_put(&m, "a\0c", 3, 2, NULL), 1);
+    CHECK_INT(cov_map_put(&m, "", 0, 3, NULL), 1);
+    CHECK_INT(*cov_map_find(&m, "a\0c", 3), 2);
+    CHECK_INT(*cov_map_find(&m, "", 0), 3);
+    cov_map_clear(&m);
+    CHECK_INT(m.count, 0);
+    CHECK(cov_map_find(&m, "key-12", 6) == NULL);
+    CHECK_INT(cov_map_put(&m, "key-12", 6, 5, NULL), 1);
+    CHECK_INT(*cov_map_find(&m, "key-12", 6), 5);
+    cov_map_free(&m);
+    CHECK(m.slots == NULL && m.keys == NULL && m.count == 0);
+}
+
+static void test_map_allocation_failure(void)
+{
+    cov_map m = {0};
+    cov_fault_arm(1);
+    int rc = cov_map_put(&m, "k", 1, 1, NULL);
+    long tried = cov_fault_count();
+    cov_fault_arm(0);
+    if (tried == 0) {
+        unit_skip("built without COV_FAULT_INJECTION");
+        cov_map_free(&m);
+        return;
+    }
+    CHECK_INT(rc, -1);
+    CHECK_INT(m.count, 0);
+    CHECK(cov_map_find(&m, "k", 1) == NULL);
+    /* every allocation of a put that grows the slots, failed in turn */
+    char key[16];
+    uint32_t n = 0;
+    for (long fail = 1;; fail++) {
+        while (m.slots && (m.count + 1) * 2 <= m.mask + 1) {
+            int len = snprintf(key, sizeof key, "k%u", (unsigned)n);
+            REQUIRE(cov_map_put(&m, key, (size_t)len, n, NULL) == 1);
+            n++;
+        }
+        int len = snprintf(key, sizeof key, "k%u", (unsigned)n);
+        cov_fault_arm(fail);
+        rc = cov_map_put(&m, key, (size_t)len, n, NULL);
+        cov_fault_arm(0);
+        if (rc == 1)
+            break;
+        CHECK_INT(rc, -1);
+        CHECK_INT(m.count, n);
+        CHECK(cov_map_find(&m, key, (size_t)len) == NULL);
+    }
+    n++;
+    int ok = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        int len = snprintf(key, sizeof key, "k%u", (unsigned)i);
+        const uint32_t *v = cov_map_find(&m, key, (size_t)len);
+        ok &= v && *v == i;
+    }
+    CHECK(ok);
+    cov_map_free(&m);
+}
+
 int main(void)
 {
     static const unit_case cases[] = {
@@ -136,6 +224,8 @@ int main(void)
         {"overflow refused", test_overflow_refused},
         {"allocation failure", test_allocation_failure},
         {"vec push zeroes", test_vec_push_zeroes},
+        {"map", test_map},
+        {"map allocation failure", test_map_allocation_failure},
         {0},
     };
     return unit_run(cases);

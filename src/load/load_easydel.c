@@ -9,6 +9,7 @@
 #include "base/fsutil.h"
 
 #include "base/alloc.h"
+#include "base/map.h"
 #include "base/vec.h"
 #include "formats/json_lex.h"
 #include "load/easydel_inventory.h"
@@ -81,8 +82,7 @@ typedef struct jkey {
 typedef struct dupscan {
     jkey *keys;
     size_t kcap;
-    uint32_t *slots;
-    size_t scap;
+    cov_map seen;                   /* key -> its index in keys, for large objects */
     size_t best_second, best_first; /* earliest duplicate found (SIZE_MAX: none) */
     const char *best_key;
 } dupscan;
@@ -113,30 +113,17 @@ static int object_dups(const jdoc *doc, const cJSON *obj, size_t idx, dupscan *s
                     break;
                 }
     } else {
-        size_t size = 32;
-        while (size < n * 2)
-            size *= 2;
-        if (size > s->scap) {
-            uint32_t *sl = cov_realloc(s->slots, size * sizeof *sl);
-            if (!sl)
-                return -1;
-            s->slots = sl;
-            s->scap = size;
-        }
-        memset(s->slots, 0, size * sizeof *s->slots);
+        cov_map_clear(&s->seen);
         for (size_t j = 0; j < n && second == SIZE_MAX; j++) {
             const char *key = s->keys[j].key;
-            size_t h = cov_hash_bytes(key, strlen(key)) & (size - 1);
-            for (; s->slots[h]; h = (h + 1) & (size - 1)) {
-                size_t k = s->slots[h] - 1;
-                if (strcmp(s->keys[k].key, key) == 0) {
-                    first = k;
-                    second = j;
-                    break;
-                }
+            uint32_t k;
+            int rc = cov_map_put(&s->seen, key, strlen(key), (uint32_t)j, &k);
+            if (rc < 0)
+                return -1;
+            if (rc == 0) {
+                first = k;
+                second = j;
             }
-            if (second == SIZE_MAX)
-                s->slots[h] = (uint32_t)(j + 1);
         }
     }
     if (second != SIZE_MAX && s->keys[second].off < s->best_second) {
@@ -205,7 +192,7 @@ static int check_tree(const jdoc *doc, const cJSON *root)
 out:
     cov_free(stack);
     cov_free(s.keys);
-    cov_free(s.slots);
+    cov_map_free(&s.seen);
     return rc;
 }
 

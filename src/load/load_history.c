@@ -3,6 +3,7 @@
 #include "load/load_history.h"
 
 #include "base/alloc.h"
+#include "base/map.h"
 #include "base/vec.h"
 #include "formats/yaml_events.h"
 #include "load/load_git.h"
@@ -39,7 +40,7 @@ struct cov_history {
     size_t n_files, cap_files;
     hblob *blobs;
     uint32_t n_blobs, cap_blobs;
-    uint32_t *slots, mask; /* blob id -> index + 1 */
+    cov_map blob_ids; /* blob id -> index in blobs */
     size_t parsed;
 };
 
@@ -49,45 +50,17 @@ static int oom(cov_history *h, cov_diag *d)
                     "out of memory");
 }
 
-static uint32_t oid_hash(const cov_git_oid *id)
-{
-    uint32_t x;
-    memcpy(&x, id->id, sizeof x); /* an object id is uniformly distributed */
-    return x;
-}
-
-static int grow_slots(cov_history *h)
-{
-    uint32_t cap = h->mask ? (h->mask + 1) * 2 : 1024;
-    uint32_t *slots = cov_calloc(cap, sizeof *slots);
-    if (!slots)
-        return COV_ENOMEM;
-    for (uint32_t i = 0; i < h->n_blobs; i++) {
-        uint32_t k = oid_hash(&h->blobs[i].id) & (cap - 1);
-        while (slots[k])
-            k = (k + 1) & (cap - 1);
-        slots[k] = i + 1;
-    }
-    cov_free(h->slots);
-    h->slots = slots;
-    h->mask = cap - 1;
-    return COV_OK;
-}
-
 /* The index of blob id, added if new; UINT32_MAX on OOM. */
 static uint32_t blob_index(cov_history *h, const cov_git_oid *id, uint64_t size)
 {
-    if ((h->n_blobs + 1) * 2 > h->mask && grow_slots(h))
-        return UINT32_MAX;
-    uint32_t k = oid_hash(id) & h->mask;
-    for (; h->slots[k]; k = (k + 1) & h->mask)
-        if (cov_git_oid_equal(&h->blobs[h->slots[k] - 1].id, id))
-            return h->slots[k] - 1;
-    if (COV_GROW_ONE32(h->blobs, h->n_blobs, h->cap_blobs) < 0)
+    const uint32_t *known = cov_map_find(&h->blob_ids, id->id, sizeof id->id);
+    if (known)
+        return *known;
+    if (COV_GROW_ONE32(h->blobs, h->n_blobs, h->cap_blobs) < 0 ||
+        cov_map_put(&h->blob_ids, id->id, sizeof id->id, h->n_blobs, NULL) < 0)
         return UINT32_MAX;
     h->blobs[h->n_blobs] = (hblob){*id, size, {0}};
-    h->slots[k] = ++h->n_blobs;
-    return h->n_blobs - 1;
+    return h->n_blobs++;
 }
 
 /* Appends revision c (taken over: *c is zeroed) with the config blobs of
@@ -225,7 +198,7 @@ void cov_history_free(cov_history *h)
     cov_free(h->revs);
     cov_free(h->files);
     cov_free(h->blobs);
-    cov_free(h->slots);
+    cov_map_free(&h->blob_ids);
     cov_git_close(h->repo);
     cov_free(h);
 }

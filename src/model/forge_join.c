@@ -22,88 +22,53 @@ static cov_loader *loader(cov_model *m, uint32_t i)
 
 /* ---- the lookups ---- */
 
-static uint32_t mix3(uint32_t a, uint32_t b, uint32_t c)
-{
-    uint32_t h = a * 0x9E3779B1u;
-    h = (h ^ (h >> 15)) + b * 0x85EBCA77u;
-    h = (h ^ (h >> 13)) + c * 0xC2B2AE3Du;
-    return h ^ (h >> 16);
-}
-
+/* Keys of the lookups: the numbers' bytes. */
 static uint32_t find_loader(const cov_model *m, cov_sym family, cov_sym task, int mfw)
 {
-    if (!m->loader_slots)
-        return UINT32_MAX;
-    for (uint32_t j = mix3(family, task, (uint32_t)mfw) & m->loader_mask;;
-         j = (j + 1) & m->loader_mask) {
-        uint32_t x = m->loader_slots[j];
-        if (!x)
-            return UINT32_MAX;
-        const cov_loader *L = COV_VEC_AT(m->loaders, cov_loader, x - 1);
-        if (L->family == family && L->task == task && L->mfw == mfw)
-            return x - 1;
-    }
+    const uint32_t key[3] = {family, task, (uint32_t)mfw};
+    const uint32_t *i = cov_map_find(&m->loader_index, key, sizeof key);
+    return i ? *i : UINT32_MAX;
 }
 
 static uint32_t find_variant(const cov_model *m, uint32_t li, cov_sym value)
 {
-    if (!m->lvariant_slots)
-        return UINT32_MAX;
-    for (uint32_t j = mix3(li, value, 7) & m->lvariant_mask;;
-         j = (j + 1) & m->lvariant_mask) {
-        uint32_t x = m->lvariant_slots[j];
-        if (!x)
-            return UINT32_MAX;
-        const cov_lvariant *v = COV_VEC_AT(m->lvariants, cov_lvariant, x - 1);
-        if (v->loader == li && v->value == value)
-            return x - 1;
-    }
+    const uint32_t key[2] = {li, value};
+    const uint32_t *i = cov_map_find(&m->lvariant_index, key, sizeof key);
+    return i ? *i : UINT32_MAX;
 }
 
-static uint32_t table_size(uint32_t n)
-{
-    uint32_t size = 16;
-    while (size < 2 * n + 2 && size < (1u << 31))
-        size *= 2;
-    return size;
-}
-
-/* The join's lookups over every loader a test id can name. */
+/* The join's lookups over every loader a test id can name: the first
+ * readable loader of each (family, task, mfw) and the first member of each
+ * of its variant values. */
 int cov_forge_index_build(cov_model *m)
 {
-    uint32_t ls = table_size(m->loaders.count), vs = table_size(m->lvariants.count);
-    uint32_t *l = cov_calloc(ls, sizeof *l), *v = cov_calloc(vs, sizeof *v);
-    if (!l || !v) {
-        cov_free(l);
-        cov_free(v);
-        return -1;
-    }
-    cov_free(m->loader_slots);
-    cov_free(m->lvariant_slots);
-    m->loader_slots = l;
-    m->loader_mask = ls - 1;
-    m->lvariant_slots = v;
-    m->lvariant_mask = vs - 1;
+    cov_map loaders = {0}, variants = {0};
     for (uint32_t i = 0; i < m->loaders.count; i++) {
         const cov_loader *L = loader(m, i);
-        if (!L->mfw || !L->readable ||
-            find_loader(m, L->family, L->task, L->mfw) != UINT32_MAX)
+        if (!L->mfw || !L->readable)
             continue;
-        uint32_t j = mix3(L->family, L->task, L->mfw) & m->loader_mask;
-        while (l[j])
-            j = (j + 1) & m->loader_mask;
-        l[j] = i + 1;
-        for (uint32_t k = 0; k < L->count; k++) {
+        const uint32_t key[3] = {L->family, L->task, L->mfw};
+        int rc = cov_map_put(&loaders, key, sizeof key, i, NULL);
+        if (rc < 0)
+            goto oom;
+        for (uint32_t k = 0; rc && k < L->count; k++) {
             const cov_lvariant *x = lvariant(m, L->first + k);
-            if (!x->value || find_variant(m, i, x->value) != UINT32_MAX)
-                continue; /* two members with one value: the first */
-            uint32_t s = mix3(i, x->value, 7) & m->lvariant_mask;
-            while (v[s])
-                s = (s + 1) & m->lvariant_mask;
-            v[s] = L->first + k + 1;
+            const uint32_t vkey[2] = {i, x->value};
+            /* two members with one value: the first stays */
+            if (x->value &&
+                cov_map_put(&variants, vkey, sizeof vkey, L->first + k, NULL) < 0)
+                goto oom;
         }
     }
+    cov_map_free(&m->loader_index);
+    cov_map_free(&m->lvariant_index);
+    m->loader_index = loaders;
+    m->lvariant_index = variants;
     return 0;
+oom:
+    cov_map_free(&loaders);
+    cov_map_free(&variants);
+    return -1;
 }
 
 /* ---- the join ---- */

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Builds the join's lookups over m's loaders and variants (m->loader_slots,
- * m->lvariant_slots), replacing earlier ones. 0, or -1 when memory ran out
+/* Builds the join's lookups over m's loaders and variants (m->loader_index,
+ * m->lvariant_index), replacing earlier ones. 0, or -1 when memory ran out
  * (the old lookups are kept). */
 int cov_forge_index_build(cov_model *m);
 

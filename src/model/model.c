@@ -336,8 +336,8 @@ void cov_model_free(cov_model *m)
     cov_vec_free(&m->duplicates);
     cov_vec_free(&m->loaders);
     cov_vec_free(&m->lvariants);
-    cov_free(m->loader_slots);
-    cov_free(m->lvariant_slots);
+    cov_map_free(&m->loader_index);
+    cov_map_free(&m->lvariant_index);
     cov_free(m->join);
     if (m->standing)
         m->standing_free(m->standing);
@@ -612,10 +612,8 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     m->easydel_source = k->easydel_source;
     if (m->has_forge && !k->has_forge) {
         /* The tree's lookups go with it; the join covers no test again. */
-        cov_free(m->loader_slots);
-        cov_free(m->lvariant_slots);
-        m->loader_slots = m->lvariant_slots = NULL;
-        m->loader_mask = m->lvariant_mask = 0;
+        cov_map_free(&m->loader_index);
+        cov_map_free(&m->lvariant_index);
         m->unknown = 0;
     }
     m->has_forge = k->has_forge;

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/intern.h"
+#include "base/map.h"
 #include "base/vec.h"
 
 #include <stdint.h>
@@ -218,12 +219,12 @@ typedef struct cov_model {
     cov_vec registrations;   /* cov_registration */
     /* tt-forge-models */
     int has_forge;
-    uint32_t forge_source; /* index into sources */
-    cov_vec loaders;       /* cov_loader, in the order of their files' paths */
-    cov_vec lvariants;     /* cov_lvariant */
-    uint32_t *loader_slots, loader_mask;     /* (family, task, mfw) -> loader + 1 */
-    uint32_t *lvariant_slots, lvariant_mask; /* (loader, value) -> lvariant + 1 */
-    uint32_t *join; /* per test: its lvariant + 1, 0 = none (cov_forge_join) */
+    uint32_t forge_source;  /* index into sources */
+    cov_vec loaders;        /* cov_loader, in the order of their files' paths */
+    cov_vec lvariants;      /* cov_lvariant */
+    cov_map loader_index;   /* (family, task, mfw) -> loader (forge_join.c) */
+    cov_map lvariant_index; /* (loader, value) -> lvariant */
+    uint32_t *join;         /* per test: its lvariant + 1, 0 = none (cov_forge_join) */
     uint32_t join_cap;
     uint32_t unknown; /* tests the last join found no loader variant for */
     /* lookups */

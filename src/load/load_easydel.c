@@ -234,17 +234,14 @@ static int opt_string(const jdoc *doc, cov_model *m, const cJSON *obj, size_t id
 
 /* Module names seen so far: symbol -> ordinal, for duplicate detection. */
 typedef struct nameset {
-    uint32_t *slots; /* ordinal + 1 */
-    size_t mask;
-    cov_sym *syms; /* by ordinal */
+    cov_map index; /* the name's symbol (its bytes) -> ordinal */
     size_t *offs;  /* by ordinal: offset of the name value */
     size_t n;
 } nameset;
 
 static void nameset_free(nameset *s)
 {
-    cov_free(s->slots);
-    cov_free(s->syms);
+    cov_map_free(&s->index);
     cov_free(s->offs);
 }
 
@@ -255,15 +252,9 @@ static int read_modules(const jdoc *doc, cov_model *m, const cJSON *arr, size_t 
     for (const cJSON *c = arr->child; c; c = c->next)
         count++;
     nameset ns = {0};
-    size_t size = 16;
-    while (size < count * 2)
-        size *= 2;
-    ns.slots = cov_calloc(size, sizeof *ns.slots);
-    ns.syms = cov_malloc((count ? count : 1) * sizeof *ns.syms);
     ns.offs = cov_malloc((count ? count : 1) * sizeof *ns.offs);
-    ns.mask = size - 1;
     int rc = COV_OK;
-    if (!ns.slots || !ns.syms || !ns.offs) {
+    if (!ns.offs) {
         rc = oom(doc);
         goto out;
     }
@@ -312,21 +303,20 @@ static int read_modules(const jdoc *doc, cov_model *m, const cJSON *arr, size_t 
             rc = oom(doc);
             goto out;
         }
-        size_t h = (sym * 0x9E3779B1u) & ns.mask;
-        for (; ns.slots[h]; h = (h + 1) & ns.mask) {
-            size_t k = ns.slots[h] - 1;
-            if (ns.syms[k] == sym) {
-                int line, col;
-                cov_json_where(doc->t, ns.offs[k], &line, &col);
-                rc = jfail(doc, COV_EINPUT, name_off,
-                           "duplicate module '%s' (first at line %d)", name, line);
-                goto out;
-            }
+        uint32_t k;
+        int put = cov_map_put(&ns.index, &sym, sizeof sym, (uint32_t)ns.n, &k);
+        if (put < 0) {
+            rc = oom(doc);
+            goto out;
         }
-        ns.slots[h] = (uint32_t)(ns.n + 1);
-        ns.syms[ns.n] = sym;
-        ns.offs[ns.n] = name_off;
-        ns.n++;
+        if (put == 0) {
+            int line, col;
+            cov_json_where(doc->t, ns.offs[k], &line, &col);
+            rc = jfail(doc, COV_EINPUT, name_off,
+                       "duplicate module '%s' (first at line %d)", name, line);
+            goto out;
+        }
+        ns.offs[ns.n++] = name_off;
 
         uint32_t first = m->registrations.count;
         size_t ri = regs_idx + 1;

@@ -22,13 +22,13 @@ local function boundary(s, i)
   return i
 end
 
---- A table cell: "|" escaped, newlines flattened, and at most `max`
+--- A table cell: "|" escaped, newlines (and carriage returns) flattened, and at most `max`
 -- (default md.MAX_CELL) code points: a longer text is cut at the last ", "
 -- or space before the limit and ends in " … (+N chars)", so the reader
 -- knows something was left out and the row stays readable.
 function md.cell(s, max)
   max = max or md.MAX_CELL
-  s = tostring(s):gsub("\n", " ")
+  s = tostring(s):gsub("[\r\n]", " ")
   local n = utf8.len(s) or #s
   if n > max then
     local room = max - 16 -- the marker's share
@@ -105,13 +105,24 @@ function md.roots(...)
   return out
 end
 
+local ESCAPES = { ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+
+--- `s` with its control characters written as \n, \r, \t or \xHH (as
+-- covengine writes paths on stderr): a path in a list item or a table cell
+-- stays on its line, whatever bytes the file's name holds.
+function md.escape_controls(s)
+  return (s:gsub("%c", function(c) return ESCAPES[c] or ("\\x%02x"):format(c:byte()) end))
+end
+
 --- `path` relative to the first of `roots` (md.roots) it lies under, or
--- as it is.
+-- as it is; control characters escaped (md.escape_controls).
 function md.relative(path, roots)
   for _, r in ipairs(roots) do
-    if path:sub(1, #r.path + 1) == r.path .. "/" then return path:sub(#r.path + 2) end
+    if path:sub(1, #r.path + 1) == r.path .. "/" then
+      return md.escape_controls(path:sub(#r.path + 2))
+    end
   end
-  return path
+  return md.escape_controls(path)
 end
 
 --- One line saying where the paths of a report are relative to, or "".
@@ -119,7 +130,7 @@ function md.roots_note(roots)
   if #roots == 0 then return "" end
   local parts = {}
   for i = #roots, 1, -1 do
-    parts[#parts + 1] = ("`%s` (%s)"):format(roots[i].path, roots[i].what)
+    parts[#parts + 1] = ("`%s` (%s)"):format(md.escape_controls(roots[i].path), roots[i].what)
   end
   return ("File paths are relative to %s.\n\n"):format(table.concat(parts, ", "))
 end

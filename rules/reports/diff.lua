@@ -39,7 +39,7 @@ local function describe(side, summary, base)
   end
   local parts = {}
   if base and base.kind == "baseline" then
-    parts[#parts + 1] = ("the report `%s`"):format(base.path)
+    parts[#parts + 1] = ("the report `%s`"):format(md.escape_controls(base.path))
   end
   parts[#parts + 1] = ("%d test entries in %d config file%s"):format(summary.tests, files,
     files == 1 and "" or "s")

@@ -57,10 +57,11 @@ function M.render(r, ctx)
   local inputs = {}
   for _, i in ipairs(r.inputs) do
     if i.kind == "tt_forge_models" then
-      inputs[#inputs + 1] = ("- `%s` (tt-forge-models, %d loaders%s)\n"):format(i.path, i.entries,
-        found and ", found in the tt-xla checkout" or "")
+      inputs[#inputs + 1] = ("- `%s` (tt-forge-models, %d loaders%s)\n"):format(
+        md.escape_controls(i.path), i.entries, found and ", found in the tt-xla checkout" or "")
     else
-      local path = (i.kind == "test_config" or i.kind == "placeholders") and rel(i.path) or i.path
+      local path = (i.kind == "test_config" or i.kind == "placeholders") and rel(i.path)
+        or md.escape_controls(i.path)
       inputs[#inputs + 1] = ("- `%s` (%s%s, %d entries)\n"):format(path, i.kind,
         i.framework ~= cov.json.null and (", " .. i.framework) or "", i.entries)
     end

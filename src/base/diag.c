@@ -73,19 +73,43 @@ void cov_note(cov_diag *d, int code, const char *file, int line, int col, const 
     va_end(ap);
 }
 
+char *cov_escape_controls(char *out, size_t size, const char *in)
+{
+    size_t o = 0;
+    for (; *in; in++) {
+        unsigned char c = (unsigned char)*in;
+        char esc[5] = {(char)c, 0};
+        if (c == '\n' || c == '\r' || c == '\t')
+            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        size_t n = strlen(esc);
+        if (o + n >= size)
+            break;
+        memcpy(out + o, esc, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 const char *cov_error_format(const cov_error *err, char *buf, size_t size)
 {
     if (!size)
         return buf;
-    if (!err->file[0])
-        snprintf(buf, size, "%s", err->message);
+    /* Both may hold any byte (a file name, a rule's message): escaped, the
+     * result is one line. */
+    char file[4 * sizeof err->file], message[4 * sizeof err->message];
+    cov_escape_controls(file, sizeof file, err->file);
+    cov_escape_controls(message, sizeof message, err->message);
+    if (!file[0])
+        snprintf(buf, size, "%s", message);
     else if (err->line > 0 && err->column > 0)
-        snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->column,
-                 err->message);
+        snprintf(buf, size, "%s:%d:%d: %s", file, err->line, err->column, message);
     else if (err->line > 0) /* Lua knows lines, not columns */
-        snprintf(buf, size, "%s:%d: %s", err->file, err->line, err->message);
+        snprintf(buf, size, "%s:%d: %s", file, err->line, message);
     else
-        snprintf(buf, size, "%s: %s", err->file, err->message);
+        snprintf(buf, size, "%s: %s", file, message);
     return buf;
 }
 

@@ -57,6 +57,14 @@ void cov_warn(cov_diag *d, const char *file, int line, int col, const char *fmt,
 void cov_note(cov_diag *d, int code, const char *file, int line, int col, const char *fmt,
               ...) COV_PRINTF(6, 7);
 
+/* Copies the C string in into out (size bytes, size > 0) with each control
+ * character (below 0x20, and 0x7f) written as \n, \r, \t or \xHH, so that
+ * a path or message printed on one line stays one line and cannot move the
+ * terminal's cursor (a name with a newline cannot forge a second error
+ * line). Backslashes are kept as they are (messages quote escapes: "\q").
+ * Cuts at size - 1 bytes, never inside an escape; returns out. */
+char *cov_escape_controls(char *out, size_t size, const char *in);
+
 /* Resets err to "no error". */
 void cov_error_clear(cov_error *err);
 

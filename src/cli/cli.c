@@ -107,16 +107,20 @@ static void print_warning(void *ud, const cov_error *w)
     }
     progress_clear();
     /* gcc style: the position first, then "warning:". */
-    char where[1200];
+    char where[4200];
     cov_error pos = *w;
     pos.message[0] = '\0';
     cov_error_format(&pos, where, sizeof where); /* "FILE:L:C: " or "" */
     const char *label = error ? "error" : "warning";
+    char message[4 * sizeof w->message];
+    pos = (cov_error){0};
+    snprintf(pos.message, sizeof pos.message, "%s", w->message);
+    cov_error_format(&pos, message, sizeof message); /* escaped */
     if (use_color) /* gcc's colours: bold red errors, bold magenta warnings */
         fprintf(stderr, "covengine: %s\033[1;%sm%s:\033[0m %s\n", where,
-                error ? "31" : "35", label, w->message);
+                error ? "31" : "35", label, message);
     else
-        fprintf(stderr, "covengine: %s%s: %s\n", where, label, w->message);
+        fprintf(stderr, "covengine: %s%s: %s\n", where, label, message);
 }
 
 static int show_engine_frames; /* -v */
@@ -173,12 +177,16 @@ static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 static int usage_error(const char *fmt, ...)
 {
+    /* Arguments may hold any byte: the formatter escapes them, the message
+     * is one line. */
+    cov_error msg = {0};
+    char shown[4 * sizeof msg.message];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "covengine: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try --help)\n");
+    vsnprintf(msg.message, sizeof msg.message, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "covengine: %s (try --help)\n",
+            cov_error_format(&msg, shown, sizeof shown));
     return EXIT_ERROR;
 }
 

@@ -903,6 +903,40 @@ static int msghandler(lua_State *L)
     return 1;
 }
 
+/* Loads the rules file `name` as luaL_loadfilex does. Lua writes the chunk's
+ * name into every error message and traceback line: a name holding control
+ * characters (a newline would forge a line) is given to it escaped. */
+static int load_rules_file(lua_State *L, const char *name, uint64_t max_size)
+{
+    char esc[4 * 1024 + 2] = "@";
+    cov_escape_controls(esc + 1, sizeof esc - 1, name);
+    if (strcmp(esc + 1, name) == 0)
+        return luaL_loadfilex(L, name, "t");
+    lua_pushstring(L, esc); /* before reading: a memory error must not leak */
+    cov_error err;
+    cov_diag d = {&err, NULL, NULL, 0};
+    char *text;
+    size_t len;
+    if (cov_read_file(name, max_size, &text, &len, &d) != COV_OK) {
+        char line[2200];
+        lua_pushstring(L, cov_error_format(&err, line, sizeof line));
+        lua_remove(L, -2);
+        return LUA_ERRFILE;
+    }
+    /* luaL_loadfilex's skipcomment: a UTF-8 BOM, then a "#" first line
+     * (its newline kept, so that line numbers hold). */
+    const char *p = text;
+    if (len - (size_t)(p - text) >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (p < text + len && *p == '#')
+        while (p < text + len && *p != '\n')
+            p++;
+    int status = luaL_loadbufferx(L, p, len - (size_t)(p - text), esc, "t");
+    cov_free(text);
+    lua_remove(L, -2);
+    return status;
+}
+
 typedef struct run_args {
     cov_run_ctx *c;
     const char *name;
@@ -950,7 +984,7 @@ static int pmain(lua_State *L)
         status = luaL_loadbufferx(L, a->buf, a->len, lua_tostring(L, -1), "t");
         lua_remove(L, -2);
     } else {
-        status = luaL_loadfilex(L, a->name, "t");
+        status = load_rules_file(L, a->name, a->c->limits->max_file_size);
     }
     if (status != LUA_OK)
         return lua_error(L);

@@ -1,0 +1,88 @@
+-- Output integrity (issue 12, items 10-12): a path or message printed on
+-- stderr stays one line whatever bytes it holds (control characters are
+-- escaped as \n, \r, \t, \xHH); the inputs and files the cases need are made
+-- here, at test time (a file name with a newline is not committed).
+local h = require "helpers"
+
+local function sh(cmd)
+  local ok = os.execute(cmd)
+  assert(ok, "command failed: " .. cmd)
+end
+
+local function write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+-- A fresh directory (removed by the caller with rm -rf).
+local function tmpdir()
+  local root = os.tmpname()
+  os.remove(root)
+  sh("mkdir '" .. root .. "'")
+  return root
+end
+
+describe("control characters on stderr", function()
+  it("escapes a newline in a file name instead of printing a forged error line", function()
+    local root = tmpdir()
+    sh("mkdir '" .. root .. "/jax'")
+    write(root .. "/jax/test_config_x\ncovengine: ok.yaml:1:1: fine.yaml", "a: [\n")
+    local code, out, err = h.run { "-q", "--tt-xla", root, "--dump" }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: " .. root .. "/jax/test_config_x\\ncovengine: ok.yaml:1:1: "
+      .. "fine.yaml:2:1: invalid YAML: did not find expected node content while parsing a "
+      .. "flow node\n", err)
+  end)
+
+  it("escapes cov.warn's place and message", function()
+    local root = tmpdir()
+    write(root .. "/w.lua", 'local cov = require "covengine"\n'
+      .. 'cov.warn("tab\\there\\27[2J\\127", "a\\nb:1")\n'
+      .. 'cov.warn("x", "c\\r:2", "error")\n')
+    local code, out, err = h.run { root .. "/w.lua" }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(0, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: a\\nb:1: warning: tab\\there\\x1b[2J\\x7f\n"
+      .. "covengine: c\\r:2: error: x\n", err)
+  end)
+
+  it("escapes a rules file's name in its error and traceback", function()
+    local root = tmpdir()
+    local rules = root .. "/r\nx.lua"
+    write(rules, "#!/usr/bin/env covengine\nlocal function f() error('boom\\27[2J') end\nf()\n")
+    local code, out, err = h.run { rules }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    local shown = root .. "/r\\nx.lua"
+    assert.are.equal("covengine: " .. shown .. ":2: boom\\x1b[2J\n"
+      .. "stack traceback:\n"
+      .. "\t" .. shown .. ":2: in local 'f'\n"
+      .. "\t" .. shown .. ":3: in main chunk\n"
+      .. "\t(-v shows the engine's frames too)\n", err)
+  end)
+
+  it("keeps a Markdown report's lines whole when a file name holds a newline", function()
+    local root = tmpdir()
+    sh("cp -r tests/fixtures/rules/tiny/. '" .. root .. "'")
+    sh("mv '" .. root .. "/jax/test_config_inference_single_device.yaml' '" .. root
+      .. "/jax/test_config_a\n# forged.yaml'")
+    local code, out, err = h.run { "-q", "--tt-xla", root, "--easydel", root .. "/easydel.json",
+      "rules/phases.lua" }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(0, code, err)
+    assert.is_truthy(out:find("\n%- `jax/test_config_a\\n# forged%.yaml` %(test_config, jax"), out)
+    assert.is_falsy(out:find("\n# forged"), out)
+  end)
+
+  it("escapes an option it does not know", function()
+    local code, out, err = h.run { "--x\ncovengine: ok" }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: unknown option '--x\\ncovengine: ok' (try --help)\n", err)
+  end)
+end)

@@ -86,3 +86,65 @@ describe("control characters on stderr", function()
     assert.are.equal("covengine: unknown option '--x\\ncovengine: ok' (try --help)\n", err)
   end)
 end)
+
+-- Whether the file at path is valid JSON, by a parser that is not ours
+-- (python3's json, strict about UTF-8), or by cov.json.decode without it.
+local function valid_json(path)
+  if os.execute("command -v python3 >/dev/null 2>&1") then
+    return os.execute("python3 -c 'import json,sys; json.load(open(sys.argv[1], \"rb\"))' '"
+      .. path .. "' 2>/dev/null") == true
+  end
+  local f = assert(io.open(path, "rb"))
+  local ok = pcall(require("covengine").json.decode, f:read("a"))
+  f:close()
+  return ok
+end
+
+describe("UTF-8 in JSON output", function()
+  it("writes valid JSON for names that are UTF-8", function()
+    local root = tmpdir()
+    write(root .. "/easydel.json", '["caf\xc3\xa9", "\xe6\xbc\xa2"]\n')
+    for _, args in ipairs { { "--dump" }, { "--format", "json", "rules/phases.lua" } } do
+      local argv = { "-q", "--easydel", root .. "/easydel.json", "-o", root .. "/out.json" }
+      for _, a in ipairs(args) do argv[#argv + 1] = a end
+      local code, _, err = h.run(argv)
+      assert.are.equal(0, code, err)
+      assert.is_true(valid_json(root .. "/out.json"), table.concat(args, " "))
+      local f = assert(io.open(root .. "/out.json", "rb"))
+      assert.is_truthy(f:read("a"):find("caf\xc3\xa9", 1, true))
+      f:close()
+    end
+    sh("rm -rf '" .. root .. "'")
+  end)
+
+  it("shows a commit's Latin-1 author and subject with U+FFFD, as valid JSON", function()
+    local root = tmpdir()
+    sh("cd '" .. root .. "' && git init -q -b main r && mkdir -p r/tests/runner/test_config"
+      .. " && cp -r '" .. os.getenv("PWD") .. "/tests/fixtures/rules/tiny/jax' r/tests/runner/test_config/"
+      .. " && cd r && git add . && t=$(git write-tree)"
+      .. " && id=$(printf 'tree %s\\nauthor Caf\\351 <a@b> 1700000000 +0000\\n"
+      .. "committer c <c@d> 1700000000 +0000\\n\\nAdd caf\\351 configs\\n' $t"
+      .. " | git hash-object -t commit -w --stdin) && git update-ref refs/heads/main $id")
+    local code, _, err = h.run { "-q", "--tt-xla-git", root .. "/r", "--history", "--format",
+      "trend-json", "-o", root .. "/out.json", "rules/phases.lua" }
+    assert.are.equal(0, code, err)
+    assert.is_true(valid_json(root .. "/out.json"))
+    local f = assert(io.open(root .. "/out.json", "rb"))
+    local text = f:read("a")
+    f:close()
+    sh("rm -rf '" .. root .. "'")
+    local point = require("covengine").json.decode(text).points[1]
+    assert.are.equal("Caf\xef\xbf\xbd", point.author)
+    assert.are.equal("Add caf\xef\xbf\xbd configs", point.subject)
+  end)
+
+  it("refuses to encode a string or key that is not UTF-8", function()
+    local json = require("covengine").json
+    local ok, err = pcall(json.encode, { "caf\xe9" })
+    assert.is_false(ok)
+    assert.is_truthy(err:find("json: string is not UTF-8 (byte 4 is 0xE9)", 1, true), err)
+    ok, err = pcall(json.encode, { ["caf\xe9"] = 1 })
+    assert.is_false(ok)
+    assert.is_truthy(err:find("json: key is not UTF-8 (byte 4 is 0xE9)", 1, true), err)
+  end)
+end)

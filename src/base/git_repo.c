@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/fsutil.h"
+#include "base/utf8.h"
 #include "base/vec.h"
 
 #include <errno.h>
@@ -274,9 +275,12 @@ static void iso_date(int64_t t, int offset, char *buf, size_t size)
              a % 60);
 }
 
+/* Authors and subjects are shown in reports (JSON included): bytes that
+ * are not UTF-8 (a Latin-1 name) become U+FFFD rather than failing a
+ * history for one commit. */
 static char *dup_str(const char *s)
 {
-    return cov_strndup(s ? s : "", s ? strlen(s) : 0);
+    return cov_utf8_repair(s ? s : "", s ? strlen(s) : 0);
 }
 
 static int lookup_commit(cov_git_repo *r, const cov_git_oid *id, git_commit **out,

@@ -4,6 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/diag.h"
+#include "base/utf8.h"
 #include "base/vec.h"
 #include "covengine.h"
 
@@ -85,6 +86,13 @@ static int jstring(cov_jlex *x)
         if (c < 0x20)
             return jerr(x, COV_EINPUT, i,
                         "invalid JSON: control character 0x%02X in string", c);
+        if (c >= 0x80) { /* RFC 8259: JSON text is UTF-8 */
+            size_t n = cov_utf8_seq((const unsigned char *)t + i, x->len - i);
+            if (!n)
+                return jerr(x, COV_EINPUT, i, "invalid JSON: invalid UTF-8 in string");
+            i += n;
+            continue;
+        }
         if (c != '\\') {
             i++;
             continue;

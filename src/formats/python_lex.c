@@ -3,6 +3,7 @@
 #include "formats/python_lex.h"
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "base/vec.h"
 
 #include <stdint.h>
@@ -339,6 +340,15 @@ void cov_py_where(py_lex *lx, size_t off, int *line, int *col)
     }
     *line = lx->line > INT32_MAX ? INT32_MAX : (int)lx->line;
     *col = lx->lcol >= INT32_MAX ? INT32_MAX : (int)lx->lcol + 1;
+}
+
+int cov_py_invalid_utf8(py_lex *lx, int *line, int *col)
+{
+    size_t bad = cov_utf8_invalid(lx->s, lx->n);
+    if (bad == lx->n)
+        return 0;
+    cov_py_where(lx, bad, line, col);
+    return 1;
 }
 
 void cov_py_lex_start(py_lex *lx, const char *text, size_t len)

@@ -68,6 +68,12 @@ void cov_py_next(cov_py_lex *lx, cov_py_tok *t);
 /* Pushes t back (one token at most). */
 void cov_py_unget(cov_py_lex *lx, const cov_py_tok *t);
 
+/* Python source is UTF-8 (PEP 3120): 0 when the text given to
+ * cov_py_lex_start is, else 1 with the line and column of its first byte
+ * that is not (a loader refuses the file: names taken from it would make
+ * invalid JSON). Call it before the first cov_py_where. */
+int cov_py_invalid_utf8(cov_py_lex *lx, int *line, int *col);
+
 /* Line and column (1-based, in characters) of offset off. Offsets asked for
  * must not go backwards: counting resumes where it stopped. */
 void cov_py_where(cov_py_lex *lx, size_t off, int *line, int *col);

@@ -2147,6 +2147,10 @@ static void fscan_free(fscan *f)
 static int scan_one(fscan *f, const char *rel, const char *file, const char *text,
                     size_t len)
 {
+    int line, col;
+    cov_py_lex_start(&f->lx, text, len);
+    if (cov_py_invalid_utf8(&f->lx, &line, &col))
+        return cov_fail(f->d, COV_EINPUT, file, line, col, "invalid UTF-8");
     uint32_t li = add_loader(f->m, rel, file);
     if (li == UINT32_MAX)
         return cov_fail(f->d, COV_ENOMEM, file, 0, 0, "out of memory");

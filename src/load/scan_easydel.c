@@ -345,6 +345,9 @@ static int scan_file_text(scan *sc, const char *path, const char *rel, const cha
     if (sc->file == COV_SYM_OOM)
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
     cov_py_lex_start(&sc->lx, text, len);
+    int line, col;
+    if (cov_py_invalid_utf8(&sc->lx, &line, &col))
+        return cov_fail(sc->d, COV_EINPUT, path, line, col, "invalid UTF-8");
     if (scan_text(sc))
         return cov_fail(sc->d, COV_ENOMEM, path, 0, 0, "out of memory");
     return COV_OK;

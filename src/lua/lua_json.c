@@ -3,11 +3,13 @@
  *    cov.json.array(t), is an array; any other table is an object with its
  *    keys sorted, so reports are byte-for-byte reproducible;
  *  - integers print without a fraction; NaN/inf are errors (JSON has none);
+ *  - strings and keys must be UTF-8 (an error otherwise: JSON text is);
  *  - cov.json.null stands for null inside tables.
  * Depth is capped so a cyclic table is an error, not a crash. */
 #include "lua/lua_json.h"
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "covengine.h"
 #include "formats/json_lex.h"
 #include "lua/sandbox.h"
@@ -15,6 +17,7 @@
 #include <cjson/cJSON.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +52,22 @@ static int is_array(lua_State *L, int idx, lua_Integer *n)
     }
     *n = count;
     return count > 0 && count == max;
+}
+
+/* The string at idx, when it can be written as JSON: UTF-8 (what names it
+ * in the error: "string" or "key"). */
+static const char *json_text(lua_State *L, int idx, const char *what)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    size_t bad = cov_utf8_invalid(s, len);
+    if (bad == len)
+        return s;
+    char why[96];
+    snprintf(why, sizeof why, "json: %s is not UTF-8 (byte %zu is 0x%02X)", what, bad + 1,
+             (unsigned char)s[bad]);
+    luaL_error(L, "%s", why);
+    return NULL;
 }
 
 typedef struct keyslot {
@@ -103,6 +122,7 @@ static void encode_object(lua_State *L, int idx, int depth, cJSON *obj, cJSON **
         lua_rawseti(L, anchor, 2 * n + 2); /* value */
         lua_pushvalue(L, -1);
         luaL_tolstring(L, -1, NULL);
+        json_text(L, -1, "key");
         lua_rawseti(L, anchor, 2 * n + 1); /* key text */
         lua_pop(L, 1);
         n++;
@@ -149,7 +169,7 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
         return;
     }
     case LUA_TSTRING:
-        attach(L, cJSON_CreateString(lua_tostring(L, idx)), parent, key, root);
+        attach(L, cJSON_CreateString(json_text(L, idx, "string")), parent, key, root);
         return;
     case LUA_TTABLE: {
         lua_Integer n;

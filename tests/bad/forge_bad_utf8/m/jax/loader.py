@@ -1,0 +1,2 @@
+class ModelVariant(StrEnum):
+    BASE = "Café"

@@ -146,5 +146,56 @@ describe("UTF-8 in JSON output", function()
     ok, err = pcall(json.encode, { ["caf\xe9"] = 1 })
     assert.is_false(ok)
     assert.is_truthy(err:find("json: key is not UTF-8 (byte 4 is 0xE9)", 1, true), err)
+    ok, err = pcall(json.decode, '["caf\xe9"]')
+    assert.is_false(ok)
+    assert.is_truthy(err:find("json: invalid JSON: invalid UTF-8 in string near byte 6", 1, true),
+      err)
+  end)
+end)
+
+describe("cov.json exactness", function()
+  local json = require("covengine").json
+
+  it("refuses keys and strings with a NUL byte instead of cutting them", function()
+    local ok, err = pcall(json.encode, { ["a\0b"] = 1, ["a\0c"] = 2 })
+    assert.is_false(ok)
+    assert.is_truthy(err:find("json: key holds a NUL byte (byte 2)", 1, true), err)
+    ok, err = pcall(json.encode, { "x\0y" })
+    assert.is_false(ok)
+    assert.is_truthy(err:find("json: string holds a NUL byte (byte 2)", 1, true), err)
+  end)
+
+  it("refuses data after the value, saying where", function()
+    for text, at in pairs { ["{} x"] = 4, ["[1]]"] = 4, ["1 2"] = 3 } do
+      local ok, err = pcall(json.decode, text)
+      assert.is_false(ok, text)
+      assert.is_truthy(err:find("json: invalid JSON: unexpected data after the value near byte "
+        .. at, 1, true), err)
+    end
+  end)
+
+  it("writes integers exactly and floats so that they read back the same", function()
+    assert.are.equal("[9007199254740993,-9223372036854775808,9223372036854775807]",
+      json.encode { 9007199254740993, math.mininteger, math.maxinteger })
+    local floats = { 0.1, 1 / 3, 2 ^ 53 + 0.0, 1e300, 5e-324, -2.5e-8, 57.142857142857146,
+      123456789012.5, 0.30000000000000004 }
+    local back = json.decode(json.encode(floats))
+    for i, v in ipairs(floats) do assert.are.equal(v, back[i]) end
+    -- what cJSON wrote before, where it was exact already
+    assert.are.equal("[0.1,3,-0,1e+20,2147483648,0.33333333333333331]",
+      json.encode { 0.1, 3.0, -0.0, 1e20, 2147483648.0, 1 / 3 })
+  end)
+
+  it("reads integers exactly up to 64 bits", function()
+    local t = json.decode("[9007199254740993, 9223372036854775807, -9223372036854775808, "
+      .. "9223372036854775808, 1.0, 1e3, 0.5]")
+    assert.are.equal(9007199254740993, t[1])
+    assert.are.equal(math.maxinteger, t[2])
+    assert.are.equal(math.mininteger, t[3])
+    assert.are.equal("float", math.type(t[4]))
+    assert.are.equal("integer", math.type(t[5]))
+    assert.are.equal(1000, t[6])
+    assert.are.equal(0.5, t[7])
+    assert.are.equal(9007199254740993, json.decode('{"n": 9007199254740993}').n)
   end)
 end)

@@ -435,6 +435,11 @@ static int live_scalar(cov_yev_src *s, const cov_yraw *r, cov_yev *ev)
         return fail(s, COV_ELIMIT, ev->line, ev->column,
                     "scalar is %zu bytes, over the limit of %llu", ev->len,
                     (unsigned long long)s->lim.max_scalar);
+    /* A "\0" escape: names end at a NUL everywhere past the parser (ids,
+     * fields, JSON keys), so one would be cut there without a word. */
+    if (ev->len && memchr(ev->text, '\0', ev->len))
+        return fail(s, COV_EINPUT, ev->line, ev->column,
+                    "NUL character in a scalar is not supported");
     uint32_t index = UINT32_MAX;
     if (r->anchor && (rc = define_anchor(s, r->anchor, ev, &index)))
         return rc;

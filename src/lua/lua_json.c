@@ -3,7 +3,9 @@
  *    cov.json.array(t), is an array; any other table is an object with its
  *    keys sorted, so reports are byte-for-byte reproducible;
  *  - integers print without a fraction; NaN/inf are errors (JSON has none);
- *  - strings and keys must be UTF-8 (an error otherwise: JSON text is);
+ *  - strings and keys must be UTF-8 without NUL bytes (errors otherwise:
+ *    JSON text is UTF-8, and cJSON's strings and keys end at a NUL, so a
+ *    key "a\0b" would be written as "a", next to the "a" of "a\0c");
  *  - cov.json.null stands for null inside tables.
  * Depth is capped so a cyclic table is an error, not a crash. */
 #include "lua/lua_json.h"
@@ -15,6 +17,7 @@
 #include "lua/sandbox.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,20 +57,43 @@ static int is_array(lua_State *L, int idx, lua_Integer *n)
     return count > 0 && count == max;
 }
 
-/* The string at idx, when it can be written as JSON: UTF-8 (what names it
- * in the error: "string" or "key"). */
+/* The string at idx, when it can be written as JSON: UTF-8, no NUL byte
+ * (what names it in the error: "string" or "key"). */
 static const char *json_text(lua_State *L, int idx, const char *what)
 {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    size_t bad = cov_utf8_invalid(s, len);
-    if (bad == len)
-        return s;
+    const char *nul = memchr(s, '\0', len);
+    size_t bad = cov_utf8_invalid(s, nul ? (size_t)(nul - s) : len);
     char why[96];
-    snprintf(why, sizeof why, "json: %s is not UTF-8 (byte %zu is 0x%02X)", what, bad + 1,
-             (unsigned char)s[bad]);
+    if (bad < (nul ? (size_t)(nul - s) : len))
+        snprintf(why, sizeof why, "json: %s is not UTF-8 (byte %zu is 0x%02X)", what,
+                 bad + 1, (unsigned char)s[bad]);
+    else if (nul)
+        snprintf(why, sizeof why, "json: %s holds a NUL byte (byte %zu)", what,
+                 (size_t)(nul - s) + 1);
+    else
+        return s;
     luaL_error(L, "%s", why);
     return NULL;
+}
+
+/* Lua integers exactly (JSON has no limit; cJSON's double would round
+ * 9007199254740993). A float as cJSON 1.7 writes it, %1.15g, when that reads
+ * back as the same double, else with %1.17g, which always does (cJSON keeps
+ * %1.15g when it is merely close). */
+static void format_number(lua_State *L, int idx, char *buf, size_t size)
+{
+    if (lua_isinteger(L, idx)) {
+        snprintf(buf, size, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        return;
+    }
+    double v = lua_tonumber(L, idx);
+    if (!isfinite(v))
+        luaL_error(L, "json: cannot encode %f", v);
+    snprintf(buf, size, "%1.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, size, "%1.17g", v);
 }
 
 typedef struct keyslot {
@@ -161,11 +187,9 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
         }
         break;
     case LUA_TNUMBER: {
-        double v =
-            lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) : lua_tonumber(L, idx);
-        if (!isfinite(v))
-            luaL_error(L, "json: cannot encode %f", v);
-        attach(L, cJSON_CreateNumber(v), parent, key, root);
+        char num[64];
+        format_number(L, idx, num, sizeof num);
+        attach(L, cJSON_CreateRaw(num), parent, key, root);
         return;
     }
     case LUA_TSTRING:
@@ -199,7 +223,9 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
 /*** cov.json.encode(value [, {indent = true}]) -> string
  * Tables whose keys are exactly 1..n (or marked with `cov.json.array`) become
  * arrays, other tables objects with sorted keys, so output is reproducible.
- * Functions, NaN, infinities and cycles are errors.
+ * Integers are written exactly, floats so that they read back the same.
+ * Functions, NaN, infinities, cycles, and strings or keys that are not UTF-8
+ * or hold a NUL byte are errors.
  */
 /* The partial cJSON tree, and the printed text, hang off a userdata with
  * __gc, so a Lua error half-way through (running out of memory included)
@@ -207,6 +233,7 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
 typedef struct holder {
     cJSON *root;
     char *text;
+    cov_jlex lex; /* decode: where each value is written */
 } holder;
 
 static int holder_gc(lua_State *L)
@@ -216,6 +243,8 @@ static int holder_gc(lua_State *L)
     h->root = NULL;
     cJSON_free(h->text);
     h->text = NULL;
+    cov_jlex_free(&h->lex);
+    memset(&h->lex, 0, sizeof h->lex);
     return 0;
 }
 
@@ -231,8 +260,7 @@ static int json_encode(lua_State *L)
     lua_settop(L, 1);
     cov_alloc_hook_cjson();
     holder *h = lua_newuserdatauv(L, sizeof *h, 0);
-    h->root = NULL;
-    h->text = NULL;
+    memset(h, 0, sizeof *h);
     if (luaL_newmetatable(L, "covengine.json.holder")) {
         lua_pushcfunction(L, holder_gc);
         lua_setfield(L, -2, "__gc");
@@ -251,12 +279,37 @@ static int json_encode(lua_State *L)
     return 1;
 }
 
-static void decode_value(lua_State *L, const cJSON *v, int depth)
+/* The integer written at t (a JSON number), when it is one Lua can hold
+ * exactly: no fraction, no exponent, within 64 bits. */
+static int exact_integer(const char *t, lua_Integer *out)
+{
+    size_t n = t[0] == '-';
+    while (t[n] >= '0' && t[n] <= '9')
+        n++;
+    if (t[n] == '.' || t[n] == 'e' || t[n] == 'E')
+        return 0;
+    errno = 0;
+    long long v = strtoll(t, NULL, 10);
+    if (errno)
+        return 0;
+    *out = (lua_Integer)v;
+    return 1;
+}
+
+/* Pushes cJSON's value v; lex holds the position of each value in the same
+ * pre-order, *k the index of v's. */
+static void decode_value(lua_State *L, const cJSON *v, int depth, const cov_jlex *lex,
+                         size_t *k)
 {
     luaL_checkstack(L, 4, "json: nesting too deep");
     if (depth > MAX_DEPTH)
         luaL_error(L, "json: nesting deeper than %d", MAX_DEPTH);
-    if (cJSON_IsNull(v)) {
+    const char *at = *k < lex->npos ? lex->t + lex->pos[*k].off : "";
+    ++*k;
+    lua_Integer exact;
+    if (cJSON_IsNumber(v) && exact_integer(at, &exact)) {
+        lua_pushinteger(L, exact);
+    } else if (cJSON_IsNull(v)) {
         lua_pushlightuserdata(L, &null_sentinel);
     } else if (cJSON_IsBool(v)) {
         lua_pushboolean(L, cJSON_IsTrue(v));
@@ -274,20 +327,22 @@ static void decode_value(lua_State *L, const cJSON *v, int depth)
         luaL_setmetatable(L, ARRAY_MARK);
         lua_Integer i = 1;
         for (const cJSON *c = v->child; c; c = c->next) {
-            decode_value(L, c, depth + 1);
+            decode_value(L, c, depth + 1, lex, k);
             lua_rawseti(L, -2, i++);
         }
     } else {
         lua_newtable(L);
         for (const cJSON *c = v->child; c; c = c->next) {
-            decode_value(L, c, depth + 1);
+            decode_value(L, c, depth + 1, lex, k);
             lua_setfield(L, -2, c->string);
         }
     }
 }
 
 /*** cov.json.decode(text) -> value
- * Parses JSON; arrays come back marked as arrays, nulls as `cov.json.null`.
+ * Parses JSON; arrays come back marked as arrays, nulls as `cov.json.null`,
+ * integers exactly (up to 64 bits). Text after the value, and strings that
+ * are not UTF-8, are errors ("json: invalid JSON: ... near byte N").
  */
 static int json_decode(lua_State *L)
 {
@@ -297,8 +352,7 @@ static int json_decode(lua_State *L)
     cov_alloc_hook_cjson();
     /* The holder first: creating it after parsing could fail and leak the tree. */
     holder *h = lua_newuserdatauv(L, sizeof *h, 0);
-    h->root = NULL;
-    h->text = NULL;
+    memset(h, 0, sizeof *h);
     luaL_setmetatable(L, "covengine.json.holder");
     const char *end = NULL;
     cJSON *root = h->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -312,9 +366,24 @@ static int json_decode(lua_State *L)
         size_t at = end ? (size_t)(end - text) : 0;
         return luaL_error(L, "json: invalid JSON near byte %d", (int)at + 1);
     }
-    decode_value(L, root, 0);
+    /* cJSON stops after the first value and takes string bytes as they come:
+     * the lexer checks the whole text (nothing after the value, UTF-8
+     * strings) and says where each value is written, so that an integer
+     * reads back exactly (cJSON keeps a double). */
+    h->lex.t = text;
+    h->lex.len = len;
+    h->lex.max_depth = CJSON_NESTING_LIMIT;
+    if (cov_jlex_run(&h->lex) < 0) {
+        if (h->lex.code == COV_ENOMEM)
+            return cov_lua_nomem(L);
+        return luaL_error(L, "json: %s near byte %d", h->lex.msg, (int)h->lex.at + 1);
+    }
+    size_t k = 0;
+    decode_value(L, root, 0, &h->lex, &k);
     cJSON_Delete(h->root);
     h->root = NULL;
+    cov_jlex_free(&h->lex);
+    memset(&h->lex, 0, sizeof h->lex);
     return 1;
 }
 

@@ -4,24 +4,7 @@
 -- here, at test time (a file name with a newline is not committed).
 local h = require "helpers"
 
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok, "command failed: " .. cmd)
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
-
--- A fresh directory (removed by the caller with rm -rf).
-local function tmpdir()
-  local root = os.tmpname()
-  os.remove(root)
-  sh("mkdir '" .. root .. "'")
-  return root
-end
+local sh, write, tmpdir = h.sh, h.write, h.tmpdir
 
 describe("control characters on stderr", function()
   it("escapes a newline in a file name instead of printing a forged error line", function()
@@ -94,10 +77,7 @@ local function valid_json(path)
     return os.execute("python3 -c 'import json,sys; json.load(open(sys.argv[1], \"rb\"))' '"
       .. path .. "' 2>/dev/null") == true
   end
-  local f = assert(io.open(path, "rb"))
-  local ok = pcall(require("covengine").json.decode, f:read("a"))
-  f:close()
-  return ok
+  return (pcall(require("covengine").json.decode, h.read(path)))
 end
 
 describe("UTF-8 in JSON output", function()
@@ -110,9 +90,7 @@ describe("UTF-8 in JSON output", function()
       local code, _, err = h.run(argv)
       assert.are.equal(0, code, err)
       assert.is_true(valid_json(root .. "/out.json"), table.concat(args, " "))
-      local f = assert(io.open(root .. "/out.json", "rb"))
-      assert.is_truthy(f:read("a"):find("caf\xc3\xa9", 1, true))
-      f:close()
+      assert.is_truthy(h.read(root .. "/out.json"):find("caf\xc3\xa9", 1, true))
     end
     sh("rm -rf '" .. root .. "'")
   end)
@@ -129,9 +107,7 @@ describe("UTF-8 in JSON output", function()
       "trend-json", "-o", root .. "/out.json", "rules/phases.lua" }
     assert.are.equal(0, code, err)
     assert.is_true(valid_json(root .. "/out.json"))
-    local f = assert(io.open(root .. "/out.json", "rb"))
-    local text = f:read("a")
-    f:close()
+    local text = h.read(root .. "/out.json")
     sh("rm -rf '" .. root .. "'")
     local point = require("covengine").json.decode(text).points[1]
     assert.are.equal("Caf\xef\xbf\xbd", point.author)

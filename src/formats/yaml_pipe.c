@@ -34,6 +34,7 @@ struct cov_ypipe {
     const cov_ypipe_job *jobs;
     size_t n_jobs;
     uint64_t max_size;
+    cov_meter *meter; /* the starting thread's: the producer charges it too */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -275,6 +276,7 @@ static int parse_job(cov_ypipe *q, const cov_ypipe_job *j, int fd)
 static void *produce(void *arg)
 {
     cov_ypipe *q = arg;
+    cov_meter_swap(q->meter);
     for (size_t i = 0; i < q->n_jobs; i++) {
         const cov_ypipe_job *j = &q->jobs[i];
         cov_ypipe_head head;
@@ -319,6 +321,7 @@ cov_ypipe *cov_ypipe_start(const cov_ypipe_job *jobs, size_t n, uint64_t max_siz
     q->jobs = jobs;
     q->n_jobs = n;
     q->max_size = max_size;
+    q->meter = cov_meter_current();
     for (unsigned i = 0; i < N_CHUNKS; i++)
         if (!(q->chunk[i] = cov_malloc(CHUNK_SIZE))) {
             free_pipe(q);

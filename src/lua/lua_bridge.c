@@ -1012,20 +1012,49 @@ static int pmain(lua_State *L)
     return 0;
 }
 
+/* "Lua memory limit of N MiB exceeded" (N bytes when not whole MiB). */
+static void memory_limit_message(const cov_lua_budget *b, char *buf, size_t size)
+{
+    if (b->max_memory % (1024 * 1024) == 0)
+        snprintf(buf, size, "Lua memory limit of %llu MiB exceeded",
+                 (unsigned long long)(b->max_memory / (1024 * 1024)));
+    else
+        snprintf(buf, size, "Lua memory limit of %llu bytes exceeded",
+                 (unsigned long long)b->max_memory);
+}
+
+/* Whether msg is Lua's memory error raised again by error(e), which put
+ * "SOURCE:LINE: " before it; returns the length of that prefix, or -1. */
+static int rethrown_nomem(const char *msg)
+{
+    static const char nomem[] = "not enough memory";
+    size_t len = msg ? strlen(msg) : 0, n = sizeof nomem - 1;
+    if (len < n || strcmp(msg + len - n, nomem) != 0)
+        return -1;
+    return (int)(len - n);
+}
+
 /* Turns a failed run into *err: the Lua message as is (it already starts
  * with "file:line:" for rule errors) and the traceback. */
 static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_error *err)
 {
     int code = COV_ERULE;
+    const char *msg = lua_tostring(L, -1);
+    /* Lua's memory error is one string: once a rule caught it with pcall
+     * and raised it again, only the budget knows that the limit, not the
+     * system, ran out. */
+    int over_limit = b->over_limit || cov_lua_budget_memory_hit(b);
+    int prefix = over_limit && status == LUA_ERRRUN ? rethrown_nomem(msg) : -1;
     if (cov_lua_budget_exhausted(b))
         code = COV_ELIMIT;
     else if (status == LUA_ERRMEM)
-        code = b->over_limit ? COV_ELIMIT : COV_ENOMEM;
+        code = over_limit ? COV_ELIMIT : COV_ENOMEM;
+    else if (prefix >= 0)
+        code = COV_ELIMIT;
     if (!err)
         return code;
     cov_error_clear(err);
     err->code = code;
-    const char *msg = lua_tostring(L, -1);
     char budget_msg[128];
     if (code == COV_ELIMIT && cov_lua_budget_exhausted(b)) {
         /* The hook's message names the rule line; an error raised while the
@@ -1035,15 +1064,14 @@ static int run_error(lua_State *L, int status, const cov_lua_budget *b, cov_erro
         if (!msg || !strstr(msg, budget_msg))
             msg = budget_msg;
         snprintf(err->message, sizeof err->message, "%s", msg);
-    } else if (status == LUA_ERRMEM && b->over_limit && b->max_memory % (1024 * 1024) == 0)
-        snprintf(err->message, sizeof err->message, "Lua memory limit of %llu MiB exceeded",
-                 (unsigned long long)(b->max_memory / (1024 * 1024)));
-    else if (status == LUA_ERRMEM && b->over_limit)
-        snprintf(err->message, sizeof err->message,
-                 "Lua memory limit of %llu bytes exceeded",
-                 (unsigned long long)b->max_memory);
-    else
+    } else if (status == LUA_ERRMEM && over_limit) {
+        memory_limit_message(b, err->message, sizeof err->message);
+    } else if (prefix >= 0) {
+        memory_limit_message(b, budget_msg, sizeof budget_msg);
+        snprintf(err->message, sizeof err->message, "%.*s%s", prefix, msg, budget_msg);
+    } else {
         snprintf(err->message, sizeof err->message, "%s", msg ? msg : "unknown error");
+    }
     /* One line: newlines and tabs (require's list of places) become single
      * spaces. */
     char *w = err->message;
@@ -1096,7 +1124,12 @@ int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len
     run_args a = {c, name, buf, len, argc, argv, &budget};
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &a);
+    /* Everything the engine allocates while the rules run is on their
+     * behalf: the meter stays installed for the whole call (a Lua error
+     * cannot skip its removal half-way through a C function). */
+    cov_meter *outer = cov_lua_meter_begin(&budget);
     int status = lua_pcall(L, 1, 0, 0);
+    cov_lua_meter_end(&budget, outer);
     int rc = COV_OK;
     if (status != LUA_OK && !(c->settings_pass && lua_touserdata(L, -1) == &SETTINGS_DONE))
         rc = run_error(L, status, &budget, err);

@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 #include <limits.h>
 #include <lualib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,22 @@ static int out_of_time(cov_lua_budget *b)
     return b->exhausted == COV_LUA_OUT_OF_TIME;
 }
 
-/* Lua's allocator contract: nsize 0 frees; a shrink must not fail. */
+/* The meter counts only under a memory limit: without one, Lua's
+ * allocations cost no more than they did. */
+static int charge(cov_lua_budget *b, size_t n)
+{
+    return !b->max_memory || cov_meter_charge(&b->meter, n);
+}
+
+static void credit(cov_lua_budget *b, size_t n)
+{
+    if (b->max_memory)
+        cov_meter_credit(&b->meter, n);
+}
+
+/* Lua's allocator contract: nsize 0 frees; a shrink must not fail. Lua's
+ * bytes are charged to the budget's meter with the sizes Lua gives (the
+ * engine's own, while the meter is installed, by cov_malloc). */
 static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     cov_lua_budget *b = ud;
@@ -40,8 +56,9 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         out_of_time(b);
     }
     if (nsize == 0) {
-        cov_free(ptr);
+        cov_free_unmetered(ptr);
         b->memory -= old;
+        credit(b, old);
         return NULL;
     }
     if (nsize <= old) {
@@ -49,19 +66,21 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         if (!p)
             return ptr; /* keep the bigger block rather than fail a shrink */
         b->memory -= old - nsize;
+        credit(b, old - nsize);
         return p;
     }
     if (b->exhausted == COV_LUA_OUT_OF_TIME)
         return NULL;
-    if (b->max_memory &&
-        (nsize - old > b->max_memory || b->memory + (nsize - old) > b->max_memory)) {
+    if (!charge(b, nsize - old)) {
         b->over_limit = 1;
         return NULL;
     }
-    void *p = cov_realloc(ptr, nsize);
+    void *p = cov_realloc_unmetered(ptr, nsize);
     b->over_limit = 0; /* a memory error now is the system's, not the limit's */
     if (p)
         b->memory += nsize - old;
+    else
+        credit(b, nsize - old);
     return p;
 }
 
@@ -71,9 +90,40 @@ lua_State *cov_lua_newstate(cov_lua_budget *b)
     b->exhausted = 0;
     b->over_limit = 0;
     b->memory = 0;
+    atomic_init(&b->meter.used, 0);
+    b->meter.cap = b->max_memory;
+    atomic_init(&b->meter.over, 0);
     b->clock_tick = 0;
     b->deadline = monotonic_seconds() + b->max_seconds;
     return lua_newstate(budget_alloc, b);
+}
+
+cov_meter *cov_lua_meter_begin(cov_lua_budget *b)
+{
+    cov_meter *prev = cov_meter_current();
+    if (b->max_memory)
+        cov_meter_swap(&b->meter);
+    return prev;
+}
+
+void cov_lua_meter_end(cov_lua_budget *b, cov_meter *prev)
+{
+    if (b->max_memory)
+        cov_meter_swap(prev);
+}
+
+int cov_lua_budget_memory_hit(const cov_lua_budget *b)
+{
+    return atomic_load(&b->meter.over);
+}
+
+/* Bytes the memory limit still allows (SIZE_MAX without one). */
+static size_t memory_left(const cov_lua_budget *b)
+{
+    size_t used = atomic_load(&b->meter.used);
+    if (!b->max_memory)
+        return SIZE_MAX;
+    return used < b->max_memory ? b->max_memory - used : 0;
 }
 
 cov_lua_budget *cov_lua_budget_of(lua_State *L)
@@ -277,7 +327,7 @@ static int charged_rep(lua_State *L)
      * copying: that limit, not the instructions, is the one to report. */
     cov_lua_budget *b = cov_lua_budget_of(L);
     double bytes = n > 0 ? (double)n * ((double)l + (double)lsep) : 0;
-    int over_memory = b && b->max_memory && bytes > (double)(b->max_memory - b->memory);
+    int over_memory = b && b->max_memory && bytes > (double)memory_left(b);
     if (n > 0 && !over_memory)
         cov_lua_charge(L, (double)n + bytes / 16);
     lua_pushvalue(L, lua_upvalueindex(1));

@@ -4,6 +4,8 @@
 #ifndef COV_SANDBOX_H
 #define COV_SANDBOX_H
 
+#include "base/alloc.h"
+
 #include <lua.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +14,11 @@ typedef struct cov_lua_budget {
     uint64_t max_instructions; /* 0 = unlimited */
     uint64_t instructions;     /* executed so far (in steps of the hook) */
     size_t max_memory;         /* bytes, 0 = unlimited */
-    size_t memory;             /* bytes in use */
+    size_t memory;             /* bytes in use by Lua */
+    /* Lua's bytes and the engine's allocated on the rule's behalf (while
+     * cov_lua_meter_begin has it installed) against the one cap,
+     * max_memory; meter.over is set once that cap refused a growth. */
+    cov_meter meter;
     double max_seconds;        /* wall clock, 0 = unlimited */
     double deadline;           /* monotonic time the run must end by */
     unsigned clock_tick;       /* allocations since the clock was last read */
@@ -31,6 +37,18 @@ lua_State *cov_lua_newstate(cov_lua_budget *b);
  * string.dump, file loading) with a locked string metatable. Installs the
  * instruction hook when b->max_instructions is set. */
 void cov_lua_openlibs(lua_State *L, cov_lua_budget *b, int sandbox);
+
+/* Installs b's meter on this thread, so that what the engine allocates from
+ * here on (loads, JSON, groups, the report, a helper thread's share too)
+ * counts against max_memory with Lua's heap; returns the meter it replaced,
+ * for cov_lua_meter_end. Does nothing without a memory limit. */
+cov_meter *cov_lua_meter_begin(cov_lua_budget *b);
+void cov_lua_meter_end(cov_lua_budget *b, cov_meter *prev);
+
+/* The memory limit refused a growth during the run (Lua's or the engine's):
+ * a memory error that surfaces now, even one a rule caught with pcall and
+ * raised again, is that limit's. */
+int cov_lua_budget_memory_hit(const cov_lua_budget *b);
 
 /* COV_LUA_OUT_OF_* when the last error was a budget running out, else 0. */
 int cov_lua_budget_exhausted(const cov_lua_budget *b);

@@ -329,7 +329,7 @@ static const cli_option options[] = {
     {.name = "--color",                               .action = ACT_COLOR,      .group = G_DIAG,   .arg = "WHEN",        .help = "colour error:/warning: labels: auto (on a terminal), always, never"},
     {.name = "--sandbox",                             .action = ACT_PLAN_FLAG,  .group = G_LIMIT,                        .flag = PLAN_FLAG(sandbox), .help = "run rules without io/os/debug/bytecode"},
     {.name = "--max-instructions",                    .action = ACT_LIMIT,      .group = G_LIMIT,  .arg = "N",           .limit = LIMIT_FIELD(max_instructions), .scale = 1, .help = "Lua instruction budget"},
-    {.name = "--max-memory",                          .action = ACT_LIMIT,      .group = G_LIMIT,  .arg = "MB",          .limit = LIMIT_FIELD(max_memory), .scale = MIB, .help = "Lua memory cap"},
+    {.name = "--max-memory",                          .action = ACT_LIMIT,      .group = G_LIMIT,  .arg = "MB",          .limit = LIMIT_FIELD(max_memory), .scale = MIB, .help = "memory cap of the rules: Lua heap and what the engine allocates for them"},
     {.name = "--max-seconds",                         .action = ACT_LIMIT,      .group = G_LIMIT,  .arg = "S",           .limit = LIMIT_FIELD(max_seconds), .scale = 1, .help = "wall-clock budget of the rules (default 4 under --sandbox)"},
     {.name = "--max-file-size",                       .action = ACT_LIMIT,      .group = G_LIMIT,  .arg = "MB",          .limit = LIMIT_FIELD(max_file_size), .scale = MIB, .help = "largest input file (default 1024)"},
     {.name = "--help",                 .alias = "-h", .action = ACT_HELP,       .group = G_INFO,                         .help = "this text"},

@@ -19,11 +19,11 @@ typedef struct cov_lua_budget {
      * cov_lua_meter_begin has it installed) against the one cap,
      * max_memory; meter.over is set once that cap refused a growth. */
     cov_meter meter;
-    double max_seconds;        /* wall clock, 0 = unlimited */
-    double deadline;           /* monotonic time the run must end by */
-    unsigned clock_tick;       /* allocations since the clock was last read */
-    int exhausted;             /* a budget ran out: COV_LUA_OUT_OF_* */
-    int over_limit;            /* the last growth failed on max_memory, not on the system */
+    double max_seconds;  /* wall clock, 0 = unlimited */
+    double deadline;     /* monotonic time the run must end by */
+    unsigned clock_tick; /* allocations since the clock was last read */
+    int exhausted;       /* a budget ran out: COV_LUA_OUT_OF_* */
+    int over_limit;      /* the last growth failed on max_memory, not on the system */
 } cov_lua_budget;
 
 enum { COV_LUA_OUT_OF_INSTRUCTIONS = 1, COV_LUA_OUT_OF_TIME = 2 };

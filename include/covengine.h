@@ -74,8 +74,9 @@ typedef struct cov_limits {
     uint64_t max_scalar;          /* bytes per YAML/JSON scalar; default 1 MiB */
     uint64_t max_instructions;    /* Lua VM instructions per run; default 0 */
     uint64_t max_memory;          /* bytes of Lua heap and of what the engine
-                                     allocates for loads and JSON a rule asks
-                                     for; default 0 */
+                                     allocates while the rules run (loads,
+                                     JSON, groups, the report), one count;
+                                     default 0 */
     uint64_t max_seconds;         /* wall-clock seconds per rule run, checked
                                      in the VM, in the allocator (finalizers,
                                      C functions) and in charged C calls;

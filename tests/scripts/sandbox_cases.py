@@ -7,10 +7,10 @@ Every run is killed after twice the bound so that CI cannot hang. A case
 with a fifth column F must also peak below F times its memory cap
 (--max-memory, else the sandbox's 1024 MiB) plus the peak of an empty run:
 the cap holds for what the engine allocates, not only for Lua's heap. A
-sanitizer build (a bound given) skips that check: its allocator keeps
-redzones and a quarantine the cap does not see.
+sanitizer build skips that check (--no-rss): its allocator keeps redzones
+and a quarantine the cap does not see.
 
-usage: sandbox_cases.py COVENGINE [BOUND_SECONDS]   (run from the source root)
+usage: sandbox_cases.py COVENGINE [BOUND_SECONDS] [--no-rss]   (from the source root)
 """
 import os
 import subprocess
@@ -107,13 +107,16 @@ def empty_run_peak(binary):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    args = sys.argv[1:]
+    check_rss = "--no-rss" not in args
+    args = [a for a in args if a != "--no-rss"]
+    if len(args) not in (1, 2):
         sys.exit(__doc__)
-    binary = os.path.abspath(sys.argv[1])
+    binary = os.path.abspath(args[0])
     # A sanitizer build runs the same budgets several times slower outside
     # them (startup, teardown, C copies): it passes a looser bound.
-    bound = float(sys.argv[2]) if len(sys.argv) == 3 else WALL_BOUND
-    baseline_kb = empty_run_peak(binary) if len(sys.argv) == 2 else None
+    bound = float(args[1]) if len(args) == 2 else WALL_BOUND
+    baseline_kb = empty_run_peak(binary) if check_rss else None
     cases = load_cases("tests/sandbox/cases.tsv")
     scripts = {f[:-4] for f in os.listdir("tests/sandbox") if f.endswith(".lua")}
     names = {c[0] for c in cases}

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(yaml testid manifest scanner report forge yaml_pipe walk rules)
+all=(yaml testid manifest scanner report forge yaml_pipe walk rules module)
 usage() { echo "usage: fuzz/run.sh SECONDS [${all[*]}]" >&2; exit 2; }
 [ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ] || usage
 secs=$1

@@ -33,10 +33,11 @@ static char SETTINGS_DONE;
 
 /* ---- module functions -------------------------------------------------- */
 
-/* The run context the module was pushed for: upvalue 1 of its functions. */
+/* The run context the module was pushed for, through its slot: upvalue 1
+ * of its functions. */
 static cov_run_ctx *ctx_of(lua_State *L)
 {
-    return lua_touserdata(L, lua_upvalueindex(1));
+    return cov_lua_ctx(L, lua_touserdata(L, lua_upvalueindex(1)));
 }
 
 /*** @section The module
@@ -601,8 +602,15 @@ static void push_names(lua_State *L, const char *(*name)(int), int count)
 
 int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
 {
-    if (owner_index)
+    int own_slot = !owner_index;
+    if (own_slot) {
+        /* c outlives the state: a slot nobody clears. */
+        cov_lua_ctx_slot *slot = lua_newuserdatauv(L, sizeof *slot, 0);
+        slot->ctx = c;
+        owner_index = lua_gettop(L);
+    } else {
         owner_index = lua_absindex(L, owner_index);
+    }
     cov_lua_model_init(L);
     cov_lua_group_init(L);
     luaL_newmetatable(L, ABORT_MT);
@@ -619,9 +627,9 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
     push_names(L, cov_bringup_name, COV_BRINGUP_COUNT);
     lua_setfield(L, mod, "bringup_statuses");
 
-    cov_lua_push_dataset(L, c, COV_HEAD, owner_index);
+    cov_lua_push_dataset(L, owner_index, COV_HEAD);
     int head = lua_gettop(L);
-    cov_lua_push_dataset(L, c, COV_BASE, owner_index);
+    cov_lua_push_dataset(L, owner_index, COV_BASE);
     int base = lua_gettop(L);
     lua_pushvalue(L, head);
     lua_setfield(L, mod, "head");
@@ -629,14 +637,14 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
         lua_pushvalue(L, base);
         lua_setfield(L, mod, "base");
     }
-    lua_pushlightuserdata(L, c);
+    lua_pushvalue(L, owner_index);
     lua_pushvalue(L, head);
     lua_pushvalue(L, base);
     lua_pushcclosure(L, mod_dataset, 3);
     lua_setfield(L, mod, "dataset");
     if (c->history) {
-        lua_pushlightuserdata(L, c);
-        cov_lua_push_dataset(L, c, COV_HISTORY_DS, owner_index);
+        lua_pushvalue(L, owner_index);
+        cov_lua_push_dataset(L, owner_index, COV_HISTORY_DS);
         lua_pushcclosure(L, mod_history, 2);
         lua_setfield(L, mod, "history");
     }
@@ -660,11 +668,11 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
                                           {"formats", mod_formats},
                                           {"settings_given", mod_settings_given},
                                           {NULL, NULL}};
-    lua_pushlightuserdata(L, c);
+    lua_pushvalue(L, owner_index);
     luaL_setfuncs(L, engine_fns, 1);
 
     cov_lua_json_open(L);
-    lua_pushlightuserdata(L, c);
+    lua_pushvalue(L, owner_index);
     lua_getfield(L, -2, "decode");
     lua_pushcclosure(L, mod_baseline, 2);
     lua_setfield(L, mod, "baseline");
@@ -680,6 +688,8 @@ int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index)
     if (c->settings_pass)
         hide_data(L, mod);
     lua_settop(L, mod);
+    if (own_slot)
+        lua_remove(L, owner_index); /* the module's functions and views hold it */
     return 1;
 }
 

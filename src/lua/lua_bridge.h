@@ -3,6 +3,7 @@
 #define COV_LUA_BRIDGE_H
 
 #include "covengine.h"
+#include "lua/lua_model.h"
 #include "lua/run_ctx.h"
 
 #include <lua.h>
@@ -20,9 +21,12 @@ int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len
                    cov_error *err);
 
 /* Pushes the covengine module table over run context c onto L's stack.
- * owner_index, if not 0, is a stack index of a value that keeps c alive (the
- * Lua C module's engine userdata); every object the module hands out keeps a
- * reference to it. Returns 1 (values pushed). */
+ * owner_index, if not 0, is a stack index of a full userdata starting with
+ * a cov_lua_ctx_slot that points at c (the Lua C module's engine); every
+ * function and object the module hands out keeps it alive and reaches c
+ * through it, so the host closes c by clearing the slot, and calls after
+ * that raise "covengine: engine is closed". With 0 the module makes a slot
+ * of its own (c outlives the state). Returns 1 (values pushed). */
 int cov_bridge_push_module(lua_State *L, cov_run_ctx *c, int owner_index);
 
 /* Adds the searcher for the engine's embedded Lua modules

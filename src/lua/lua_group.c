@@ -180,7 +180,7 @@ static void push_groups(lua_State *L, const cov_model *m, const cov_agg *a,
  */
 static int ds_group(lua_State *L)
 {
-    const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
+    const cov_lua_dataset *ds = cov_lua_check_dataset(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     cov_model *m = cov_lua_handle(ds)->model;
     int kinds[COV_AGG_MAX_KEYS], collect[COV_AGG_MAX_COLLECT];
@@ -271,7 +271,7 @@ static int ds_group(lua_State *L)
             return cov_lua_nomem(L);
         const uint32_t *order;
         uint32_t pos, end;
-        cov_lua_filter_range(L, ds->ctx, ds->d, &f, &order, &pos, &end);
+        cov_lua_filter_range(L, cov_lua_ds_ctx(ds), ds->d, &f, &order, &pos, &end);
         for (; pos < end; pos++) {
             uint32_t i = order ? order[pos] : pos;
             if (cov_lua_filter_match(&f, cov_model_test(m, i)) &&
@@ -316,7 +316,7 @@ static int named_cmp(const void *a, const void *b)
  */
 static int ds_values(lua_State *L)
 {
-    const cov_lua_dataset *ds = luaL_checkudata(L, 1, COV_LUA_DATASET_MT);
+    const cov_lua_dataset *ds = cov_lua_check_dataset(L, 1);
     const char *name = luaL_checkstring(L, 2);
     int kind = cov_agg_key_kind(name);
     if (kind < 0)
@@ -326,7 +326,7 @@ static int ds_values(lua_State *L)
     cov_lua_filter_read(L, m, 3, &f, "values");
     const uint32_t *order;
     uint32_t pos, end;
-    cov_lua_filter_range(L, ds->ctx, ds->d, &f, &order, &pos, &end);
+    cov_lua_filter_range(L, cov_lua_ds_ctx(ds), ds->d, &f, &order, &pos, &end);
     /* Open addressing over the values (never 0), sized for every test in
      * range; the memory belongs to Lua, so an error frees it. */
     uint32_t size = 16;

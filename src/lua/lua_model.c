@@ -22,7 +22,7 @@
 typedef cov_lua_dataset ldataset;
 
 typedef struct ltest {
-    cov_run_ctx *ctx;
+    cov_lua_ctx_slot *slot; /* the dataset's */
     cov_dataset d;
     uint32_t index;
 } ltest;
@@ -37,9 +37,26 @@ static const char *dataset_name(cov_dataset d)
     return d == COV_HEAD ? "head" : d == COV_BASE ? "base" : "history";
 }
 
-static ldataset *check_dataset(lua_State *L, int i)
+cov_run_ctx *cov_lua_ctx(lua_State *L, const cov_lua_ctx_slot *slot)
 {
-    return luaL_checkudata(L, i, DATASET_MT);
+    if (!slot->ctx)
+        luaL_error(L, "covengine: engine is closed");
+    return slot->ctx;
+}
+
+cov_lua_dataset *cov_lua_check_dataset(lua_State *L, int i)
+{
+    ldataset *ds = luaL_checkudata(L, i, DATASET_MT);
+    cov_lua_ctx(L, ds->slot);
+    return ds;
+}
+
+#define check_dataset cov_lua_check_dataset
+
+/* The model of a dataset object checked by check_dataset. */
+static const cov_model *ds_model(const ldataset *ds)
+{
+    return model_of(cov_lua_ds_ctx(ds), ds->d);
 }
 
 /* ---- strings and small values ------------------------------------------ */
@@ -190,7 +207,7 @@ void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
 {
     ldataset *ds = lua_touserdata(L, dataset_index);
     ltest *t = lua_newuserdatauv(L, sizeof *t, 1);
-    t->ctx = ds->ctx;
+    t->slot = ds->slot;
     t->d = ds->d;
     t->index = i;
     lua_pushvalue(L, dataset_index); /* keeps the dataset (and its owner) alive */
@@ -201,7 +218,7 @@ void cov_lua_push_test(lua_State *L, int dataset_index, uint32_t i)
 static const cov_test *check_test(lua_State *L, int i, const cov_model **mp)
 {
     ltest *t = luaL_checkudata(L, i, TEST_MT);
-    const cov_model *m = model_of(t->ctx, t->d);
+    const cov_model *m = model_of(cov_lua_ctx(L, t->slot), t->d);
     if (t->index >= m->tests.count)
         luaL_error(L, "test view refers to a test that no longer exists");
     *mp = m;
@@ -439,7 +456,7 @@ static int test_tostring(lua_State *L)
 static int test_eq(lua_State *L)
 {
     ltest *a = luaL_checkudata(L, 1, TEST_MT), *b = luaL_checkudata(L, 2, TEST_MT);
-    lua_pushboolean(L, a->ctx == b->ctx && a->d == b->d && a->index == b->index);
+    lua_pushboolean(L, a->slot == b->slot && a->d == b->d && a->index == b->index);
     return 1;
 }
 
@@ -456,7 +473,7 @@ static int test_eq(lua_State *L)
 static int ds_count(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    lua_pushinteger(L, model_of(ds->ctx, ds->d)->tests.count);
+    lua_pushinteger(L, ds_model(ds)->tests.count);
     return 1;
 }
 
@@ -486,7 +503,7 @@ static int ds_test(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     lua_Integer i = luaL_checkinteger(L, 2);
-    if (i < 1 || i > (lua_Integer)model_of(ds->ctx, ds->d)->tests.count) {
+    if (i < 1 || i > (lua_Integer)ds_model(ds)->tests.count) {
         lua_pushnil(L);
         return 1;
     }
@@ -505,9 +522,9 @@ typedef struct iter {
 
 static int tests_next(lua_State *L)
 {
-    ldataset *ds = lua_touserdata(L, lua_upvalueindex(1));
+    ldataset *ds = check_dataset(L, lua_upvalueindex(1));
     iter *it = lua_touserdata(L, lua_upvalueindex(2));
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     if (it->f.impossible || it->generation != cov_lua_handle(ds)->generation)
         return 0;
     while (it->pos < it->end) {
@@ -530,13 +547,14 @@ static int tests_next(lua_State *L)
 static int ds_tests(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_settop(L, 2); /* the filter, or nil */
     iter *it = lua_newuserdatauv(L, sizeof *it, 0);
     memset(it, 0, sizeof *it);
     cov_lua_filter_read(L, m, 2, &it->f, "tests{}");
     it->generation = cov_lua_handle(ds)->generation;
-    cov_lua_filter_range(L, ds->ctx, ds->d, &it->f, &it->order, &it->pos, &it->end);
+    cov_lua_filter_range(L, cov_lua_ds_ctx(ds), ds->d, &it->f, &it->order, &it->pos,
+                         &it->end);
     lua_pushvalue(L, 1);
     lua_insert(L, -2);
     lua_pushcclosure(L, tests_next, 2);
@@ -549,7 +567,7 @@ static int ds_tests(lua_State *L)
 static int ds_placeholders(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_createtable(L, (int)m->placeholders.count, 0);
     for (uint32_t i = 0; i < m->placeholders.count; i++) {
         const cov_placeholder *p = COV_VEC_AT(m->placeholders, cov_placeholder, i);
@@ -579,7 +597,7 @@ static int ds_placeholders(lua_State *L)
 static int ds_modules(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_createtable(L, (int)m->modules.count, 0);
     for (uint32_t i = 0; i < m->modules.count; i++) {
         const cov_module *mod = COV_VEC_AT(m->modules, cov_module, i);
@@ -622,7 +640,7 @@ static int ds_modules(lua_State *L)
 static int ds_easydel(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     if (!m->has_easydel) {
         lua_pushnil(L);
         return 1;
@@ -766,7 +784,7 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
 static int ds_loaders(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_createtable(L, (int)m->loaders.count, 0);
     for (uint32_t i = 0; i < m->loaders.count; i++) {
         push_loader(L, m, COV_VEC_AT(m->loaders, cov_loader, i));
@@ -783,7 +801,7 @@ static int ds_loaders(lua_State *L)
 static int ds_tt_forge_models(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     if (!m->has_forge) {
         lua_pushnil(L);
         return 1;
@@ -808,7 +826,7 @@ static int ds_tt_forge_models(lua_State *L)
 static int ds_unknown_ids(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_createtable(L, (int)m->unknown, 0);
     int n = 0;
     for (uint32_t i = 0; m->has_forge && i < m->tests.count; i++) {
@@ -843,7 +861,7 @@ static int ds_unknown_ids(lua_State *L)
 static int ds_sources(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     lua_createtable(L, (int)m->sources.count, 0);
     for (uint32_t i = 0; i < m->sources.count; i++) {
         const cov_source *s = cov_model_source(m, i);
@@ -910,7 +928,7 @@ static int push_text(lua_State *L)
 static int ds_duplicates(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     uint32_t n = m->duplicates.count;
     lua_createtable(L, (int)n, 0);
     for (uint32_t k = 0; k < n; k++) {
@@ -943,7 +961,7 @@ static int ds_duplicates(lua_State *L)
 static int ds_arches(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
-    const cov_model *m = model_of(ds->ctx, ds->d);
+    const cov_model *m = ds_model(ds);
     uint32_t n;
     const cov_sym *a = cov_model_arches(m, &n);
     if (n == UINT32_MAX)
@@ -964,8 +982,8 @@ static int ds_dump(lua_State *L)
     ldataset *ds = check_dataset(L, 1);
     cov_error err;
     cov_error_clear(&err);
-    cov_diag diag = cov_run_diag(ds->ctx, &err);
-    char *text = cov_dump_model(model_of(ds->ctx, ds->d), &diag);
+    cov_diag diag = cov_run_diag(cov_lua_ds_ctx(ds), &err);
+    char *text = cov_dump_model(ds_model(ds), &diag);
     if (!text)
         return err.code == COV_ENOMEM ? cov_lua_nomem(L) : luaL_error(L, "%s", err.message);
     /* Copied in a protected call: if the copy runs out of memory, text is
@@ -1005,7 +1023,7 @@ static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
     /* Rules run in a state of their own (a budget state); a host script
      * using the stock-Lua module calls from its own state and keeps its
      * file access. */
-    if (ds->ctx->sandbox && cov_lua_budget_of(L) && r.path && !r.buf) {
+    if (cov_lua_ds_ctx(ds)->sandbox && cov_lua_budget_of(L) && r.path && !r.buf) {
         cov_lua_where(L);
         lua_pushfstring(L, "%s: no file access in the sandbox (the host loads the inputs)",
                         names[r.kind]);
@@ -1014,7 +1032,8 @@ static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
     }
     cov_lua_charge(L, 1000 + (double)r.len / 4);
     cov_error err;
-    return load_result(L, ds->ctx->load(ds->ctx->load_ud, ds->d, &r, &err), &err);
+    const cov_run_ctx *c = cov_lua_ds_ctx(ds);
+    return load_result(L, c->load(c->load_ud, ds->d, &r, &err), &err);
 }
 
 /*** ds:load_tt_xla(dir) -> true
@@ -1129,7 +1148,7 @@ static int ds_tostring(lua_State *L)
 {
     ldataset *ds = check_dataset(L, 1);
     lua_pushfstring(L, "covengine dataset '%s' (%d tests)", dataset_name(ds->d),
-                    (int)model_of(ds->ctx, ds->d)->tests.count);
+                    (int)ds_model(ds)->tests.count);
     return 1;
 }
 
@@ -1174,16 +1193,13 @@ void cov_lua_model_init(lua_State *L)
     lua_pop(L, 1);
 }
 
-void cov_lua_push_dataset(lua_State *L, cov_run_ctx *c, cov_dataset d, int owner_index)
+void cov_lua_push_dataset(lua_State *L, int slot_index, cov_dataset d)
 {
-    if (owner_index)
-        owner_index = lua_absindex(L, owner_index);
+    slot_index = lua_absindex(L, slot_index);
     ldataset *ds = lua_newuserdatauv(L, sizeof *ds, 1);
-    ds->ctx = c;
+    ds->slot = lua_touserdata(L, slot_index);
     ds->d = d;
-    if (owner_index) {
-        lua_pushvalue(L, owner_index);
-        lua_setiuservalue(L, -2, 1);
-    }
+    lua_pushvalue(L, slot_index); /* the slot outlives every view of it */
+    lua_setiuservalue(L, -2, 1);
     luaL_setmetatable(L, DATASET_MT);
 }

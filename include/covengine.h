@@ -71,6 +71,8 @@ typedef struct cov_limits {
     uint32_t max_anchors;         /* YAML anchors per file; default 10000 */
     uint32_t max_aliases;         /* YAML alias uses per file; default 10000 */
     uint64_t max_alias_expansion; /* events replayed through aliases; default 1e6 */
+    uint64_t max_alias_bytes;     /* size of what aliases replay: scalar bytes
+                                     plus 16 per event; default 16 MiB */
     uint64_t max_scalar;          /* bytes per YAML/JSON scalar; default 1 MiB */
     uint64_t max_instructions;    /* Lua VM instructions per run; default 0 */
     uint64_t max_memory;          /* bytes of Lua heap and of what the engine

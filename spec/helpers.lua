@@ -12,20 +12,20 @@ end
 -- Words put before the binary (valgrind in the COV_VALGRIND build).
 local wrapper = os.getenv("COVENGINE_WRAPPER") or ""
 
+--- The contents of the file at path, which is then removed.
+function helpers.slurp(path)
+  local s = helpers.read(path)
+  os.remove(path)
+  return s
+end
+
 --- Runs covengine with args (a list); returns exit status, stdout, stderr.
 function helpers.run(args)
   local out, err = os.tmpname(), os.tmpname()
   local cmd = { wrapper, quote(helpers.covengine) }
   for _, a in ipairs(args) do cmd[#cmd + 1] = quote(a) end
   local ok, _, code = os.execute(table.concat(cmd, " ") .. " >" .. out .. " 2>" .. err)
-  local function slurp(path)
-    local f = assert(io.open(path, "rb"))
-    local s = f:read("a")
-    f:close()
-    os.remove(path)
-    return s
-  end
-  return ok and 0 or code, slurp(out), slurp(err)
+  return ok and 0 or code, helpers.slurp(out), helpers.slurp(err)
 end
 
 --- True when the third-party data is present; prints why a spec skips.

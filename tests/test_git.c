@@ -45,7 +45,8 @@ static cov_diag diag(void)
     return d;
 }
 
-static const cov_limits defaults = {1u << 30, 64, 10000, 10000, 1000000, 1u << 20, 0, 0, 0};
+static const cov_limits defaults = {1u << 30,  64,       10000, 10000, 1000000,
+                                    16u << 20, 1u << 20, 0,     0,     0};
 
 /* fix + "/" + rel into a static buffer (one at a time). */
 static const char *at(const char *rel)

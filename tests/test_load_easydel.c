@@ -40,7 +40,8 @@ static cov_diag diag(void)
 }
 
 /* The limits a CLI run has by default. */
-static const cov_limits defaults = {1u << 30, 64, 10000, 10000, 1000000, 1u << 20, 0, 0, 0};
+static const cov_limits defaults = {1u << 30,  64,       10000, 10000, 1000000,
+                                    16u << 20, 1u << 20, 0,     0,     0};
 
 static int load_text(cov_model *m, const char *text, const cov_limits *lim)
 {

@@ -279,7 +279,7 @@ static void test_bad_trees(void)
         err.message,
         "no loader.py files under fixtures/forge/ttxla: not a tt-forge-models checkout");
     /* A file over the size limit fails the whole load and leaves nothing. */
-    cov_limits lim = {64, 64, 10000, 10000, 1000000, 1u << 20, 0, 0, 0};
+    cov_limits lim = {64, 64, 10000, 10000, 1000000, 16u << 20, 1u << 20, 0, 0, 0};
     d = diag();
     CHECK_INT(cov_load_forge_tree(&m, MODELS, &lim, &d), COV_ELIMIT);
     CHECK(!m.has_forge);

@@ -612,6 +612,23 @@ static void test_alias_bomb(void)
     CHECK(ms < 50);
     check_empty(&c);
 
+    /* The size limit: text plus COV_YEV_EVENT_BYTES per event, the third
+     * 10-byte alias crossing 60; 0 lifts it. */
+    static const char three[] = "test_config:\n  x/jax-single_device-inference:\n"
+                                "    lol: &a xxxxxxxxxx\n    lul: [*a, *a, *a]\n";
+    lim.max_alias_bytes = 60;
+    rc = load_text(&c, "ab.yaml", three, &lim);
+    check_error(&c, rc, COV_ELIMIT, 4, 19, "aliases expand to more than 60 bytes");
+    lim.max_alias_bytes = 78;
+    CHECK(load_text(&c, "ab.yaml", three, &lim) == COV_OK);
+    cov_model_free(&c.m);
+    ctx_init(&c);
+    lim.max_alias_bytes = 0;
+    CHECK(load_text(&c, "ab.yaml", three, &lim) == COV_OK);
+    cov_model_free(&c.m);
+    ctx_init(&c);
+    cov_limits_default(&lim);
+
     /* The alias count limit. */
     lim.max_aliases = 2;
     rc = load_text(&c, "al.yaml", "a: &a 1\nb: [*a, *a, *a]\n", &lim);

@@ -12,5 +12,6 @@ void cov_limits_default(cov_limits *l)
     l->max_anchors = 10000;
     l->max_aliases = 10000;
     l->max_alias_expansion = 1000000;
+    l->max_alias_bytes = 16ull * 1024 * 1024;
     l->max_scalar = 1024 * 1024;
 }

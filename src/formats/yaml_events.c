@@ -28,7 +28,9 @@ typedef struct cov_yev_anchor {
     uint32_t name_len, line;
     size_t start, end;     /* tape range of the node */
     uint64_t weight_start; /* s->weight when it opened */
+    uint64_t bytes_start;  /* s->weight_bytes when it opened */
     uint64_t size;         /* events the node expands to */
+    uint64_t bytes;        /* and their size, as max_alias_bytes counts it */
     int open;
 } anchor;
 
@@ -328,9 +330,15 @@ static size_t store_bytes(cov_yev_src *s, const char *p, size_t n)
     return off;
 }
 
-static void add_weight(cov_yev_src *s, uint64_t w)
+static uint64_t sat_add(uint64_t a, uint64_t b)
 {
-    s->weight = w > UINT64_MAX - s->weight ? UINT64_MAX : s->weight + w;
+    return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+static void add_weight(cov_yev_src *s, uint64_t events, uint64_t bytes)
+{
+    s->weight = sat_add(s->weight, events);
+    s->weight_bytes = sat_add(s->weight_bytes, bytes);
 }
 
 static int record(cov_yev_src *s, const cov_yev *ev)
@@ -352,7 +360,7 @@ static int record(cov_yev_src *s, const cov_yev *ev)
         r->len = (uint32_t)ev->len;
     }
     s->n_tape++;
-    add_weight(s, 1);
+    add_weight(s, 1, COV_YEV_EVENT_BYTES + (uint64_t)r->len);
     return COV_OK;
 }
 
@@ -366,7 +374,7 @@ static int record_alias(cov_yev_src *s, uint32_t index, const cov_yev *ev)
     r->line = ev->line;
     r->column = ev->column;
     r->len = index;
-    add_weight(s, s->anchors[index].size);
+    add_weight(s, s->anchors[index].size, s->anchors[index].bytes);
     return COV_OK;
 }
 
@@ -375,6 +383,7 @@ static void close_anchor(cov_yev_src *s, uint32_t index)
     anchor *a = &s->anchors[index];
     a->end = s->n_tape;
     a->size = s->weight - a->weight_start;
+    a->bytes = s->weight_bytes - a->bytes_start;
     a->open = 0;
 }
 
@@ -404,6 +413,7 @@ static int define_anchor(cov_yev_src *s, const char *name, const cov_yev *ev,
     a->line = ev->line;
     a->start = s->n_tape;
     a->weight_start = s->weight;
+    a->bytes_start = s->weight_bytes;
     a->open = 1;
     if (add_slot(s, s->n_anchors) < 0)
         return oom(s, ev->line, ev->column);
@@ -504,12 +514,19 @@ static int live_alias(cov_yev_src *s, const char *name, cov_yev *ev, int expand)
         ev->len = strlen(name);
         return COV_OK;
     }
-    /* The whole expansion is known now: refuse a bomb before replaying it. */
+    /* The whole expansion is known now: refuse a bomb before replaying it,
+     * by its events (many small nodes), then by its size (long text). */
     uint64_t max = s->lim.max_alias_expansion;
     if (max && (a->size > max || s->expanded > max - a->size))
         return fail(s, COV_ELIMIT, ev->line, ev->column,
                     "aliases expand to more than %llu events", (unsigned long long)max);
+    uint64_t max_bytes = s->lim.max_alias_bytes;
+    if (max_bytes && (a->bytes > max_bytes || s->expanded_bytes > max_bytes - a->bytes))
+        return fail(s, COV_ELIMIT, ev->line, ev->column,
+                    "aliases expand to more than %llu bytes",
+                    (unsigned long long)max_bytes);
     s->expanded += a->size;
+    s->expanded_bytes += a->bytes;
     if (cov_grow32((void **)&s->rep, &s->cap_rep, (size_t)s->n_rep + 1, sizeof *s->rep) < 0)
         return oom(s, ev->line, ev->column);
     s->rep[s->n_rep++] = (replay){a->start, a->end};

@@ -74,6 +74,10 @@ typedef struct cov_yev_tape {
 /* Frees what t owns and zeroes it. */
 void cov_yev_tape_free(cov_yev_tape *t);
 
+/* The size an event counts for in max_alias_bytes, besides its text: about
+ * what a loader keeps per node, so a bomb of empty scalars is bounded too. */
+#define COV_YEV_EVENT_BYTES 16
+
 typedef struct cov_yev_src {
     yaml_parser_t parser; /* unless reading from a pipe */
     yaml_event_t event;
@@ -91,7 +95,8 @@ typedef struct cov_yev_src {
     size_t n_tape, cap_tape;
     char *bytes;
     size_t n_bytes, cap_bytes;
-    uint64_t weight; /* events the tape expands to, aliases included */
+    uint64_t weight;       /* events the tape expands to, aliases included */
+    uint64_t weight_bytes; /* and their size (COV_YEV_EVENT_BYTES each + text) */
     struct cov_yev_anchor *anchors;
     uint32_t n_anchors, cap_anchors;
     uint32_t *slots, mask; /* anchor name -> index + 1 */
@@ -100,7 +105,7 @@ typedef struct cov_yev_src {
     /* Replaying: one frame per alias being expanded. */
     struct cov_yev_replay *rep;
     uint32_t n_rep, cap_rep;
-    uint64_t expanded;
+    uint64_t expanded, expanded_bytes; /* events and bytes aliases replayed */
     uint32_t n_aliases;
     cov_ypipe *pipe;          /* not owned; NULL: libyaml runs on this thread */
     cov_yev_tape *rec;        /* not owned; NULL: not recording */

@@ -763,7 +763,7 @@ static void test_syntax_and_reader_errors(void)
     check_error(&c, rc, COV_EIO, 0, 0, "cannot open: No such file or directory");
     CHECK_STR(c.err.file, FIX "jax/no_such_file.yaml");
     rc = cov_load_ttxla_file(&c.m, FIX "jax", NULL, NULL, &c.d);
-    check_error(&c, rc, COV_EIO, 0, 0, "cannot open: Is a directory");
+    check_error(&c, rc, COV_EIO, 1, 1, "cannot open: Is a directory");
 
     rc = load_text(&c, "two.yaml", "test_config:\n---\ntest_config:\n", NULL);
     check_error(&c, rc, COV_EINPUT, 2, 1, "expected a single document, found another");

@@ -79,7 +79,7 @@ int cov_read_file(const char *path, uint64_t max_size, char **out, size_t *len, 
     }
     if (S_ISDIR(st.st_mode)) {
         fclose(f);
-        return cov_fail(d, COV_EIO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
+        return cov_fail(d, COV_EIO, path, 1, 1, "cannot read: %s", strerror(EISDIR));
     }
     if (max_size && st.st_size > 0 && (uint64_t)st.st_size > max_size) {
         fclose(f);

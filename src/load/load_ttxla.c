@@ -207,7 +207,9 @@ static uint64_t max_size(const ttx *x)
 static int cannot_open(ttx *x, const char *path, int e)
 {
     char eb[128];
-    return cov_fail(x->d, COV_EIO, path, 0, 0, "cannot open: %s",
+    /* A directory given as a file is at its start, like any input error. */
+    int at = e == EISDIR;
+    return cov_fail(x->d, COV_EIO, path, at, at, "cannot open: %s",
                     cov_ttx_errstr(e, eb, sizeof eb));
 }
 

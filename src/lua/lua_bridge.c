@@ -1107,15 +1107,28 @@ int cov_bridge_run(cov_run_ctx *c, const char *name, const char *buf, size_t len
     cov_buf_free(&c->emitted);
     c->gate_failed = 0;
     c->gate_reason[0] = '\0';
+    cov_diag fail_d = {err, NULL, NULL, 0};
+    int first = buf && len ? (unsigned char)buf[0] : EOF;
     if (!buf) {
+        if (!*name)
+            return cov_fail(&fail_d, COV_EIO, "''", 1, 1, "empty path");
         /* Say which file is missing the way every input error does. */
         FILE *f = fopen(name, "r");
-        if (!f) {
-            cov_diag d = {err, NULL, NULL, 0};
-            return cov_fail(&d, COV_EIO, name, 0, 0, "cannot open: %s", strerror(errno));
-        }
+        if (!f)
+            return cov_fail(&fail_d, COV_EIO, name, 0, 0, "cannot open: %s",
+                            strerror(errno));
+        struct stat st;
+        int dir = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
+        first = dir ? EOF : getc(f);
         fclose(f);
+        if (dir)
+            return cov_fail(&fail_d, COV_EIO, name, 1, 1, "cannot read: %s",
+                            strerror(EISDIR));
     }
+    /* Lua would say "attempt to load a binary chunk" without naming the file. */
+    if (first == LUA_SIGNATURE[0])
+        return cov_fail(&fail_d, COV_EINPUT, name, 1, 1,
+                        "precompiled Lua is refused: give the rule script as source text");
     cov_lua_budget budget = {0};
     budget.max_instructions = c->limits->max_instructions;
     budget.max_memory = (size_t)c->limits->max_memory;

@@ -11,20 +11,13 @@
 -- and, in the last column "coverage", the gate figure ("60.27", the
 -- percentage --fail-under judges); empty in every other row. Without a
 -- figure (no EasyDeL inventory, or the rules define none) the cell is empty.
+-- Text cells are spreadsheet-safe (covengine.csv).
 local cov = require "covengine"
-
-local function field(v)
-  if v == nil or v == cov.json.null then return "" end
-  v = tostring(v)
-  if v:find('[,"\r\n]') then v = '"' .. v:gsub('"', '""') .. '"' end
-  return v
-end
+local csv = require "covengine.csv"
 
 -- values may contain nils: n is the column count.
 local function row(values, n)
-  local out = {}
-  for i = 1, n do out[i] = field(values[i]) end
-  return table.concat(out, ",") .. "\r\n"
+  return csv.row(values, n, cov.json.null)
 end
 
 return {

@@ -1,18 +1,8 @@
 -- The trend (--history) as CSV (RFC 4180): one row per revision, oldest
 -- first: date, commit, subject, then a column per series (empty: none).
+-- Text cells are spreadsheet-safe (covengine.csv).
 local trend = require "covengine.trend"
-
-local function field(v)
-  v = tostring(v)
-  if v:find('[,"\r\n]') then v = '"' .. v:gsub('"', '""') .. '"' end
-  return v
-end
-
-local function row(values)
-  local out = {}
-  for i, v in ipairs(values) do out[i] = field(v) end
-  return table.concat(out, ",") .. "\r\n"
-end
+local row = require("covengine.csv").row
 
 return {
   needs_trend = true,

@@ -143,6 +143,7 @@ void cov_yev_free(cov_yev_src *s)
     cov_free(s->slots);
     cov_free(s->open);
     cov_free(s->rep);
+    cov_free(s->held);
     memset(s, 0, sizeof *s);
     s->fd = -1;
 }
@@ -203,6 +204,17 @@ static void offset_position(cov_yev_src *s, size_t offset, uint32_t *line, uint3
         close(fd);
 }
 
+#define KEY_MAX 1024
+
+static int long_key(cov_yev_src *s, uint32_t line, uint32_t col)
+{
+    return fail(
+        s, COV_EINPUT, line, col,
+        "invalid YAML: a mapping key longer than %d characters (the limit for a key "
+        "not written with '? ')",
+        KEY_MAX);
+}
+
 static int parse_error(cov_yev_src *s, const cov_yerr *p)
 {
     uint32_t line = clamp32(p->problem_mark.line + 1);
@@ -225,6 +237,13 @@ static int parse_error(cov_yev_src *s, const cov_yerr *p)
         }
         return fail(s, COV_EINPUT, line, col, "invalid YAML: %s", problem);
     default:
+        /* Where a key is required, libyaml gives up on one that runs past
+         * 1024 characters of its line. */
+        if (p->context && strcmp(p->context, "while scanning a simple key") == 0 &&
+            p->context_mark.line == p->problem_mark.line &&
+            p->problem_mark.column > p->context_mark.column + KEY_MAX)
+            return long_key(s, clamp32(p->context_mark.line + 1),
+                            clamp32(p->context_mark.column + 1));
         /* Say where the construct that failed began: an unterminated quote
          * is only found at the end of the file. */
         if (p->context && (p->context_mark.line != p->problem_mark.line ||
@@ -534,29 +553,83 @@ static int live_alias(cov_yev_src *s, const char *name, cov_yev *ev, int expand)
 }
 
 /* The next event from libyaml, directly or through the parser thread. */
-static int fetch(cov_yev_src *s, cov_yraw *r)
+/* The next event from libyaml, directly or through the parser thread, or
+ * the one hold_long_scalar read ahead: 1; 0 with *e filled when libyaml
+ * failed; -1 when the thread's events are out of step. */
+static int fetch_raw(cov_yev_src *s, cov_yraw *r, cov_yerr *e)
 {
-    cov_yerr e;
-    if (s->pipe) {
-        int got = cov_ypipe_next(s->pipe, r, &e);
-        if (got > 0)
-            return COV_OK;
-        if (got < 0)
-            return fail(s, COV_EINPUT, 1, 1, "internal error: YAML events out of step");
-        return parse_error(s, &e);
+    if (s->peeked) {
+        s->peeked = 0;
+        *r = s->peek;
+        return 1;
     }
+    if (s->pipe)
+        return cov_ypipe_next(s->pipe, r, e);
     if (s->have_event) {
         yaml_event_delete(&s->event);
         s->have_event = 0;
     }
     if (!yaml_parser_parse(&s->parser, &s->event)) {
-        cov_yerr_from_parser(&s->parser, &e);
-        e.read_errno = s->reader.err;
-        return parse_error(s, &e);
+        cov_yerr_from_parser(&s->parser, e);
+        e->read_errno = s->reader.err;
+        return 0;
     }
     s->have_event = 1;
     cov_yraw_from_event(&s->event, r);
-    return COV_OK;
+    return 1;
+}
+
+static int fetch(cov_yev_src *s, cov_yraw *r)
+{
+    cov_yerr e;
+    int got = fetch_raw(s, r, &e);
+    if (got > 0)
+        return COV_OK;
+    if (got < 0)
+        return fail(s, COV_EINPUT, 1, 1, "internal error: YAML events out of step");
+    return parse_error(s, &e);
+}
+
+/* libyaml never takes a scalar of more than 1024 characters for a key
+ * (YAML's bound on implicit keys): where a key is optional it returns it as
+ * a value and fails only at the ':' after it, one event later, by when a
+ * loader may have refused the scalar as the wrong shape ("'test_config'
+ * must be a mapping"). So a scalar that long is kept aside while the next
+ * event is read; a failure at a ':' on its line is the key's length,
+ * reported at the key. */
+static int hold_long_scalar(cov_yev_src *s, cov_yraw *r)
+{
+    /* r's strings live in the event the next fetch frees: copy them. */
+    size_t nv = r->len, na = r->anchor ? strlen(r->anchor) + 1 : 0;
+    size_t nt = r->tag ? strlen(r->tag) + 1 : 0;
+    if (cov_grow((void **)&s->held, &s->cap_held, nv + 1 + na + nt, 1) < 0)
+        return oom(s, r->line, r->column);
+    memcpy(s->held, r->value, nv);
+    s->held[nv] = '\0';
+    char *p = s->held + nv + 1;
+    if (na) {
+        memcpy(p, r->anchor, na);
+        r->anchor = p;
+        p += na;
+    }
+    if (nt) {
+        memcpy(p, r->tag, nt);
+        r->tag = p;
+    }
+    r->value = s->held;
+    cov_yerr e;
+    int got = fetch_raw(s, &s->peek, &e);
+    if (got > 0) {
+        s->peeked = 1;
+        return COV_OK;
+    }
+    if (got < 0)
+        return fail(s, COV_EINPUT, 1, 1, "internal error: YAML events out of step");
+    if (e.error == YAML_SCANNER_ERROR && e.problem &&
+        strcmp(e.problem, "mapping values are not allowed in this context") == 0 &&
+        e.problem_mark.line + 1 == r->line)
+        return long_key(s, r->line, r->column);
+    return parse_error(s, &e);
 }
 
 static int live_next(cov_yev_src *s, cov_yev *ev, int expand)
@@ -583,7 +656,11 @@ static int live_next(cov_yev_src *s, cov_yev *ev, int expand)
                             "expected a single document, found another");
             continue;
         case YAML_STREAM_END_EVENT: s->ended = 1; return COV_OK;
-        case YAML_SCALAR_EVENT: return live_scalar(s, &r, ev);
+        case YAML_SCALAR_EVENT:
+            /* Bytes, at least as many as characters, and quotes around. */
+            if (r.len + 2 > KEY_MAX && (rc = hold_long_scalar(s, &r)))
+                return rc;
+            return live_scalar(s, &r, ev);
         case YAML_SEQUENCE_START_EVENT: return live_start(s, &r, ev, COV_YEV_SEQ);
         case YAML_MAPPING_START_EVENT: return live_start(s, &r, ev, COV_YEV_MAP);
         case YAML_SEQUENCE_END_EVENT: return live_end(s, ev, COV_YEV_SEQ_END);

@@ -107,6 +107,12 @@ typedef struct cov_yev_src {
     uint32_t n_rep, cap_rep;
     uint64_t expanded, expanded_bytes; /* events and bytes aliases replayed */
     uint32_t n_aliases;
+    /* A scalar too long to be a key, copied while the event after it is
+     * read ahead into peek (hold_long_scalar). */
+    char *held;
+    size_t cap_held;
+    cov_yraw peek;
+    int peeked;
     cov_ypipe *pipe;          /* not owned; NULL: libyaml runs on this thread */
     cov_yev_tape *rec;        /* not owned; NULL: not recording */
     const cov_yev_tape *play; /* not owned; NULL: not replaying */

@@ -79,9 +79,10 @@ static const char *json_text(lua_State *L, int idx, const char *what)
 }
 
 /* Lua integers exactly (JSON has no limit; cJSON's double would round
- * 9007199254740993). A float as cJSON 1.7 writes it, %1.15g, when that reads
- * back as the same double, else with %1.17g, which always does (cJSON keeps
- * %1.15g when it is merely close). */
+ * 9007199254740993). A float with the fewest of 15, 16 or 17 significant
+ * digits that reads back as the same double (17 always does): what cJSON
+ * 1.7 writes, %1.15g, whenever that is exact, and never a number that reads
+ * back as another (cJSON keeps %1.15g when it is merely close). */
 static void format_number(lua_State *L, int idx, char *buf, size_t size)
 {
     if (lua_isinteger(L, idx)) {
@@ -91,9 +92,11 @@ static void format_number(lua_State *L, int idx, char *buf, size_t size)
     double v = lua_tonumber(L, idx);
     if (!isfinite(v))
         luaL_error(L, "json: cannot encode %f", v);
-    snprintf(buf, size, "%1.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, size, "%1.17g", v);
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, size, "%1.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
 }
 
 typedef struct keyslot {

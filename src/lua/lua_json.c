@@ -276,8 +276,9 @@ static int json_encode(lua_State *L)
     if (!h->text)
         return cov_lua_nomem(L);
     /* One instruction a byte: cJSON writes about as fast as the VM runs. */
-    cov_lua_charge(L, (double)strlen(h->text));
-    lua_pushstring(L, h->text);
+    size_t len = strlen(h->text);
+    cov_lua_charge(L, (double)len);
+    lua_pushlstring(L, h->text, len);
     cJSON_free(h->text);
     h->text = NULL;
     return 1;

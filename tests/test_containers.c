@@ -1,9 +1,10 @@
 /* The one vector (base/vec.h) and the one map (base/map.h): growth keeps the items, a size
  * that would overflow is refused without touching the array, and a failed allocation leaves
  * the array as it was; the map finds every key it was given, copies its keys and is
- * unchanged by a failed put. This executable is built with its own copy of the base
- * allocator compiled with COV_FAULT_INJECTION (CMakeLists.txt), so allocation failure is
- * real here. */
+ * unchanged by a failed put; the keyless index under it finds items through collisions,
+ * growth and deletion and is unchanged by a failed add. This executable is built with its
+ * own copy of the base allocator compiled with COV_FAULT_INJECTION (CMakeLists.txt), so
+ * allocation failure is real here. */
 #include "base/alloc.h"
 #include "base/map.h"
 #include "base/vec.h"
@@ -142,7 +143,7 @@ static void test_map(void)
         REQUIRE(cov_map_put(&m, key, (size_t)n, i * 7, NULL) == 1);
     }
     memset(key, 'x', sizeof key); /* the map kept copies, not this buffer */
-    CHECK_INT(m.count, 5000);
+    CHECK_INT(m.ix.count, 5000);
     int ok = 1;
     for (uint32_t i = 0; i < 5000; i++) {
         int n = snprintf(key, sizeof key, "key-%u", (unsigned)i);
@@ -163,12 +164,12 @@ static void test_map(void)
     CHECK_INT(*cov_map_find(&m, "a\0c", 3), 2);
     CHECK_INT(*cov_map_find(&m, "", 0), 3);
     cov_map_clear(&m);
-    CHECK_INT(m.count, 0);
+    CHECK_INT(m.ix.count, 0);
     CHECK(cov_map_find(&m, "key-12", 6) == NULL);
     CHECK_INT(cov_map_put(&m, "key-12", 6, 5, NULL), 1);
     CHECK_INT(*cov_map_find(&m, "key-12", 6), 5);
     cov_map_free(&m);
-    CHECK(m.slots == NULL && m.keys == NULL && m.count == 0);
+    CHECK(m.ix.slots == NULL && m.ents == NULL && m.keys == NULL && m.ix.count == 0);
 }
 
 static void test_map_allocation_failure(void)
@@ -184,13 +185,13 @@ static void test_map_allocation_failure(void)
         return;
     }
     CHECK_INT(rc, -1);
-    CHECK_INT(m.count, 0);
+    CHECK_INT(m.ix.count, 0);
     CHECK(cov_map_find(&m, "k", 1) == NULL);
     /* every allocation of a put that grows the slots, failed in turn */
     char key[16];
     uint32_t n = 0;
     for (long fail = 1;; fail++) {
-        while (m.slots && (m.count + 1) * 2 <= m.mask + 1) {
+        while (m.ix.slots && (m.ix.count + 1) * 2 <= m.ix.mask + 1) {
             int len = snprintf(key, sizeof key, "k%u", (unsigned)n);
             REQUIRE(cov_map_put(&m, key, (size_t)len, n, NULL) == 1);
             n++;
@@ -202,7 +203,7 @@ static void test_map_allocation_failure(void)
         if (rc == 1)
             break;
         CHECK_INT(rc, -1);
-        CHECK_INT(m.count, n);
+        CHECK_INT(m.ix.count, n);
         CHECK(cov_map_find(&m, key, (size_t)len) == NULL);
     }
     n++;
@@ -216,6 +217,141 @@ static void test_map_allocation_failure(void)
     cov_map_free(&m);
 }
 
+/* The index over keys kept by the test: keys[v] is item v's key. */
+static uint32_t ix_find(const cov_index *ix, const uint64_t *keys, uint64_t key,
+                        uint32_t hash, cov_index_cursor *c)
+{
+    *c = cov_index_probe(ix, hash);
+    for (const uint32_t *v; (v = cov_index_next(ix, c));)
+        if (keys[*v] == key)
+            return *v;
+    return UINT32_MAX;
+}
+
+/* Every live key is found with its item, every removed one is not. */
+static int ix_consistent(const cov_index *ix, const uint64_t *keys, const int *live,
+                         uint32_t n, uint32_t (*hash)(uint64_t))
+{
+    int ok = 1;
+    cov_index_cursor c;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = ix_find(ix, keys, keys[i], hash(keys[i]), &c);
+        ok &= live[i] ? v == i : v == UINT32_MAX;
+        count += (uint32_t)live[i];
+    }
+    return ok && count == ix->count;
+}
+
+static uint32_t hash_spread(uint64_t k)
+{
+    return cov_hash_u64(k);
+}
+static uint32_t hash_clash(uint64_t k)
+{
+    return (uint32_t)(k % 5) * 16; /* five runs in one home, 0 among them */
+}
+
+static void test_index(void)
+{
+    uint32_t (*hashes[])(uint64_t) = {hash_spread, hash_clash};
+    enum { N = 600 };
+    static uint64_t keys[N];
+    static int live[N];
+    for (size_t h = 0; h < sizeof hashes / sizeof *hashes; h++) {
+        cov_index ix = {0};
+        cov_index_cursor c;
+        CHECK_INT(ix_find(&ix, keys, 1, 1, &c), UINT32_MAX); /* empty: no slots yet */
+        for (uint32_t i = 0; i < N; i++) {
+            keys[i] = (uint64_t)i * 7919 + 3;
+            live[i] = 1;
+            REQUIRE(ix_find(&ix, keys, keys[i], hashes[h](keys[i]), &c) == UINT32_MAX);
+            REQUIRE(cov_index_add(&ix, &c, i) == 0);
+            REQUIRE(ix.count == i + 1 && (ix.count * 2 <= ix.mask + 1));
+        }
+        CHECK(ix_consistent(&ix, keys, live, N, hashes[h]));
+        CHECK_INT(ix.mask + 1, 2048); /* doubled from 16, at most half full */
+        /* removal by backward shift, including runs that wrap past the end */
+        for (uint32_t i = 0; i < N; i += 3) {
+            REQUIRE(ix_find(&ix, keys, keys[i], hashes[h](keys[i]), &c) == i);
+            cov_index_remove(&ix, &c);
+            live[i] = 0;
+        }
+        CHECK(ix_consistent(&ix, keys, live, N, hashes[h]));
+        for (uint32_t i = N; i-- > 0;) /* the rest, last first, as a log would */
+            if (live[i]) {
+                REQUIRE(ix_find(&ix, keys, keys[i], hashes[h](keys[i]), &c) == i);
+                cov_index_remove(&ix, &c);
+                live[i] = 0;
+            }
+        CHECK(ix_consistent(&ix, keys, live, N, hashes[h]));
+        int empty = 1;
+        for (uint32_t j = 0; j <= ix.mask; j++)
+            empty &= ix.slots[j].hash == 0;
+        CHECK(empty);
+        cov_index_free(&ix);
+        CHECK(ix.slots == NULL && ix.count == 0 && ix.mask == 0);
+    }
+    /* a wrapped run: homes at the last slot spill into slot 0 and back */
+    cov_index ix = {0};
+    cov_index_cursor c;
+    for (uint32_t i = 0; i < 4; i++) {
+        keys[i] = i;
+        live[i] = 1;
+        c = cov_index_probe(&ix, 15);
+        while (cov_index_next(&ix, &c))
+            ;
+        REQUIRE(cov_index_add(&ix, &c, i) == 0);
+    }
+    CHECK_INT(ix.slots[15].value, 0);
+    CHECK_INT(ix.slots[0].value, 1);
+    c = cov_index_probe(&ix, 15);
+    cov_index_next(&ix, &c);
+    cov_index_remove(&ix, &c); /* slot 15 refilled from slot 0 */
+    CHECK_INT(ix.slots[15].value, 1);
+    CHECK_INT(ix.slots[2].hash, 0);
+    cov_index_clear(&ix);
+    CHECK(ix.count == 0 && ix.slots[15].hash == 0 && ix.mask == 15);
+    cov_index_free(&ix);
+}
+
+static void test_index_allocation_failure(void)
+{
+    cov_index ix = {0};
+    cov_index_cursor c = cov_index_probe(&ix, 9);
+    cov_fault_arm(1);
+    int rc = cov_index_add(&ix, &c, 0);
+    long tried = cov_fault_count();
+    cov_fault_arm(0);
+    if (tried == 0) {
+        unit_skip("built without COV_FAULT_INJECTION");
+        cov_index_free(&ix);
+        return;
+    }
+    CHECK_INT(rc, -1);
+    CHECK(ix.slots == NULL && ix.count == 0);
+    static uint64_t keys[64];
+    for (uint32_t i = 0; i < 64; i++) {
+        keys[i] = i;
+        REQUIRE(ix_find(&ix, keys, i, cov_hash_u64(i), &c) == UINT32_MAX);
+        if (ix.slots && (ix.count + 1) * 2 > ix.mask + 1) { /* this add grows */
+            uint32_t mask = ix.mask;
+            cov_fault_arm(1);
+            rc = cov_index_add(&ix, &c, i);
+            cov_fault_arm(0);
+            CHECK_INT(rc, -1);
+            CHECK(ix.mask == mask && ix.count == i);
+            CHECK_INT(ix_find(&ix, keys, i, cov_hash_u64(i), &c), UINT32_MAX);
+        }
+        REQUIRE(cov_index_add(&ix, &c, i) == 0);
+    }
+    int ok = 1;
+    for (uint32_t i = 0; i < 64; i++)
+        ok &= ix_find(&ix, keys, i, cov_hash_u64(i), &c) == i;
+    CHECK(ok);
+    cov_index_free(&ix);
+}
+
 int main(void)
 {
     static const unit_case cases[] = {
@@ -226,6 +362,8 @@ int main(void)
         {"vec push zeroes", test_vec_push_zeroes},
         {"map", test_map},
         {"map allocation failure", test_map_allocation_failure},
+        {"index", test_index},
+        {"index allocation failure", test_index_allocation_failure},
         {0},
     };
     return unit_run(cases);

@@ -5,6 +5,7 @@
 #define COV_INTERN_H
 
 #include "base/arena.h"
+#include "base/map.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,15 +17,13 @@ typedef uint32_t cov_sym;
 typedef struct cov_sym_entry {
     const char *str;
     uint32_t len;
-    uint32_t hash;
 } cov_sym_entry;
 
 typedef struct cov_interner {
     cov_arena strings;   /* the copies */
     cov_sym_entry *syms; /* indexed by symbol; [0] is unused */
     uint32_t count, cap; /* symbols in use (including [0]), allocated */
-    uint32_t *slots;     /* open addressing table of symbols; 0 = empty */
-    uint32_t mask;       /* slots has mask + 1 entries */
+    cov_index ix;        /* value: the symbol; the strings stay in syms */
 } cov_interner;
 
 void cov_interner_init(cov_interner *in);
@@ -45,8 +44,5 @@ static inline uint32_t cov_sym_len(const cov_interner *in, cov_sym s)
 {
     return s ? in->syms[s].len : 0;
 }
-
-/* A fast non-cryptographic hash of n bytes. */
-uint32_t cov_hash_bytes(const void *p, size_t n);
 
 #endif

@@ -1,10 +1,30 @@
 #include "base/map.h"
 
 #include "base/alloc.h"
-#include "base/intern.h"
 #include "base/vec.h"
 
 #include <string.h>
+
+uint32_t cov_hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t k;
+        memcpy(&k, s, 8);
+        h = (h ^ k) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t k = 0;
+    memcpy(&k, s, n);
+    h = (h ^ k) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
 
 /* ---- cov_index: the one probing, growth and rehash loop ---- */
 

@@ -39,6 +39,9 @@ typedef struct cov_index_cursor {
     uint32_t pos, hash;
 } cov_index_cursor;
 
+/* A fast non-cryptographic hash of n bytes. */
+uint32_t cov_hash_bytes(const void *p, size_t n);
+
 /* The 32-bit hash of a 64-bit key (callers with integer keys). */
 static inline uint32_t cov_hash_u64(uint64_t key)
 {

@@ -341,8 +341,8 @@ void cov_model_free(cov_model *m)
     cov_free(m->join);
     if (m->standing)
         m->standing_free(m->standing);
-    cov_free(m->suffix_slots);
-    cov_free(m->id_slots);
+    cov_index_free(&m->suffix_ix);
+    cov_index_free(&m->id_ix);
     if (m->cache)
         cov_free(m->cache->arches);
     cov_free(m->cache);
@@ -390,56 +390,16 @@ const cov_sym *cov_model_list_items(const cov_model *m, uint32_t handle, uint32_
     return w + 1;
 }
 
-/* Open-addressing set of indices (stored + 1) keyed by a caller's hash. */
-static int grow_slots(uint32_t **slots, uint32_t *mask, uint32_t used,
-                      uint32_t (*hash_of)(const cov_model *, uint32_t), const cov_model *m)
-{
-    if (*slots && (used + 1) * 2 <= *mask + 1)
-        return 0;
-    uint32_t size = *slots ? (*mask + 1) * 2 : 64;
-    uint32_t *fresh = cov_calloc(size, sizeof *fresh);
-    if (!fresh)
-        return -1;
-    if (*slots) {
-        for (uint32_t i = 0; i <= *mask; i++) {
-            uint32_t v = (*slots)[i];
-            if (!v)
-                continue;
-            uint32_t j = hash_of(m, v - 1) & (size - 1);
-            while (fresh[j])
-                j = (j + 1) & (size - 1);
-            fresh[j] = v;
-        }
-        cov_free(*slots);
-    }
-    *slots = fresh;
-    *mask = size - 1;
-    return 0;
-}
-
-static uint32_t suffix_hash(const cov_model *m, uint32_t i)
-{
-    return cov_model_suffix(m, i)->text * 0x9E3779B1u;
-}
-
 /* The suffix record for the parsed id, adding it the first time. */
 static uint32_t suffix_index(cov_model *m, const char *id, const cov_testid *p)
 {
     cov_sym text = cov_model_intern(m, id + p->suffix.off, p->suffix.len);
     if (text == COV_SYM_OOM)
         return 0;
-    uint32_t h = text * 0x9E3779B1u;
-    if (m->suffix_slots) {
-        for (uint32_t j = h & m->suffix_mask; m->suffix_slots[j];
-             j = (j + 1) & m->suffix_mask) {
-            uint32_t i = m->suffix_slots[j] - 1;
-            if (cov_model_suffix(m, i)->text == text)
-                return i;
-        }
-    }
-    if (grow_slots(&m->suffix_slots, &m->suffix_mask, m->suffixes.count, suffix_hash, m) <
-        0)
-        return 0;
+    cov_index_cursor c = cov_index_probe(&m->suffix_ix, text * 0x9E3779B1u);
+    for (const uint32_t *v; (v = cov_index_next(&m->suffix_ix, &c));)
+        if (cov_model_suffix(m, *v)->text == text)
+            return *v;
     cov_suffix *s = cov_vec_push(&m->suffixes, sizeof *s);
     if (!s)
         return 0;
@@ -460,10 +420,10 @@ static uint32_t suffix_index(cov_model *m, const char *id, const cov_testid *p)
         }
     }
     uint32_t index = m->suffixes.count - 1;
-    uint32_t j = h & m->suffix_mask;
-    while (m->suffix_slots[j])
-        j = (j + 1) & m->suffix_mask;
-    m->suffix_slots[j] = index + 1;
+    if (cov_index_add(&m->suffix_ix, &c, index) < 0) {
+        m->suffixes.count--;
+        return 0;
+    }
     return index;
 }
 
@@ -557,17 +517,12 @@ static int same_test_key(const cov_test *a, const cov_test *b)
 
 uint32_t cov_model_index_test(cov_model *m, uint32_t i)
 {
-    if (grow_slots(&m->id_slots, &m->id_mask, m->tests.count, test_key_hash, m) < 0)
-        return COV_INDEX_OOM;
     const cov_test *t = cov_model_test(m, i);
-    uint32_t j = test_key_hash(m, i) & m->id_mask;
-    for (; m->id_slots[j]; j = (j + 1) & m->id_mask) {
-        uint32_t other = m->id_slots[j] - 1;
-        if (same_test_key(cov_model_test(m, other), t))
-            return other;
-    }
-    m->id_slots[j] = i + 1;
-    return COV_INDEX_NEW;
+    cov_index_cursor c = cov_index_probe(&m->id_ix, test_key_hash(m, i));
+    for (const uint32_t *v; (v = cov_index_next(&m->id_ix, &c));)
+        if (same_test_key(cov_model_test(m, *v), t))
+            return *v;
+    return cov_index_add(&m->id_ix, &c, i) < 0 ? COV_INDEX_OOM : COV_INDEX_NEW;
 }
 
 void cov_model_mark_take(const cov_model *m, cov_model_mark *k)
@@ -619,10 +574,10 @@ int cov_model_rollback(cov_model *m, const cov_model_mark *k)
     m->has_forge = k->has_forge;
     m->loaders.count = k->loaders;
     m->lvariants.count = k->lvariants;
-    if (!rebuild || !m->id_slots)
+    if (!rebuild || !m->id_ix.slots)
         return COV_OK;
     /* Drop index entries of the removed tests by rebuilding from the rest. */
-    memset(m->id_slots, 0, ((size_t)m->id_mask + 1) * sizeof *m->id_slots);
+    cov_index_clear(&m->id_ix);
     for (uint32_t i = 0; i < m->tests.count; i++)
         if (cov_model_index_test(m, i) == COV_INDEX_OOM)
             return COV_ENOMEM;
@@ -638,10 +593,10 @@ int cov_model_note_duplicate(cov_model *m, uint32_t later, uint32_t earlier)
     *d = (cov_duplicate){later, earlier, e->source, e->line, e->column};
     /* The id now names the later entry: a third file repeating it replaces
      * this one, and a repeat within this file is a duplicate key. */
-    for (uint32_t j = test_key_hash(m, earlier) & m->id_mask; m->id_slots[j];
-         j = (j + 1) & m->id_mask)
-        if (m->id_slots[j] == earlier + 1) {
-            m->id_slots[j] = later + 1;
+    cov_index_cursor c = cov_index_probe(&m->id_ix, test_key_hash(m, earlier));
+    for (uint32_t *v; (v = cov_index_next(&m->id_ix, &c));)
+        if (*v == earlier) {
+            *v = later;
             break;
         }
     return COV_OK;
@@ -682,11 +637,13 @@ int cov_model_resolve_duplicates(cov_model *m, uint32_t first)
         dup[k].test = replaced[dup[k].test];
     cov_free(replaced);
     m->tests.count = kept;
-    memset(m->id_slots, 0, ((size_t)m->id_mask + 1) * sizeof *m->id_slots);
-    for (uint32_t i = 0; i < m->tests.count; i++)
-        (void)cov_model_index_test(m, i); /* the table is large enough: no OOM */
-    cov_model_standing_invalidate(m);     /* the caller rebuilds it */
-    return COV_OK;
+    cov_index_clear(&m->id_ix);
+    int rc = COV_OK;
+    for (uint32_t i = 0; i < m->tests.count && rc == COV_OK; i++)
+        if (cov_model_index_test(m, i) == COV_INDEX_OOM)
+            rc = COV_ENOMEM;          /* not expected: fewer keys than before, no growth */
+    cov_model_standing_invalidate(m); /* the caller rebuilds it */
+    return rc;
 }
 
 void cov_model_standing_invalidate(cov_model *m)

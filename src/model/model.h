@@ -228,11 +228,11 @@ typedef struct cov_model {
     uint32_t join_cap;
     uint32_t unknown; /* tests the last join found no loader variant for */
     /* lookups */
-    uint32_t *suffix_slots, suffix_mask; /* suffix text sym -> index */
-    uint32_t *id_slots, id_mask;         /* (framework, id) -> test index + 1 */
-    uint32_t unparsed;                   /* tests whose id did not parse */
-    cov_vec duplicates; /* cov_duplicate: an id of one framework read in two
-                           files, counted once (cov_model_resolve_duplicates) */
+    cov_index suffix_ix; /* suffix text sym -> index */
+    cov_index id_ix;     /* (framework, id) -> test index */
+    uint32_t unparsed;   /* tests whose id did not parse */
+    cov_vec duplicates;  /* cov_duplicate: an id of one framework read in two
+                            files, counted once (cov_model_resolve_duplicates) */
     /* The aggregate the default rules ask for, fed as tests load so that
      * their main query costs nothing afterwards (cov_model_standing, in
      * model/aggregate.h: the aggregate reads the model, so the model only

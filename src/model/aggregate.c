@@ -1,6 +1,7 @@
 #include "model/aggregate.h"
 
 #include "base/alloc.h"
+#include "base/map.h"
 #include "base/vec.h"
 #include "covengine.h"
 
@@ -48,15 +49,16 @@ struct cov_agg {
     uint32_t limit;
     group *groups;
     uint32_t ngroups, capgroups;
-    uint32_t *slots, mask;
+    cov_index group_ix; /* hash of a group's key -> the group */
     arch_delta *deltas;
     uint32_t ndeltas, capdeltas;
     /* collect: per group and collected key; the set of (group, key, value)
      * already seen, so each value counts once */
     collected *coll; /* capgroups * ncollect, grown with groups */
     uint32_t ncollect, capcoll;
-    uint64_t *seen; /* open addressing, entries + 1; 0 = empty */
-    uint64_t seen_mask, nseen;
+    uint64_t *seen; /* the (group, key, value) triples, packed */
+    uint32_t nseen, capseen;
+    cov_index seen_ix; /* hash of a triple -> its place in seen */
     /* Most collected keys (run_mode, parallelism) have a handful of values in
      * all: numbered in dict, a group's values are bits of its mask and need
      * no trip to the seen set. A key with more than DICT_MAX values moves to
@@ -79,44 +81,22 @@ static uint32_t hash_key(const uint32_t *key, int nkeys)
     return h * 0x9E3779B1u;
 }
 
-static int grow_table(scratch *s)
-{
-    uint32_t size = s->slots ? (s->mask + 1) * 2 : 1024;
-    uint32_t *slots = cov_calloc(size, sizeof *slots);
-    if (!slots)
-        return -1;
-    cov_free(s->slots);
-    s->slots = slots;
-    s->mask = size - 1;
-    return 0;
-}
-
 static group *find_group(scratch *s, const uint32_t *key, int nkeys, int *fresh)
 {
     *fresh = 0;
-    if (!s->slots || (s->ngroups + 1) * 2 > s->mask + 1) {
-        if (grow_table(s) < 0)
-            return NULL;
-        for (uint32_t g = 0; g < s->ngroups; g++) {
-            uint32_t j = hash_key(s->groups[g].key, nkeys) & s->mask;
-            while (s->slots[j])
-                j = (j + 1) & s->mask;
-            s->slots[j] = g + 1;
-        }
-    }
     size_t keybytes = (size_t)nkeys * sizeof *key;
-    uint32_t j = hash_key(key, nkeys) & s->mask;
-    for (; s->slots[j]; j = (j + 1) & s->mask) {
-        group *g = &s->groups[s->slots[j] - 1];
+    cov_index_cursor c = cov_index_probe(&s->group_ix, hash_key(key, nkeys));
+    for (const uint32_t *v; (v = cov_index_next(&s->group_ix, &c));) {
+        group *g = &s->groups[*v];
         if (memcmp(g->key, key, keybytes) == 0)
             return g;
     }
-    if (COV_GROW_ONE32(s->groups, s->ngroups, s->capgroups) < 0)
+    if (COV_GROW_ONE32(s->groups, s->ngroups, s->capgroups) < 0 ||
+        cov_index_add(&s->group_ix, &c, s->ngroups) < 0)
         return NULL;
-    group *g = &s->groups[s->ngroups];
+    group *g = &s->groups[s->ngroups++];
     memset(g, 0, sizeof *g);
     memcpy(g->key, key, keybytes);
-    s->slots[j] = ++s->ngroups;
     *fresh = 1;
     return g;
 }
@@ -153,31 +133,15 @@ static int grow_collect(scratch *s)
 /* Records (group, key, value); 1 if it is new, 0 if seen, -1 on OOM. */
 static int seen_add(scratch *s, uint32_t g, uint32_t c, uint32_t v)
 {
-    if (!s->seen || (s->nseen + 1) * 2 > s->seen_mask + 1) {
-        uint64_t size = s->seen ? (s->seen_mask + 1) * 2 : 1024;
-        uint64_t *fresh = cov_calloc((size_t)size, sizeof *fresh);
-        if (!fresh)
-            return -1;
-        for (uint64_t i = 0; s->seen && i <= s->seen_mask; i++) {
-            uint64_t k = s->seen[i];
-            if (!k)
-                continue;
-            uint64_t j = (k * 0x9E3779B97F4A7C15ull >> 20) & (size - 1);
-            while (fresh[j])
-                j = (j + 1) & (size - 1);
-            fresh[j] = k;
-        }
-        cov_free(s->seen);
-        s->seen = fresh;
-        s->seen_mask = size - 1;
-    }
-    uint64_t key = (((uint64_t)g << 34) | ((uint64_t)c << 32) | v) + 1;
-    uint64_t j = (key * 0x9E3779B97F4A7C15ull >> 20) & s->seen_mask;
-    for (; s->seen[j]; j = (j + 1) & s->seen_mask)
-        if (s->seen[j] == key)
+    uint64_t key = ((uint64_t)g << 34) | ((uint64_t)c << 32) | v;
+    cov_index_cursor at = cov_index_probe(&s->seen_ix, cov_hash_u64(key));
+    for (const uint32_t *e; (e = cov_index_next(&s->seen_ix, &at));)
+        if (s->seen[*e] == key)
             return 0;
-    s->seen[j] = key;
-    s->nseen++;
+    if (COV_GROW_ONE32(s->seen, s->nseen, s->capseen) < 0 ||
+        cov_index_add(&s->seen_ix, &at, s->nseen) < 0)
+        return -1;
+    s->seen[s->nseen++] = key;
     return 1;
 }
 
@@ -277,12 +241,13 @@ void cov_agg_free(cov_agg *a)
     if (!a)
         return;
     cov_free(a->groups);
-    cov_free(a->slots);
+    cov_index_free(&a->group_ix);
     cov_free(a->deltas);
     for (uint32_t i = 0; a->coll && i < a->capcoll; i++)
         cov_free(a->coll[i].top);
     cov_free(a->coll);
     cov_free(a->seen);
+    cov_index_free(&a->seen_ix);
     cov_free(a->tarch);
     cov_free(a);
 }

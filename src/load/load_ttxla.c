@@ -153,10 +153,9 @@ static int is_placeholder_file(const char *path)
 
 static void reset_file_state(ttx *x)
 {
-    x->n_mf = x->n_log = x->n_nodes = x->n_nf = x->n_syms = x->n_tpid = 0;
-    if (x->n_seen)
-        memset(x->seen, 0, ((size_t)x->seen_mask + 1) * sizeof *x->seen);
-    x->n_seen = 0;
+    x->n_mf = x->n_seen = x->n_nodes = x->n_nf = x->n_syms = x->n_tpid = 0;
+    if (x->seen_ix.count)
+        cov_index_clear(&x->seen_ix);
     x->file_uid = ++x->next_id;
 }
 
@@ -305,7 +304,7 @@ static void ttx_free(ttx *x)
 {
     cov_free(x->mf);
     cov_free(x->seen);
-    cov_free(x->log);
+    cov_index_free(&x->seen_ix);
     cov_free(x->nodes);
     cov_free(x->nf);
     cov_free(x->syms);

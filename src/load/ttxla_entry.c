@@ -150,7 +150,7 @@ int cov_ttx_one_placeholder(ttx *x, const mapr *r, const cov_yev *k)
         *COV_VEC_AT(m->placeholders, cov_placeholder, prev) = *p;
         m->placeholders.count--;
         cov_ttx_seen_update(x, sk, pid, line);
-    } else if (cov_ttx_seen_add(x, sk, pi, pid, line, 1) < 0) {
+    } else if (cov_ttx_seen_add(x, sk, pi, pid, line) < 0) {
         return oom_at(x, k);
     }
     return COV_OK;

@@ -105,7 +105,7 @@ static int nf_key(ttx *x, nframe *f, const cov_yev *k)
         uint32_t idx = (x->n_nodes - f->base) / 2;
         if ((rc = node_push(x, &key, k)))
             return rc;
-        if (cov_ttx_seen_add(x, sk, idx, map_pid(x), k->line, 1) < 0)
+        if (cov_ttx_seen_add(x, sk, idx, map_pid(x), k->line) < 0)
             return oom_at(x, k);
     }
     return COV_OK;
@@ -334,7 +334,7 @@ static int one_override(ttx *x, const fctx *c, const mapr *r, const cov_yev *k,
             *COV_VEC_AT(m->overrides, cov_override, oi);
         m->overrides.count--;
         cov_ttx_seen_update(x, sk, pid, line);
-    } else if (cov_ttx_seen_add(x, sk, oi - first, pid, line, 1) < 0) {
+    } else if (cov_ttx_seen_add(x, sk, oi - first, pid, line) < 0) {
         return oom_at(x, k);
     }
     return COV_OK;
@@ -473,7 +473,7 @@ static int extra_field(ttx *x, const fctx *c, const mapr *r, int id, const cov_y
     prev = (x->n_nodes - base) / 2;
     if ((rc = node_push(x, &key, k)) || (rc = node_push(x, &val, k)))
         return rc;
-    return cov_ttx_seen_add(x, sk, prev, pid, line, 1) < 0 ? oom_at(x, k) : COV_OK;
+    return cov_ttx_seen_add(x, sk, prev, pid, line) < 0 ? oom_at(x, k) : COV_OK;
 }
 
 /* Moves the extra pairs in nodes[base..] into f->extra. */

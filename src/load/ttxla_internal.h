@@ -19,6 +19,7 @@
 
 #include "base/diag.h"
 #include "base/fsutil.h"
+#include "base/map.h"
 #include "base/vec.h"
 #include "covengine.h"
 #include "formats/yaml_events.h"
@@ -38,7 +39,7 @@ typedef struct mframe {
 
 /* One logical mapping being read: its frames start at mf[base]. */
 typedef struct mapr {
-    uint32_t base, root, log_base;
+    uint32_t base, root, seen_base;
 } mapr;
 
 /* Keys seen in the open mappings: (mapping root id, key symbol) -> where. */
@@ -77,10 +78,9 @@ typedef struct ttx {
     int mismatch_jax;
     mframe *mf;
     uint32_t n_mf, cap_mf;
-    seen_entry *seen;
-    uint32_t seen_mask, n_seen;
-    uint64_t *log;
-    uint32_t n_log, cap_log;
+    seen_entry *seen; /* a stack: a mapping's close pops the keys it added */
+    uint32_t n_seen, cap_seen;
+    cov_index seen_ix; /* hash of a key -> its place in seen */
     cov_node *nodes;
     uint32_t n_nodes, cap_nodes;
     nframe *nf;
@@ -140,9 +140,8 @@ static inline uint64_t seen_key(uint32_t uid, uint32_t sym)
 }
 
 seen_entry *cov_ttx_seen_find(ttx *x, uint64_t key);
-/* Adds key; log != 0 records it so the mapping's close removes it. */
-int cov_ttx_seen_add(ttx *x, uint64_t key, uint32_t idx, uint32_t pid, uint32_t line,
-                     int log);
+/* Adds key (not there yet) until the innermost open mapping closes. */
+int cov_ttx_seen_add(ttx *x, uint64_t key, uint32_t idx, uint32_t pid, uint32_t line);
 /* The winner of a key is now the pair read at pid, line. */
 void cov_ttx_seen_update(ttx *x, uint64_t key, uint32_t pid, uint32_t line);
 

@@ -20,65 +20,26 @@
 
 #include <string.h>
 
-/* ---- keys seen per mapping: open addressing, backward-shift deletion ---- */
-
-static uint32_t seen_home(const ttx *x, uint64_t key)
-{
-    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & x->seen_mask;
-}
+/* ---- keys seen per mapping: a stack of entries under a cov_index ---- */
 
 seen_entry *cov_ttx_seen_find(ttx *x, uint64_t key)
 {
-    if (!x->seen)
-        return NULL;
-    for (uint32_t j = seen_home(x, key); x->seen[j].key; j = (j + 1) & x->seen_mask)
-        if (x->seen[j].key == key)
-            return &x->seen[j];
+    cov_index_cursor c = cov_index_probe(&x->seen_ix, cov_hash_u64(key));
+    for (const uint32_t *v; (v = cov_index_next(&x->seen_ix, &c));)
+        if (x->seen[*v].key == key)
+            return &x->seen[*v];
     return NULL;
 }
 
-static void seen_put(ttx *x, const seen_entry *e)
+int cov_ttx_seen_add(ttx *x, uint64_t key, uint32_t idx, uint32_t pid, uint32_t line)
 {
-    uint32_t j = seen_home(x, e->key);
-    while (x->seen[j].key)
-        j = (j + 1) & x->seen_mask;
-    x->seen[j] = *e;
-    x->n_seen++;
-}
-
-static int seen_grow(ttx *x)
-{
-    if (x->seen && (x->n_seen + 1) * 2 <= x->seen_mask + 1)
-        return 0;
-    uint32_t size = x->seen ? (x->seen_mask + 1) * 2 : 64;
-    seen_entry *old = x->seen;
-    uint32_t old_size = old ? x->seen_mask + 1 : 0;
-    if (!size || !(x->seen = cov_calloc(size, sizeof *x->seen))) {
-        x->seen = old;
+    cov_index_cursor c = cov_index_probe(&x->seen_ix, cov_hash_u64(key));
+    while (cov_index_next(&x->seen_ix, &c))
+        ;
+    if (COV_GROW_ONE32(x->seen, x->n_seen, x->cap_seen) < 0 ||
+        cov_index_add(&x->seen_ix, &c, x->n_seen) < 0)
         return -1;
-    }
-    x->seen_mask = size - 1;
-    x->n_seen = 0;
-    for (uint32_t i = 0; i < old_size; i++)
-        if (old[i].key)
-            seen_put(x, &old[i]);
-    cov_free(old);
-    return 0;
-}
-
-/* Adds key; log != 0 records it so the mapping's close removes it. */
-int cov_ttx_seen_add(ttx *x, uint64_t key, uint32_t idx, uint32_t pid, uint32_t line,
-                     int log)
-{
-    if (seen_grow(x) < 0)
-        return -1;
-    if (log) {
-        if (COV_GROW_ONE32(x->log, x->n_log, x->cap_log) < 0)
-            return -1;
-        x->log[x->n_log++] = key;
-    }
-    seen_entry e = {key, idx, pid, line};
-    seen_put(x, &e);
+    x->seen[x->n_seen++] = (seen_entry){key, idx, pid, line};
     return 0;
 }
 
@@ -92,21 +53,16 @@ void cov_ttx_seen_update(ttx *x, uint64_t key, uint32_t pid, uint32_t line)
     }
 }
 
-static void seen_del(ttx *x, uint64_t key)
+/* Removes the key added last. */
+static void seen_pop(ttx *x)
 {
-    seen_entry *e = cov_ttx_seen_find(x, key);
-    if (!e)
-        return;
-    uint32_t i = (uint32_t)(e - x->seen), mask = x->seen_mask;
-    for (uint32_t j = (i + 1) & mask; x->seen[j].key; j = (j + 1) & mask) {
-        uint32_t home = seen_home(x, x->seen[j].key);
-        if (((j - home) & mask) >= ((j - i) & mask)) { /* i is on j's probe path */
-            x->seen[i] = x->seen[j];
-            i = j;
+    uint32_t top = --x->n_seen;
+    cov_index_cursor c = cov_index_probe(&x->seen_ix, cov_hash_u64(x->seen[top].key));
+    for (const uint32_t *v; (v = cov_index_next(&x->seen_ix, &c));)
+        if (*v == top) {
+            cov_index_remove(&x->seen_ix, &c);
+            return;
         }
-    }
-    x->seen[i].key = 0;
-    x->n_seen--;
 }
 
 /* ---- logical mappings: merge keys followed, precedence as PyYAML ---- */
@@ -123,7 +79,7 @@ static int mf_push(ttx *x, uint32_t seq, const cov_yev *at)
 int cov_ttx_map_open(ttx *x, mapr *r, const cov_yev *at)
 {
     r->base = x->n_mf;
-    r->log_base = x->n_log;
+    r->seen_base = x->n_seen;
     int rc = mf_push(x, 0, at);
     r->root = x->next_id;
     return rc;
@@ -158,8 +114,8 @@ int cov_ttx_map_key(ttx *x, mapr *r, cov_yev *k, int *more)
         if (k->type == COV_YEV_MAP_END) {
             if (--x->n_mf > r->base)
                 continue;
-            while (x->n_log > r->log_base)
-                seen_del(x, x->log[--x->n_log]);
+            while (x->n_seen > r->seen_base)
+                seen_pop(x);
             *more = 0;
             return COV_OK;
         }

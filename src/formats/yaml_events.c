@@ -140,7 +140,7 @@ void cov_yev_free(cov_yev_src *s)
     cov_free(s->tape);
     cov_free(s->bytes);
     cov_free(s->anchors);
-    cov_free(s->slots);
+    cov_index_free(&s->anchor_ix);
     cov_free(s->open);
     cov_free(s->rep);
     cov_free(s->held);
@@ -289,50 +289,17 @@ static int check_tag(cov_yev_src *s, const char *t, const cov_yev *ev)
 
 /* ---- anchors and the tape ---- */
 
-static uint32_t name_hash(const char *name, size_t len)
+/* The anchor named name[0..len), or UINT32_MAX with c run to where it goes. */
+static uint32_t find_anchor(const cov_yev_src *s, const char *name, size_t len,
+                            cov_index_cursor *c)
 {
-    return cov_hash_bytes(name, len);
-}
-
-static uint32_t find_anchor(const cov_yev_src *s, const char *name, size_t len)
-{
-    if (!s->slots)
-        return UINT32_MAX;
-    for (uint32_t j = name_hash(name, len) & s->mask; s->slots[j]; j = (j + 1) & s->mask) {
-        const anchor *a = &s->anchors[s->slots[j] - 1];
+    *c = cov_index_probe(&s->anchor_ix, cov_hash_bytes(name, len));
+    for (const uint32_t *v; (v = cov_index_next(&s->anchor_ix, c));) {
+        const anchor *a = &s->anchors[*v];
         if (a->name_len == len && memcmp(s->bytes + a->name_off, name, len) == 0)
-            return s->slots[j] - 1;
+            return *v;
     }
     return UINT32_MAX;
-}
-
-static int add_slot(cov_yev_src *s, uint32_t index)
-{
-    if (!s->slots || (s->n_anchors + 1) * 2 > s->mask + 1) {
-        uint32_t size = s->slots ? (s->mask + 1) * 2 : 64;
-        uint32_t *fresh = cov_calloc(size, sizeof *fresh);
-        if (!fresh)
-            return -1;
-        for (uint32_t i = 0; s->slots && i <= s->mask; i++) {
-            uint32_t v = s->slots[i];
-            if (!v)
-                continue;
-            const anchor *a = &s->anchors[v - 1];
-            uint32_t j = name_hash(s->bytes + a->name_off, a->name_len) & (size - 1);
-            while (fresh[j])
-                j = (j + 1) & (size - 1);
-            fresh[j] = v;
-        }
-        cov_free(s->slots);
-        s->slots = fresh;
-        s->mask = size - 1;
-    }
-    const anchor *a = &s->anchors[index];
-    uint32_t j = name_hash(s->bytes + a->name_off, a->name_len) & s->mask;
-    while (s->slots[j])
-        j = (j + 1) & s->mask;
-    s->slots[j] = index + 1;
-    return 0;
 }
 
 /* Appends n bytes to the byte store; returns their offset or SIZE_MAX. */
@@ -411,7 +378,8 @@ static int define_anchor(cov_yev_src *s, const char *name, const cov_yev *ev,
                          uint32_t *index)
 {
     size_t len = strlen(name);
-    uint32_t prev = find_anchor(s, name, len);
+    cov_index_cursor c;
+    uint32_t prev = find_anchor(s, name, len, &c);
     if (prev != UINT32_MAX)
         return fail(s, COV_EINPUT, ev->line, ev->column,
                     "duplicate anchor '&%s' (first at line %u)", name,
@@ -434,7 +402,7 @@ static int define_anchor(cov_yev_src *s, const char *name, const cov_yev *ev,
     a->weight_start = s->weight;
     a->bytes_start = s->weight_bytes;
     a->open = 1;
-    if (add_slot(s, s->n_anchors) < 0)
+    if (cov_index_add(&s->anchor_ix, &c, s->n_anchors) < 0)
         return oom(s, ev->line, ev->column);
     *index = s->n_anchors++;
     return COV_OK;
@@ -513,7 +481,8 @@ static int replay_next(cov_yev_src *s, cov_yev *ev, int expand);
 
 static int live_alias(cov_yev_src *s, const char *name, cov_yev *ev, int expand)
 {
-    uint32_t index = find_anchor(s, name, strlen(name));
+    cov_index_cursor c;
+    uint32_t index = find_anchor(s, name, strlen(name), &c);
     if (index == UINT32_MAX)
         return fail(s, COV_EINPUT, ev->line, ev->column, "undefined alias '*%s'", name);
     const anchor *a = &s->anchors[index];

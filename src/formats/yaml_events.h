@@ -14,6 +14,7 @@
 #define COV_YAML_EVENTS_H
 
 #include "base/diag.h"
+#include "base/map.h"
 
 #include "formats/yaml_pipe.h"
 
@@ -99,7 +100,7 @@ typedef struct cov_yev_src {
     uint64_t weight_bytes; /* and their size (COV_YEV_EVENT_BYTES each + text) */
     struct cov_yev_anchor *anchors;
     uint32_t n_anchors, cap_anchors;
-    uint32_t *slots, mask; /* anchor name -> index + 1 */
+    cov_index anchor_ix; /* hash of an anchor's name -> its index */
     struct cov_yev_open *open;
     uint32_t n_open, cap_open;
     /* Replaying: one frame per alias being expanded. */

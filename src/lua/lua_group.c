@@ -4,6 +4,7 @@
 #include "lua/lua_group.h"
 
 #include "base/alloc.h"
+#include "base/map.h"
 #include "lua/lua_filter.h"
 #include "lua/lua_model.h"
 #include "lua/sandbox.h"
@@ -327,13 +328,12 @@ static int ds_values(lua_State *L)
     const uint32_t *order;
     uint32_t pos, end;
     cov_lua_filter_range(L, cov_lua_ds_ctx(ds), ds->d, &f, &order, &pos, &end);
-    /* Open addressing over the values (never 0), sized for every test in
-     * range; the memory belongs to Lua, so an error frees it. */
-    uint32_t size = 16;
-    while (size < 2 * (end - pos) && size < (UINT32_MAX >> 2))
-        size *= 2;
-    uint32_t *slots = lua_newuserdatauv(L, (size_t)size * sizeof *slots, 0);
-    memset(slots, 0, (size_t)size * sizeof *slots);
+    /* The distinct values (never 0) in the order met: room for every test
+     * in range in memory that belongs to Lua, so an error frees it; the
+     * index over them is the engine's and freed before Lua allocates. */
+    uint32_t *vals =
+        lua_newuserdatauv(L, (size_t)(end > pos ? end - pos : 1) * sizeof *vals, 0);
+    cov_index ix = {0};
     uint32_t n = 0;
     int type = cov_prop(kind)->type, boolean = type == COV_PT_BOOL;
     for (; pos < end; pos++) {
@@ -346,26 +346,28 @@ static int ds_values(lua_State *L)
             v++; /* false is a value too: never 0 in the table */
         if (!v)
             continue;
-        uint32_t j = (v * 2654435761u) & (size - 1);
-        while (slots[j] && slots[j] != v)
-            j = (j + 1) & (size - 1);
-        if (!slots[j]) {
-            slots[j] = v;
-            n++;
-        }
-    }
-    named_value *list = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *list, 0);
-    uint32_t k = 0;
-    int names = type == COV_PT_SYM || type == COV_PT_PATH;
-    for (uint32_t j = 0; j < size; j++) {
-        if (!slots[j])
+        cov_index_cursor c = cov_index_probe(&ix, v * 2654435761u);
+        const uint32_t *e;
+        while ((e = cov_index_next(&ix, &c)) && vals[*e] != v)
+            ;
+        if (e)
             continue;
+        if (cov_index_add(&ix, &c, n) < 0) {
+            cov_index_free(&ix);
+            return cov_lua_nomem(L);
+        }
+        vals[n++] = v;
+    }
+    cov_index_free(&ix);
+    named_value *list = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *list, 0);
+    int names = type == COV_PT_SYM || type == COV_PT_PATH;
+    for (uint32_t k = 0; k < n; k++) {
         const char *text = NULL;
         if (type == COV_PT_FILE)
-            text = cov_model_source(m, slots[j] - 1)->path;
+            text = cov_model_source(m, vals[k] - 1)->path;
         else if (names)
-            text = cov_model_str(m, slots[j]);
-        list[k++] = (named_value){text, slots[j]};
+            text = cov_model_str(m, vals[k]);
+        list[k] = (named_value){text, vals[k]};
     }
     qsort(list, n, sizeof *list, named_cmp);
     lua_createtable(L, (int)n, 0);

@@ -22,32 +22,6 @@
 static char fix[256];    /* the fixtures' directory, "" when they could not be built */
 static char bundle[256]; /* a bare clone of the shared bundle, "" without one */
 
-static struct {
-    int n;
-    cov_error w[16];
-} warns;
-
-static void on_warn(void *ud, const cov_error *w)
-{
-    (void)ud;
-    if (warns.n < 16)
-        warns.w[warns.n] = *w;
-    warns.n++;
-}
-
-static cov_error err;
-
-static cov_diag diag(void)
-{
-    cov_diag d = {&err, on_warn, NULL, 0};
-    memset(&warns, 0, sizeof warns);
-    cov_error_clear(&err);
-    return d;
-}
-
-static const cov_limits defaults = {1u << 30,  64,       10000, 10000, 1000000,
-                                    16u << 20, 1u << 20, 0,     0,     0};
-
 /* fix + "/" + rel into a static buffer (one at a time). */
 static const char *at(const char *rel)
 {
@@ -102,11 +76,11 @@ static int have_fixtures(void)
 static cov_git_repo *open_fix(const char *rel)
 {
     cov_git_repo *r = NULL;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     int rc = cov_git_open(at(rel), &r, &d);
     CHECK_INT(rc, COV_OK);
     if (rc)
-        fprintf(stderr, "  %s\n", err.message);
+        fprintf(stderr, "  %s\n", unit_err.message);
     return r;
 }
 
@@ -135,12 +109,12 @@ static void test_open(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         static int sentinel;
         cov_git_repo *r = (cov_git_repo *)(void *)&sentinel; /* must be reset */
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         CHECK_INT(cov_git_open(at(bad[i].rel), &r, &d), bad[i].code);
         CHECK(r == NULL);
-        CHECK_STR(err.message, bad[i].msg);
-        CHECK_STR(err.file, at(bad[i].rel));
-        CHECK_INT(err.line, 0);
+        CHECK_STR(unit_err.message, bad[i].msg);
+        CHECK_STR(unit_err.file, at(bad[i].rel));
+        CHECK_INT(unit_err.line, 0);
     }
 }
 
@@ -164,10 +138,10 @@ static void test_resolve(void)
         snprintf(peeled, sizeof peeled, "%s^{commit}", spec);
         rev_parse("ttxla", peeled, want);
         cov_git_oid id;
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         CHECK_INT(cov_git_resolve(r, specs[i], &id, &d), COV_OK);
         CHECK_STR(hex(&id, got), want);
-        CHECK_INT(warns.n, 0);
+        CHECK_INT(unit_warns.n, 0);
     }
     struct {
         const char *spec, *msg;
@@ -179,10 +153,10 @@ static void test_resolve(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cov_git_oid id;
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         CHECK_INT(cov_git_resolve(r, bad[i].spec, &id, &d), COV_EINPUT);
-        CHECK_STR(err.message, bad[i].msg);
-        CHECK_STR(err.file, at("ttxla"));
+        CHECK_STR(unit_err.message, bad[i].msg);
+        CHECK_STR(unit_err.file, at("ttxla"));
     }
     cov_git_close(r);
 }
@@ -196,30 +170,32 @@ static void test_unborn_head(void)
     cov_git_repo *r = open_fix("unborn.git");
     REQUIRE(r);
     cov_git_oid id;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     CHECK_INT(cov_git_resolve(r, NULL, &id, &d), COV_OK);
     CHECK_STR(hex(&id, got), want);
-    CHECK_INT(warns.n, 1);
-    CHECK_STR(warns.w[0].message, "HEAD points to refs/heads/master, which has no commits; "
-                                  "using the only branch, main");
-    CHECK_STR(warns.w[0].file, at("unborn.git"));
-    d = diag();
+    CHECK_INT(unit_warns.n, 1);
+    CHECK_STR(unit_warns.w[0].message,
+              "HEAD points to refs/heads/master, which has no commits; "
+              "using the only branch, main");
+    CHECK_STR(unit_warns.w[0].file, at("unborn.git"));
+    d = unit_diag();
     CHECK_INT(cov_git_resolve(r, "HEAD~1", &id, &d), COV_EINPUT);
-    CHECK_STR(err.message,
+    CHECK_STR(unit_err.message,
               "revision 'HEAD~1': HEAD points to refs/heads/master, which has no "
               "commits");
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_git_resolve(r, "main~1", &id, &d), COV_OK);
     CHECK_STR(hex(&id, got), rev_parse("ttxla", "main~1", want));
     cov_git_close(r);
 
     r = open_fix("two.git");
     REQUIRE(r);
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_git_resolve(r, "HEAD", &id, &d), COV_EINPUT);
-    CHECK_STR(err.message, "HEAD points to refs/heads/master, which has no commits; name a "
-                           "revision (branches: feature, main)");
-    CHECK_INT(warns.n, 0);
+    CHECK_STR(unit_err.message,
+              "HEAD points to refs/heads/master, which has no commits; name a "
+              "revision (branches: feature, main)");
+    CHECK_INT(unit_warns.n, 0);
     cov_git_close(r);
 }
 
@@ -242,7 +218,7 @@ static void test_commit_read(void)
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         cov_git_oid id;
         cov_git_commit c = {0};
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         REQUIRE(cov_git_resolve(r, want[i].spec, &id, &d) == COV_OK);
         CHECK_INT(cov_git_commit_read(r, &id, COV_TTXLA_CONFIG_DIR, &c, &d), COV_OK);
         CHECK_STR(c.subject, want[i].subject);
@@ -279,7 +255,7 @@ static void test_list_and_read(void)
     REQUIRE(r);
     cov_git_oid id, tree;
     int found = 0;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_git_resolve(r, "main", &id, &d) == COV_OK);
     CHECK_INT(cov_git_tree_at(r, &id, COV_TTXLA_CONFIG_DIR, &tree, &found, &d), COV_OK);
     REQUIRE(found);
@@ -314,13 +290,13 @@ static void test_list_and_read(void)
         CHECK(len == flen && memcmp(data, text, len) == 0);
         cov_git_blob_release(b);
         /* Over the size limit: refused before it is read. */
-        d = diag();
+        d = unit_diag();
         CHECK_INT(cov_git_blob_read(r, &l.v[i].blob, 10, "big", &b, &data, &len, &d),
                   COV_ELIMIT);
         char msg[200];
         snprintf(msg, sizeof msg, "file is %zu bytes, over the limit of 10", flen);
-        CHECK_STR(err.message, msg);
-        CHECK_STR(err.file, "big");
+        CHECK_STR(unit_err.message, msg);
+        CHECK_STR(unit_err.file, "big");
         free(text);
     }
     cov_git_list_free(&l);
@@ -363,7 +339,7 @@ static void test_gitlink(void)
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         cov_git_oid id, pin;
         int found = -1;
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         REQUIRE(cov_git_resolve(r, want[i].spec, &id, &d) == COV_OK);
         CHECK_INT(cov_git_gitlink(r, &id, "third_party/tt_forge_models", &pin, &found, &d),
                   COV_OK);
@@ -383,7 +359,7 @@ static void test_gitlink(void)
 static void check_walk(cov_git_repo *r, const char *repo, const char *range, size_t n_want)
 {
     cov_git_walk *w;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     CHECK_INT(cov_git_walk_begin(r, range, COV_TTXLA_CONFIG_DIR, &w, &d), COV_OK);
     REQUIRE(w);
     CHECK_INT(cov_git_walk_count(w), n_want);
@@ -437,7 +413,7 @@ static void test_walk(void)
         "Rename opt test id",     "Move t5 config to jax", "Merge branch 'feature'",
         "Uplift tt_forge_models", "Break the jax config",  "Fix the jax config"};
     cov_git_walk *w;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_git_walk_begin(r, "main", COV_TTXLA_CONFIG_DIR, &w, &d) == COV_OK);
     cov_git_oid prev = {{0}};
     for (size_t i = 0;; i++) {
@@ -459,15 +435,15 @@ static void test_walk(void)
 
     static int sentinel;
     cov_git_walk *none = (cov_git_walk *)(void *)&sentinel;
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_git_walk_begin(r, "main...feature", NULL, &none, &d), COV_EINPUT);
     CHECK(none == NULL);
-    CHECK_STR(err.message,
+    CHECK_STR(unit_err.message,
               "range 'main...feature': A...B (symmetric difference) has no first-parent "
               "order; use A..B");
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_git_walk_begin(r, "nope..main", NULL, &none, &d), COV_EINPUT);
-    CHECK_STR(err.message, "unknown revision 'nope'");
+    CHECK_STR(unit_err.message, "unknown revision 'nope'");
     cov_git_close(r);
 }
 
@@ -492,7 +468,7 @@ static void test_last_before(void)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         cov_git_oid id;
         int found = -1;
-        cov_diag d = diag();
+        cov_diag d = unit_diag();
         CHECK_INT(cov_git_last_before(r, "main", cases[i].when, &id, &found, &d), COV_OK);
         CHECK_INT(found, cases[i].want != NULL);
         if (found && cases[i].want)
@@ -507,8 +483,8 @@ static void test_load_ttxla_git(void)
         return;
     cov_model m;
     REQUIRE(cov_model_init(&m) == COV_OK);
-    cov_diag d = diag();
-    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "main", &defaults, &d), COV_OK);
+    cov_diag d = unit_diag();
+    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "main", unit_limits(), &d), COV_OK);
     CHECK_INT(m.tests.count, 7);
     CHECK_INT(m.placeholders.count, 1);
     CHECK_INT(m.sources.count, 5);
@@ -525,28 +501,30 @@ static void test_load_ttxla_git(void)
     /* A malformed revision: its commit and the file's line and column, and
      * nothing of it kept. */
     uint32_t tests = m.tests.count, sources = m.sources.count;
-    d = diag();
-    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "main~1", &defaults, &d), COV_EINPUT);
+    d = unit_diag();
+    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "main~1", unit_limits(), &d),
+              COV_EINPUT);
     rev_parse("ttxla", "main~1", buf);
     snprintf(want, sizeof want,
              "%s@%.12s:" COV_TTXLA_CONFIG_DIR
              "/jax/test_config_inference_single_device.yaml",
              at("ttxla"), buf);
-    CHECK_STR(err.file, want);
-    CHECK_INT(err.line, 4);
+    CHECK_STR(unit_err.file, want);
+    CHECK_INT(unit_err.line, 4);
     CHECK_INT(m.tests.count, tests);
     CHECK_INT(m.sources.count, sources);
     /* A revision without configs. */
-    d = diag();
-    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "start", &defaults, &d), COV_EINPUT);
-    CHECK_STR(err.message, "no test_config_*.yaml files under " COV_TTXLA_CONFIG_DIR);
+    d = unit_diag();
+    CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "start", unit_limits(), &d),
+              COV_EINPUT);
+    CHECK_STR(unit_err.message, "no test_config_*.yaml files under " COV_TTXLA_CONFIG_DIR);
     rev_parse("ttxla", "start", buf);
     snprintf(want, sizeof want, "%s@%.12s", at("ttxla"), buf);
-    CHECK_STR(err.file, want);
+    CHECK_STR(unit_err.file, want);
     /* The size limit applies per blob, as per file. */
-    cov_limits small = defaults;
+    cov_limits small = *unit_limits();
     small.max_file_size = 100;
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_load_ttxla_git_rev(&m, at("ttxla"), "main", &small, &d), COV_ELIMIT);
     CHECK_INT(m.tests.count, tests);
     cov_model_free(&m);
@@ -559,13 +537,14 @@ static void test_load_easydel_git(void)
     cov_model a, b;
     REQUIRE(cov_model_init(&a) == COV_OK);
     REQUIRE(cov_model_init(&b) == COV_OK);
-    cov_diag d = diag();
-    CHECK_INT(cov_load_easydel_git_rev(&a, at("easydel"), "main~1", &defaults, &d), COV_OK);
-    int warned = warns.n;
-    d = diag();
-    CHECK_INT(cov_load_easydel_checkout(&b, "fixtures/easydel/checkout", &defaults, &d),
+    cov_diag d = unit_diag();
+    CHECK_INT(cov_load_easydel_git_rev(&a, at("easydel"), "main~1", unit_limits(), &d),
               COV_OK);
-    CHECK_INT(warns.n, warned);
+    int warned = unit_warns.n;
+    d = unit_diag();
+    CHECK_INT(cov_load_easydel_checkout(&b, "fixtures/easydel/checkout", unit_limits(), &d),
+              COV_OK);
+    CHECK_INT(unit_warns.n, warned);
     /* The same modules and registrations as the checkout they were copied from. */
     CHECK_INT(a.modules.count, b.modules.count);
     CHECK_INT(a.registrations.count, b.registrations.count);
@@ -589,19 +568,21 @@ static void test_load_easydel_git(void)
     CHECK_STR(cov_model_str(&a, a.easydel_date), "2025-09-01");
     /* A second inventory is refused, and the model is as it was. */
     uint32_t mods = a.modules.count;
-    d = diag();
-    CHECK_INT(cov_load_easydel_git_rev(&a, at("easydel"), "main", &defaults, &d),
+    d = unit_diag();
+    CHECK_INT(cov_load_easydel_git_rev(&a, at("easydel"), "main", unit_limits(), &d),
               COV_EUSAGE);
     CHECK_INT(a.modules.count, mods);
     /* Not an EasyDeL repository. */
     cov_model c;
     REQUIRE(cov_model_init(&c) == COV_OK);
-    d = diag();
-    CHECK_INT(cov_load_easydel_git_rev(&c, at("ttxla"), "main", &defaults, &d), COV_EINPUT);
-    CHECK_STR(err.message, "not an EasyDeL checkout: no easydel/modules directory");
+    d = unit_diag();
+    CHECK_INT(cov_load_easydel_git_rev(&c, at("ttxla"), "main", unit_limits(), &d),
+              COV_EINPUT);
+    CHECK_STR(unit_err.message, "not an EasyDeL checkout: no easydel/modules directory");
     CHECK_INT(c.has_easydel, 0);
-    d = diag();
-    CHECK_INT(cov_load_easydel_git_rev(&c, at("easydel"), "main", &defaults, &d), COV_OK);
+    d = unit_diag();
+    CHECK_INT(cov_load_easydel_git_rev(&c, at("easydel"), "main", unit_limits(), &d),
+              COV_OK);
     CHECK_INT(c.modules.count, mods + 1); /* qwen2 */
     cov_model_free(&a);
     cov_model_free(&b);
@@ -647,7 +628,7 @@ static void test_bundle(void)
         return;
     }
     cov_git_repo *r = NULL;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_git_open(bundle, &r, &d) == COV_OK);
     cov_git_walk *w;
     REQUIRE(cov_git_walk_begin(r, "main", COV_TTXLA_CONFIG_DIR, &w, &d) == COV_OK);
@@ -707,8 +688,8 @@ static char *history_dump(cov_history *h, size_t i, int *rc)
     cov_model m;
     if (cov_model_init(&m) != COV_OK)
         return NULL;
-    cov_diag d = diag();
-    *rc = cov_history_load(h, i, &m, &defaults, &d);
+    cov_diag d = unit_diag();
+    *rc = cov_history_load(h, i, &m, unit_limits(), &d);
     char *json = *rc ? NULL : cov_dump_model(&m, &d);
     cov_model_free(&m);
     return json;
@@ -720,9 +701,9 @@ static char *commit_dump(cov_history *h, size_t i, int *rc)
     cov_model m;
     if (cov_model_init(&m) != COV_OK)
         return NULL;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     *rc = cov_load_ttxla_git_commit(&m, cov_history_repo(h), &cov_history_commit(h, i)->id,
-                                    &defaults, &d);
+                                    unit_limits(), &d);
     char *json = *rc ? NULL : cov_dump_model(&m, &d);
     cov_model_free(&m);
     return json;
@@ -737,14 +718,14 @@ static void check_history_loads(cov_history *h)
         for (size_t i = 0; i < cov_history_count(h); i++) {
             int rc1, rc2;
             char *a = history_dump(h, i, &rc1);
-            cov_error e1 = err;
+            cov_error e1 = unit_err;
             char *b = commit_dump(h, i, &rc2);
             CHECK_INT(rc1, rc2);
             if (rc1 || rc2) {
-                CHECK_STR(e1.file, err.file);
-                CHECK_INT(e1.line, err.line);
-                CHECK_INT(e1.column, err.column);
-                CHECK_STR(e1.message, err.message);
+                CHECK_STR(e1.file, unit_err.file);
+                CHECK_INT(e1.line, unit_err.line);
+                CHECK_INT(e1.column, unit_err.column);
+                CHECK_STR(e1.message, unit_err.message);
             } else {
                 CHECK(a && b && strcmp(a, b) == 0);
             }
@@ -759,7 +740,7 @@ static void test_history(void)
     if (!have_fixtures())
         return;
     cov_history *h;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_history_open(at("ttxla"), NULL, 0, &h, &d) == COV_OK);
     /* c1 has no configs and c7 changes only the pin: 7 of the 9. */
     CHECK_INT(cov_history_count(h), 7);
@@ -775,15 +756,15 @@ static void test_history(void)
     CHECK_INT(parsed, blobs);
     cov_history_free(h);
     /* With the pin counted, c7 is a revision too. */
-    d = diag();
+    d = unit_diag();
     REQUIRE(cov_history_open(at("ttxla"), NULL, 1, &h, &d) == COV_OK);
     CHECK_INT(cov_history_count(h), 8);
     cov_history_free(h);
-    d = diag();
+    d = unit_diag();
     REQUIRE(cov_history_open(at("ttxla"), "v1..main", 0, &h, &d) == COV_OK);
     CHECK_INT(cov_history_count(h), 5);
     cov_history_free(h);
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_history_open(at("ttxla"), "nosuch..main", 0, &h, &d), COV_EINPUT);
     CHECK(h == NULL);
 }
@@ -795,7 +776,7 @@ static void test_history_bundle(void)
         return;
     }
     cov_history *h;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_history_open(bundle, "main", 0, &h, &d) == COV_OK);
     size_t pairs, blobs, parsed;
     cov_history_stats(h, &pairs, &blobs, &parsed);

@@ -15,37 +15,9 @@
 #define CHECKOUT "fixtures/easydel/checkout"
 #define CHECKOUT_JSON "fixtures/easydel/checkout.json"
 
-/* Warnings seen by the current case. */
-static struct {
-    int n;
-    cov_error w[16];
-} warns;
-
-static void on_warn(void *ud, const cov_error *w)
-{
-    (void)ud;
-    if (warns.n < 16)
-        warns.w[warns.n] = *w;
-    warns.n++;
-}
-
-static cov_error err;
-
-static cov_diag diag(void)
-{
-    cov_diag d = {&err, on_warn, NULL, 0};
-    memset(&warns, 0, sizeof warns);
-    cov_error_clear(&err);
-    return d;
-}
-
-/* The limits a CLI run has by default. */
-static const cov_limits defaults = {1u << 30,  64,       10000, 10000, 1000000,
-                                    16u << 20, 1u << 20, 0,     0,     0};
-
 static int load_text(cov_model *m, const char *text, const cov_limits *lim)
 {
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     return cov_load_easydel_manifest(m, "t.json", text, strlen(text), lim, &d);
 }
 
@@ -117,10 +89,10 @@ static void test_checkout_equals_manifest(void)
     cov_model scanned, listed;
     REQUIRE(cov_model_init(&scanned) == 0);
     REQUIRE(cov_model_init(&listed) == 0);
-    cov_diag d = diag();
-    CHECK_INT(cov_load_easydel_path(&scanned, CHECKOUT, &defaults, &d), COV_OK);
-    d = diag();
-    CHECK_INT(cov_load_easydel_path(&listed, CHECKOUT_JSON, &defaults, &d), COV_OK);
+    cov_diag d = unit_diag();
+    CHECK_INT(cov_load_easydel_path(&scanned, CHECKOUT, unit_limits(), &d), COV_OK);
+    d = unit_diag();
+    CHECK_INT(cov_load_easydel_path(&listed, CHECKOUT_JSON, unit_limits(), &d), COV_OK);
     CHECK_INT(scanned.modules.count, 4);
     CHECK(same_inventory(&scanned, &listed));
 
@@ -146,8 +118,8 @@ static void test_checkout_details(void)
 {
     cov_model m;
     REQUIRE(cov_model_init(&m) == 0);
-    cov_diag d = diag();
-    REQUIRE(cov_load_easydel_checkout(&m, CHECKOUT, &defaults, &d) == COV_OK);
+    cov_diag d = unit_diag();
+    REQUIRE(cov_load_easydel_checkout(&m, CHECKOUT, unit_limits(), &d) == COV_OK);
     /* Sorted by name; _private and auto are not modules; empty_mod is one. */
     static const char *const names[] = {"empty_mod", "gpt_j", "llama", "mixtral"};
     REQUIRE(CHECK_INT(m.modules.count, 4));
@@ -193,11 +165,11 @@ static void test_checkout_details(void)
               "MixtralForCausalLM");
 
     /* The registration on a function is the only warning. */
-    CHECK_INT(warns.n, 1);
-    CHECK_STR(warns.w[0].file, CHECKOUT "/easydel/modules/llama/modeling_llama.py");
-    CHECK_INT(warns.w[0].line, 49);
-    CHECK_INT(warns.w[0].column, 1);
-    CHECK_STR(warns.w[0].message, "@register_module not followed by a class");
+    CHECK_INT(unit_warns.n, 1);
+    CHECK_STR(unit_warns.w[0].file, CHECKOUT "/easydel/modules/llama/modeling_llama.py");
+    CHECK_INT(unit_warns.w[0].line, 49);
+    CHECK_INT(unit_warns.w[0].column, 1);
+    CHECK_STR(unit_warns.w[0].message, "@register_module not followed by a class");
     cov_model_free(&m);
 }
 
@@ -209,12 +181,12 @@ static void test_checkout_forms(void)
                                        CHECKOUT "/easydel/modules/"};
     cov_model ref;
     REQUIRE(cov_model_init(&ref) == 0);
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_load_easydel_checkout(&ref, CHECKOUT, NULL, &d) == COV_OK);
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         cov_model m;
         REQUIRE(cov_model_init(&m) == 0);
-        d = diag();
+        d = unit_diag();
         if (CHECK_INT(cov_load_easydel_path(&m, dirs[i], NULL, &d), COV_OK))
             CHECK(same_inventory(&m, &ref));
         cov_model_free(&m);
@@ -262,7 +234,7 @@ static int scan_py(const tmpco *t, cov_model *m, const char *text, size_t len,
 {
     if (!write_file(t->file, text, len))
         return -1;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     return cov_load_easydel_checkout(m, t->mods, lim, &d);
 }
 
@@ -341,10 +313,10 @@ static void test_scanner_cases(void)
         const py_case *c = &cases[i];
         cov_model m;
         REQUIRE(cov_model_init(&m) == 0);
-        int rc = scan_py(&t, &m, c->text, strlen(c->text), &defaults);
+        int rc = scan_py(&t, &m, c->text, strlen(c->text), unit_limits());
         if (!CHECK_INT(rc, COV_OK) || !CHECK_INT(m.modules.count, 1) ||
             !CHECK_INT(module_at(&m, 0)->count, c->nregs) ||
-            !CHECK_INT(warns.n, c->nwarn)) {
+            !CHECK_INT(unit_warns.n, c->nwarn)) {
             fprintf(stderr, "  case %zu: %s\n", i, c->text);
             cov_model_free(&m);
             continue;
@@ -354,7 +326,7 @@ static void test_scanner_cases(void)
                       c->task ? c->task : "(none)",
                       c->model_type ? c->model_type : "(none)",
                       c->config ? c->config : "(none)", c->cls ? c->cls : "(none)");
-        if (c->nwarn && !CHECK_STR(warns.w[0].message, c->warn))
+        if (c->nwarn && !CHECK_STR(unit_warns.w[0].message, c->warn))
             fprintf(stderr, "  case %zu\n", i);
         cov_model_free(&m);
     }
@@ -399,17 +371,17 @@ static void test_scanner_limits(void)
 {
     cov_model m;
     REQUIRE(cov_model_init(&m) == 0);
-    cov_limits lim = defaults;
+    cov_limits lim = *unit_limits();
     lim.max_file_size = 200;
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     /* gpt_j/modeling_gpt_j.py is the first file over 200 bytes; empty_mod came before it.
      */
     CHECK_INT(cov_load_easydel_checkout(&m, CHECKOUT, &lim, &d), COV_ELIMIT);
-    CHECK_STR(err.file, CHECKOUT "/easydel/modules/gpt_j/modeling_gpt_j.py");
-    CHECK_INT(err.line, 0);
-    CHECK_INT(err.column, 0);
-    CHECK(strncmp(err.message, "file is ", 8) == 0 &&
-          strstr(err.message, " bytes, over the limit of 200"));
+    CHECK_STR(unit_err.file, CHECKOUT "/easydel/modules/gpt_j/modeling_gpt_j.py");
+    CHECK_INT(unit_err.line, 0);
+    CHECK_INT(unit_err.column, 0);
+    CHECK(strncmp(unit_err.message, "file is ", 8) == 0 &&
+          strstr(unit_err.message, " bytes, over the limit of 200"));
     CHECK_INT(m.modules.count, 0);
     CHECK_INT(m.registrations.count, 0);
     CHECK_INT(m.sources.count, 0);
@@ -509,12 +481,12 @@ static void test_manifest_errors(void)
         const bad_case *c = &cases[i];
         cov_model m;
         REQUIRE(cov_model_init(&m) == 0);
-        int rc = load_text(&m, c->text, &defaults);
+        int rc = load_text(&m, c->text, unit_limits());
         int ok = CHECK_INT(rc, c->code);
-        ok &= CHECK_STR(err.message, c->message);
-        ok &= CHECK_STR(err.file, "t.json");
-        ok &= CHECK_INT(err.line, c->line);
-        ok &= CHECK_INT(err.column, c->col);
+        ok &= CHECK_STR(unit_err.message, c->message);
+        ok &= CHECK_STR(unit_err.file, "t.json");
+        ok &= CHECK_INT(unit_err.line, c->line);
+        ok &= CHECK_INT(unit_err.column, c->col);
         ok &= CHECK_INT(m.modules.count, 0) && CHECK(!m.has_easydel);
         if (!ok)
             fprintf(stderr, "  case %zu: %s\n", i, c->text);
@@ -532,12 +504,12 @@ static void test_manifest_duplicate_in_big_object(void)
     n += (size_t)sprintf(text + n, "\"k42\": 0}}");
     cov_model m;
     REQUIRE(cov_model_init(&m) == 0);
-    CHECK_INT(load_text(&m, text, &defaults), COV_EINPUT);
-    CHECK_STR(err.message, "duplicate key 'k42' (first at line 1, column 469)");
-    CHECK_INT(err.column, (int)n - 9);
+    CHECK_INT(load_text(&m, text, unit_limits()), COV_EINPUT);
+    CHECK_STR(unit_err.message, "duplicate key 'k42' (first at line 1, column 469)");
+    CHECK_INT(unit_err.column, (int)n - 9);
     /* Without the repeat it loads. */
     strcpy(text + n - 10, "\"x\": 0}}");
-    CHECK_INT(load_text(&m, text, &defaults), COV_OK);
+    CHECK_INT(load_text(&m, text, unit_limits()), COV_OK);
     cov_model_free(&m);
 }
 
@@ -559,24 +531,24 @@ static void test_manifest_limits(void)
     /* 100,000 open brackets: stopped at the first too deep, without recursion. */
     char *deep = nested(100000);
     REQUIRE(deep);
-    CHECK_INT(load_text(&m, deep, &defaults), COV_ELIMIT);
-    CHECK_STR(err.message, "nesting deeper than 64");
-    CHECK_INT(err.line, 1);
-    CHECK_INT(err.column, 65);
+    CHECK_INT(load_text(&m, deep, unit_limits()), COV_ELIMIT);
+    CHECK_STR(unit_err.message, "nesting deeper than 64");
+    CHECK_INT(unit_err.line, 1);
+    CHECK_INT(unit_err.column, 65);
     /* Unlimited still stops where cJSON would. */
     CHECK_INT(load_text(&m, deep, NULL), COV_ELIMIT);
-    CHECK_STR(err.message, "nesting deeper than 1000");
-    CHECK_INT(err.column, 1001);
-    cov_limits lim = defaults;
+    CHECK_STR(unit_err.message, "nesting deeper than 1000");
+    CHECK_INT(unit_err.column, 1001);
+    cov_limits lim = *unit_limits();
     lim.max_depth = 5000;
     CHECK_INT(load_text(&m, deep, &lim), COV_ELIMIT);
-    CHECK_STR(err.message, "nesting deeper than 1000");
+    CHECK_STR(unit_err.message, "nesting deeper than 1000");
     /* Objects count too. */
     CHECK_INT(load_text(&m, "{\"modules\": [], \"x\": {\"y\": [{}]}}",
                         &(cov_limits){.max_depth = 3}),
               COV_ELIMIT);
-    CHECK_STR(err.message, "nesting deeper than 3");
-    CHECK_INT(err.column, 29);
+    CHECK_STR(unit_err.message, "nesting deeper than 3");
+    CHECK_INT(unit_err.column, 29);
     cov_free(deep);
 
     /* Exactly the limit is fine: 64 balanced levels reach the type check. */
@@ -584,31 +556,31 @@ static void test_manifest_limits(void)
     memset(text, '[', 64);
     memset(text + 64, ']', 64);
     text[128] = '\0';
-    CHECK_INT(load_text(&m, text, &defaults), COV_EINPUT);
-    CHECK_STR(err.message, "module must be an object or a string");
-    CHECK_INT(err.column, 2);
+    CHECK_INT(load_text(&m, text, unit_limits()), COV_EINPUT);
+    CHECK_STR(unit_err.message, "module must be an object or a string");
+    CHECK_INT(unit_err.column, 2);
 
-    lim = defaults;
+    lim = *unit_limits();
     lim.max_scalar = 8;
     CHECK_INT(load_text(&m, "[\"12345678\", \"123456789\"]", &lim), COV_ELIMIT);
-    CHECK_STR(err.message, "string longer than 8 bytes");
-    CHECK_INT(err.column, 14);
+    CHECK_STR(unit_err.message, "string longer than 8 bytes");
+    CHECK_INT(unit_err.column, 14);
     CHECK_INT(load_text(&m, "{\"modules\": [], \"n\": 1234567890}", &lim), COV_ELIMIT);
-    CHECK_STR(err.message, "number longer than 8 bytes");
+    CHECK_STR(unit_err.message, "number longer than 8 bytes");
     CHECK_INT(load_text(&m, "{\"modules\": [], \"key-too-long\": 1}", &lim), COV_ELIMIT);
-    CHECK_STR(err.message, "string longer than 8 bytes");
-    CHECK_INT(err.column, 17);
+    CHECK_STR(unit_err.message, "string longer than 8 bytes");
+    CHECK_INT(unit_err.column, 17);
 
-    lim = defaults;
+    lim = *unit_limits();
     lim.max_file_size = 10;
     CHECK_INT(load_text(&m, "[\"a\", \"b\", \"c\"]", &lim), COV_ELIMIT);
-    CHECK_STR(err.message, "file is 15 bytes, over the limit of 10");
-    CHECK_INT(err.line, 0);
-    CHECK_INT(err.column, 0);
-    cov_diag d = diag();
+    CHECK_STR(unit_err.message, "file is 15 bytes, over the limit of 10");
+    CHECK_INT(unit_err.line, 0);
+    CHECK_INT(unit_err.column, 0);
+    cov_diag d = unit_diag();
     CHECK_INT(cov_load_easydel_path(&m, CHECKOUT_JSON, &lim, &d), COV_ELIMIT);
-    CHECK_STR(err.file, CHECKOUT_JSON);
-    CHECK(strstr(err.message, "over the limit of 10") != NULL);
+    CHECK_STR(unit_err.file, CHECKOUT_JSON);
+    CHECK(strstr(unit_err.message, "over the limit of 10") != NULL);
     CHECK_INT(m.modules.count, 0);
     CHECK(!m.has_easydel);
     cov_model_free(&m);
@@ -647,7 +619,7 @@ static void test_manifest_forms(void)
         "  \"alpha\",\n"
         "  {\"name\": \"mid\", \"registrations\": null},\n"
         "  {\"name\": \"beta\", \"registrations\": [{}]}]}";
-    CHECK_INT(load_text(&m, text, &defaults), COV_OK);
+    CHECK_INT(load_text(&m, text, unit_limits()), COV_OK);
     REQUIRE(CHECK_INT(m.modules.count, 4));
     CHECK_STR(str(&m, m.easydel_revision), "abc");
     CHECK_INT(m.easydel_source_name, COV_SYM_NONE);
@@ -671,7 +643,7 @@ static void test_manifest_forms(void)
     /* The buffer need not be NUL-terminated: only len bytes are read. */
     REQUIRE(cov_model_init(&m) == 0);
     const char buf[] = {'[', '"', 'a', '"', ']', 'x', 'x'};
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     CHECK_INT(cov_load_easydel_manifest(&m, "buf", buf, 5, NULL, &d), COV_OK);
     CHECK_INT(m.modules.count, 1);
     cov_model_free(&m);
@@ -694,38 +666,38 @@ static void test_second_inventory_and_rollback(void)
     CHECK_INT(m.sources.count, 1);
     CHECK(!m.has_easydel);
     /* Fails while finishing nothing: a missing file. */
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     CHECK_INT(cov_load_easydel_path(&m, "fixtures/easydel/missing.json", NULL, &d),
               COV_EIO);
-    CHECK_STR(err.file, "fixtures/easydel/missing.json");
-    CHECK_STR(err.message, "cannot open: No such file or directory");
-    CHECK_INT(err.line, 0);
-    CHECK_INT(err.column, 0);
-    d = diag();
+    CHECK_STR(unit_err.file, "fixtures/easydel/missing.json");
+    CHECK_STR(unit_err.message, "cannot open: No such file or directory");
+    CHECK_INT(unit_err.line, 0);
+    CHECK_INT(unit_err.column, 0);
+    d = unit_diag();
     CHECK_INT(cov_load_easydel_checkout(&m, "fixtures/easydel/missing", NULL, &d), COV_EIO);
-    CHECK_STR(err.message, "cannot open: No such file or directory");
-    d = diag();
+    CHECK_STR(unit_err.message, "cannot open: No such file or directory");
+    d = unit_diag();
     CHECK_INT(cov_load_easydel_checkout(&m, "fixtures/easydel", NULL, &d), COV_EINPUT);
-    CHECK_STR(err.file, "fixtures/easydel");
-    CHECK_STR(err.message, "not an EasyDeL checkout: no easydel/modules directory");
-    d = diag();
+    CHECK_STR(unit_err.file, "fixtures/easydel");
+    CHECK_STR(unit_err.message, "not an EasyDeL checkout: no easydel/modules directory");
+    d = unit_diag();
     CHECK_INT(cov_load_easydel_checkout(&m, CHECKOUT_JSON, NULL, &d), COV_EIO);
-    CHECK_STR(err.message, "cannot open: Not a directory");
+    CHECK_STR(unit_err.message, "cannot open: Not a directory");
     CHECK_INT(m.sources.count, 1);
     CHECK(!m.has_easydel);
 
-    d = diag();
+    d = unit_diag();
     REQUIRE(cov_load_easydel_path(&m, CHECKOUT_JSON, NULL, &d) == COV_OK);
     CHECK_INT(m.sources.count, 2);
     CHECK_INT(m.easydel_source, 1);
     uint32_t mods = m.modules.count, regs = m.registrations.count;
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_load_easydel_path(&m, CHECKOUT, NULL, &d), COV_EUSAGE);
-    CHECK_STR(err.message,
+    CHECK_STR(unit_err.message,
               "an EasyDeL inventory is already loaded (from " CHECKOUT_JSON ")");
-    CHECK_STR(err.file, CHECKOUT);
+    CHECK_STR(unit_err.file, CHECKOUT);
     CHECK_INT(load_text(&m, "[]", NULL), COV_EUSAGE);
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_load_easydel_checkout(&m, CHECKOUT, NULL, &d), COV_EUSAGE);
     CHECK_INT(m.modules.count, mods);
     CHECK_INT(m.registrations.count, regs);
@@ -748,8 +720,8 @@ static void check_real(const char *file, uint32_t modules, uint32_t regs,
     snprintf(path, sizeof path, "%s/easydel/%s", dir, file);
     cov_model m;
     REQUIRE(cov_model_init(&m) == 0);
-    cov_diag d = diag();
-    int rc = cov_load_easydel_path(&m, path, &defaults, &d);
+    cov_diag d = unit_diag();
+    int rc = cov_load_easydel_path(&m, path, unit_limits(), &d);
     if (rc == COV_EIO) {
         unit_skip("manifest absent");
         cov_model_free(&m);
@@ -776,7 +748,8 @@ static void check_real(const char *file, uint32_t modules, uint32_t regs,
         CHECK(find_module(&m, "gpt_neox") != NULL);
         CHECK(find_module(&m, "gpt_neo") == NULL);
     } else {
-        fprintf(stderr, "  %s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
+        fprintf(stderr, "  %s:%d:%d: %s\n", unit_err.file, unit_err.line, unit_err.column,
+                unit_err.message);
     }
     cov_model_free(&m);
 }

@@ -16,38 +16,6 @@
 #define MODELS "fixtures/forge/models"
 #define CONFIGS "fixtures/forge/ttxla"
 
-static struct {
-    int n;
-    cov_error w[32];
-} warns;
-
-static void on_warn(void *ud, const cov_error *w)
-{
-    (void)ud;
-    if (warns.n < 32)
-        warns.w[warns.n] = *w;
-    warns.n++;
-}
-
-static cov_error err;
-
-static cov_diag diag(void)
-{
-    cov_diag d = {&err, on_warn, NULL, 0};
-    memset(&warns, 0, sizeof warns);
-    cov_error_clear(&err);
-    return d;
-}
-
-/* The first warning whose message contains text, or NULL. */
-static const cov_error *warning(const char *text)
-{
-    for (int i = 0; i < warns.n && i < 32; i++)
-        if (strstr(warns.w[i].message, text))
-            return &warns.w[i];
-    return NULL;
-}
-
 static const cov_loader *find_loader(const cov_model *m, const char *path)
 {
     for (uint32_t i = 0; i < m->loaders.count; i++) {
@@ -78,7 +46,7 @@ static void test_fields(void)
 {
     cov_model m;
     REQUIRE(cov_model_init(&m) == COV_OK);
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_load_forge_tree(&m, MODELS, NULL, &d) == COV_OK);
     CHECK_INT(m.loaders.count, 9);
     CHECK(m.has_forge);
@@ -130,9 +98,11 @@ static void test_fields(void)
     REQUIRE(bp != NULL);
     CHECK_INT(bp->count, 3);
     CHECK(variant(&m, bp, "COMPUTED") && !variant(&m, bp, "COMPUTED")->value);
-    const cov_error *w = warning("ModelVariant member 'COMPUTED' is not a string literal");
+    const cov_error *w =
+        unit_warning("ModelVariant member 'COMPUTED' is not a string literal");
     CHECK(w && w->line == 3 && w->column == 5);
-    w = warning("_VARIANTS names ModelVariant.MISSING, which ModelVariant does not define");
+    w = unit_warning(
+        "_VARIANTS names ModelVariant.MISSING, which ModelVariant does not define");
     CHECK(w && w->line == 10 && w->column == 9);
 
     /* An unterminated string: a warning, an unreadable loader, the rest loads. */
@@ -140,7 +110,7 @@ static void test_fields(void)
     REQUIRE(broken != NULL);
     CHECK(!broken->readable);
     CHECK_INT(broken->count, 0);
-    w = warning("unterminated string: the loader cannot be read");
+    w = unit_warning("unterminated string: the loader cannot be read");
     CHECK(w && w->line == 6 && w->column == 71 && strstr(w->file, "broken/jax/loader.py"));
 
     /* Phases: a decode method and a prefill class with its own _VARIANTS;
@@ -222,8 +192,8 @@ static void test_join_both_orders(void)
     for (int order = 0; order < 2; order++) {
         cov_engine *e = cov_engine_new();
         REQUIRE(e != NULL);
-        cov_engine_set_warning_handler(e, on_warn, NULL);
-        memset(&warns, 0, sizeof warns);
+        cov_engine_set_warning_handler(e, unit_on_warn, &unit_warns);
+        memset(&unit_warns, 0, sizeof unit_warns);
         cov_error er;
         if (order == 0) {
             CHECK_INT(cov_load_ttxla(e, COV_HEAD, CONFIGS, &er), COV_OK);
@@ -234,12 +204,12 @@ static void test_join_both_orders(void)
         }
         /* One warning per test naming nothing, at the id, whichever came first. */
         const cov_error *w =
-            warning("test id 'omega/jax-Base-single_device-inference' names no "
-                    "tt-forge-models loader variant: no loader.py in omega/jax");
+            unit_warning("test id 'omega/jax-Base-single_device-inference' names no "
+                         "tt-forge-models loader variant: no loader.py in omega/jax");
         CHECK(w && w->line == 11 && w->column == 3);
         int unknown = 0;
-        for (int i = 0; i < warns.n && i < 32; i++)
-            unknown += strstr(warns.w[i].message, "names no tt-forge-models") != NULL;
+        for (int i = 0; i < unit_warns.n && i < UNIT_WARNS; i++)
+            unknown += strstr(unit_warns.w[i].message, "names no tt-forge-models") != NULL;
         CHECK_INT(unknown, 6);
         /* The engine's model, through its public loads (engine.h is internal;
          * the dump says the same). */
@@ -257,7 +227,7 @@ static void test_join_both_orders(void)
     }
     cov_model m;
     REQUIRE(cov_model_init(&m) == COV_OK);
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_load_ttxla_tree(&m, CONFIGS, NULL, &d) == COV_OK);
     REQUIRE(cov_load_forge_tree(&m, MODELS, NULL, &d) == COV_OK);
     REQUIRE(cov_forge_join(&m, 0, &d) == COV_OK);
@@ -269,24 +239,24 @@ static void test_bad_trees(void)
 {
     cov_model m;
     REQUIRE(cov_model_init(&m) == COV_OK);
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     CHECK_INT(cov_load_forge_tree(&m, "fixtures/forge/no_such_dir", NULL, &d), COV_EIO);
-    CHECK_STR(err.message, "cannot open: No such file or directory");
-    CHECK_INT(err.line, 0);
-    d = diag();
+    CHECK_STR(unit_err.message, "cannot open: No such file or directory");
+    CHECK_INT(unit_err.line, 0);
+    d = unit_diag();
     CHECK_INT(cov_load_forge_tree(&m, CONFIGS, NULL, &d), COV_EINPUT);
     CHECK_STR(
-        err.message,
+        unit_err.message,
         "no loader.py files under fixtures/forge/ttxla: not a tt-forge-models checkout");
     /* A file over the size limit fails the whole load and leaves nothing. */
     cov_limits lim = {64, 64, 10000, 10000, 1000000, 16u << 20, 1u << 20, 0, 0, 0};
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_load_forge_tree(&m, MODELS, &lim, &d), COV_ELIMIT);
     CHECK(!m.has_forge);
     CHECK_INT(m.loaders.count, 0);
     CHECK_INT(m.lvariants.count, 0);
     CHECK_INT(m.sources.count, 0);
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_load_forge_tree(&m, MODELS, NULL, &d), COV_OK);
     CHECK_INT(m.loaders.count, 9);
     cov_model_free(&m);
@@ -308,7 +278,7 @@ static void test_scan_text(void)
                                "        return ModelInfo(source=s)\n";
     cov_model m;
     REQUIRE(cov_model_init(&m) == COV_OK);
-    cov_diag d = diag();
+    cov_diag d = unit_diag();
     REQUIRE(cov_forge_scan_text(&m, "m/jax", "m/jax/loader.py", text, sizeof text - 1,
                                 &d) == COV_OK);
     const cov_loader *L = find_loader(&m, "m/jax");
@@ -325,11 +295,11 @@ static void test_scan_text(void)
     /* Garbage never crashes and keeps the brackets' warning exact. */
     static const char bad[] = "x = (1, [2\n";
     REQUIRE(cov_model_init(&m) == COV_OK);
-    d = diag();
+    d = unit_diag();
     CHECK_INT(cov_forge_scan_text(&m, "b/jax", "b.py", bad, sizeof bad - 1, &d), COV_OK);
-    CHECK(warning("'[' is never closed: the loader cannot be read") != NULL);
-    CHECK_INT(warns.w[0].line, 1);
-    CHECK_INT(warns.w[0].column, 9);
+    CHECK(unit_warning("'[' is never closed: the loader cannot be read") != NULL);
+    CHECK_INT(unit_warns.w[0].line, 1);
+    CHECK_INT(unit_warns.w[0].column, 9);
     cov_model_free(&m);
 }
 

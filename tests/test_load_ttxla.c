@@ -14,25 +14,11 @@
 
 #define FIX "fixtures/ttxla/"
 
-/* Warnings collected by the handler. */
-typedef struct warnings {
-    int n;
-    cov_error w[16];
-} warnings;
-
-static void on_warning(void *ud, const cov_error *w)
-{
-    warnings *ws = ud;
-    if (ws->n < 16)
-        ws->w[ws->n] = *w;
-    ws->n++;
-}
-
 /* A model, an error and a warning sink for one case. */
 typedef struct ctx {
     cov_model m;
     cov_error err;
-    warnings ws;
+    unit_warnings ws;
     cov_diag d;
 } ctx;
 
@@ -41,7 +27,7 @@ static void ctx_init(ctx *c)
     memset(c, 0, sizeof *c);
     cov_model_init(&c->m);
     c->d.err = &c->err;
-    c->d.warn = on_warning;
+    c->d.warn = unit_on_warn;
     c->d.warn_ud = &c->ws;
 }
 
@@ -1232,7 +1218,7 @@ static void check_real_tree(const char *root, uint32_t tests, uint32_t placehold
     CHECK_INT(c.m.sources.count, files);
     CHECK_INT(c.m.unparsed, 0);
     CHECK_INT((long long)c.d.warnings, (long long)cross_dups);
-    for (int i = 0; i < c.ws.n && i < 16; i++)
+    for (int i = 0; i < c.ws.n && i < UNIT_WARNS; i++)
         CHECK(strstr(c.ws.w[i].message, " is also in ") != NULL);
     /* Every id round-trips to the key text at its line and column. */
     uint32_t bad = 0;

@@ -93,3 +93,41 @@ const char *unit_shared_data(void)
         return NULL;
     return dir;
 }
+
+unit_warnings unit_warns;
+cov_error unit_err;
+
+void unit_on_warn(void *ud, const cov_error *w)
+{
+    unit_warnings *ws = ud;
+    if (ws->n < UNIT_WARNS)
+        ws->w[ws->n] = *w;
+    ws->n++;
+}
+
+cov_diag unit_diag(void)
+{
+    cov_diag d = {&unit_err, unit_on_warn, &unit_warns, 0};
+    memset(&unit_warns, 0, sizeof unit_warns);
+    memset(&unit_err, 0, sizeof unit_err);
+    return d;
+}
+
+const cov_error *unit_warning(const char *text)
+{
+    for (int i = 0; i < unit_warns.n && i < UNIT_WARNS; i++)
+        if (strstr(unit_warns.w[i].message, text))
+            return &unit_warns.w[i];
+    return NULL;
+}
+
+const cov_limits *unit_limits(void)
+{
+    static cov_limits lim;
+    static int made;
+    if (!made) {
+        cov_limits_default(&lim);
+        made = 1;
+    }
+    return &lim;
+}

@@ -4,6 +4,8 @@
 #ifndef COV_UNIT_H
 #define COV_UNIT_H
 
+#include "base/diag.h"
+
 #include <stddef.h>
 
 typedef struct unit_case {
@@ -36,5 +38,23 @@ int unit_run(const unit_case *cases);
 char *unit_read_file(const char *path, size_t *len);
 /* The shared third-party data directory, or NULL (the case should skip). */
 const char *unit_shared_data(void);
+
+/* The diagnostics of a load: unit_diag() clears unit_err and unit_warns and
+ * returns a cov_diag that fills them; unit_warns keeps the first UNIT_WARNS
+ * warnings and counts them all. */
+#define UNIT_WARNS 32
+typedef struct unit_warnings {
+    int n;
+    cov_error w[UNIT_WARNS];
+} unit_warnings;
+extern unit_warnings unit_warns;
+extern cov_error unit_err;
+cov_diag unit_diag(void);
+/* A cov_warn_fn that collects into the unit_warnings at ud. */
+void unit_on_warn(void *ud, const cov_error *w);
+/* The first collected warning whose message contains text, or NULL. */
+const cov_error *unit_warning(const char *text);
+/* The limits a CLI run has by default (cov_limits_default). */
+const cov_limits *unit_limits(void);
 
 #endif

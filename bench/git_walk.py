@@ -11,15 +11,11 @@ usage: bench/git_walk.py [--build DIR] [--runs N]
 """
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUNDLE = os.path.join(os.path.dirname(ROOT), "shared", "data", "history",
-                      "tt-xla-test-config-history.bundle")
+from common import ROOT, history_clone, programs
 
 GIT_LOOP = ("git -C \"$1\" rev-list --first-parent --reverse main | "
             "while read c; do git -C \"$1\" ls-tree -r \"$c\" tests/runner/test_config; done")
@@ -38,18 +34,10 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
-    walk = os.path.join(a.build, "bench", "git_walk")
-    measure = os.path.join(a.build, "bench", "measure")
-    for exe in (walk, measure):
-        if not os.access(exe, os.X_OK):
-            sys.exit(f"bench: {exe} is missing; build first (cmake --build {a.build})")
-    if not os.path.exists(BUNDLE):
-        print(f"bench: skipped, {BUNDLE} is absent")
-        return
-    work = tempfile.mkdtemp(prefix="covengine-bench-")
-    try:
-        repo = os.path.join(work, "history.git")
-        subprocess.run(["git", "clone", "-q", "--bare", BUNDLE, repo], check=True)
+    walk, measure = programs(a.build, "bench/git_walk", "bench/measure")
+    with history_clone() as (_, repo):
+        if repo is None:
+            return
         out = subprocess.run([walk, repo, "main"], capture_output=True, text=True,
                              check=True).stdout.split()
         figures = dict(zip(out[0::2], out[1::2]))
@@ -72,8 +60,6 @@ def main():
             w = statistics.median(x for x, _ in v)
             r = statistics.median(y for _, y in v) * 1024 / 1e6
             print(f"| {k} | {w:.3f} | {1000 * w / revs:.3f} | {r:.1f} |")
-    finally:
-        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
-BUNDLE = os.path.join(SHARED, "history", "tt-xla-test-config-history.bundle")
+from common import ROOT, SHARED, history_clone, programs
+
 EASYDEL = os.path.join(SHARED, "easydel", "easydel-2026-04-22.json")
 
 
@@ -47,18 +45,10 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sample", type=int, default=20)
     a = ap.parse_args()
-    exe = os.path.join(a.build, "covengine")
-    floor = os.path.join(a.build, "bench", "history_floor")
-    for x in (exe, floor):
-        if not os.access(x, os.X_OK):
-            sys.exit(f"bench: {x} is missing; build first (cmake --build {a.build})")
-    if not os.path.exists(BUNDLE):
-        print(f"bench: skipped, {BUNDLE} is absent")
-        return
-    work = tempfile.mkdtemp(prefix="covengine-bench-")
-    try:
-        repo = os.path.join(work, "history.git")
-        subprocess.run(["git", "clone", "-q", "--bare", BUNDLE, repo], check=True)
+    exe, floor = programs(a.build, "covengine", "bench/history_floor")
+    with history_clone() as (work, repo):
+        if repo is None:
+            return
         print(subprocess.run([floor, repo], capture_output=True, text=True,
                              check=True).stdout.strip())
         base = [exe, "-q", "--tt-xla-git", repo, "--history", "--easydel", EASYDEL]
@@ -105,8 +95,6 @@ def main():
         print(f"\nload only / floor: {hw / fl[0]:.1f}x wall, {hc / fl[1]:.1f}x CPU; "
               f"trend / floor: {tw / fl[0]:.1f}x wall, {tc / fl[1]:.1f}x CPU; "
               f"loop / trend: {ew / tw:.1f}x wall, {ec / tc:.1f}x CPU")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

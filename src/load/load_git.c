@@ -75,18 +75,62 @@ static uint64_t max_size(const cov_limits *lim)
     return lim ? lim->max_file_size : 0;
 }
 
+/* A load of one commit, given the commit's source name REPO@COMMIT. */
+typedef int (*commit_load)(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                           const char *name, const cov_limits *lim, cov_diag *d);
+
+/* Runs load on commit with its source name. */
+static int with_name(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                     const cov_limits *lim, cov_diag *d, commit_load load)
+{
+    char *name = cov_git_source_name(cov_git_path(r), commit);
+    if (!name)
+        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
+    int rc = load(m, r, commit, name, lim, d);
+    cov_free(name);
+    return rc;
+}
+
 /* Opens repo, resolves rev and runs load on the commit. */
 static int with_commit(cov_model *m, const char *repo, const char *rev,
-                       const cov_limits *lim, cov_diag *d,
-                       int (*load)(cov_model *, cov_git_repo *, const cov_git_oid *,
-                                   const cov_limits *, cov_diag *))
+                       const cov_limits *lim, cov_diag *d, commit_load load)
 {
     cov_git_repo *r;
     cov_git_oid commit;
     int rc = cov_git_open(repo, &r, d);
     if (!rc && !(rc = cov_git_resolve(r, rev, &commit, d)))
-        rc = load(m, r, &commit, lim, d);
+        rc = with_name(m, r, &commit, lim, d, load);
     cov_git_close(r);
+    return rc;
+}
+
+/* The public pair of a load (load_git.h): cov_load_KIND_git_commit at a
+ * commit of an open repository and cov_load_KIND_git_rev at a revision of
+ * the repository at a path, both over KIND_commit. */
+#define GIT_LOADS(kind)                                                                    \
+    int cov_load_##kind##_git_commit(cov_model *m, cov_git_repo *r,                        \
+                                     const cov_git_oid *commit, const cov_limits *lim,     \
+                                     cov_diag *d)                                          \
+    {                                                                                      \
+        return with_name(m, r, commit, lim, d, kind##_commit);                             \
+    }                                                                                      \
+    int cov_load_##kind##_git_rev(cov_model *m, const char *repo, const char *rev,         \
+                                  const cov_limits *lim, cov_diag *d)                      \
+    {                                                                                      \
+        return with_commit(m, repo, rev, lim, d, kind##_commit);                           \
+    }
+
+/* The blobs below dir at commit (none when there is no dir) whose names
+ * want takes, listed recursively under prefix. */
+static int list_at(cov_git_repo *r, const cov_git_oid *commit, const char *dir,
+                   const char *prefix, int (*want)(const char *name), cov_git_list *out,
+                   cov_diag *d)
+{
+    cov_git_oid tree;
+    int found;
+    int rc = cov_git_tree_at(r, commit, dir, &tree, &found, d);
+    if (!rc && found)
+        rc = cov_git_list_blobs(r, &tree, prefix, 1, want, out, d);
     return rc;
 }
 
@@ -122,19 +166,12 @@ static int load_configs(cov_model *m, cov_git_repo *r, const char *name,
     return rc;
 }
 
-int cov_load_ttxla_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
-                              const cov_limits *lim, cov_diag *d)
+static int ttxla_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                        const char *name, const cov_limits *lim, cov_diag *d)
 {
-    char *name = cov_git_source_name(cov_git_path(r), commit);
-    if (!name)
-        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
-    cov_git_oid tree;
     cov_git_list blobs = {0};
-    int found;
-    int rc = cov_git_tree_at(r, commit, COV_TTXLA_CONFIG_DIR, &tree, &found, d);
-    if (!rc && found)
-        rc = cov_git_list_blobs(r, &tree, COV_TTXLA_CONFIG_DIR, 1, cov_git_config_name,
-                                &blobs, d);
+    int rc = list_at(r, commit, COV_TTXLA_CONFIG_DIR, COV_TTXLA_CONFIG_DIR,
+                     cov_git_config_name, &blobs, d);
     if (!rc && !blobs.n)
         rc = cov_fail(d, COV_EINPUT, name, 0, 0, "no test_config_*.yaml files under %s",
                       COV_TTXLA_CONFIG_DIR);
@@ -145,15 +182,10 @@ int cov_load_ttxla_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *
             cov_model_rollback(m, &mark);
     }
     cov_git_list_free(&blobs);
-    cov_free(name);
     return rc;
 }
 
-int cov_load_ttxla_git_rev(cov_model *m, const char *repo, const char *rev,
-                           const cov_limits *lim, cov_diag *d)
-{
-    return with_commit(m, repo, rev, lim, d, cov_load_ttxla_git_commit);
-}
+GIT_LOADS(ttxla)
 
 /* Scans one module directory's .py blobs. */
 static int scan_module(cov_easydel_scanner *s, cov_git_repo *r, const char *name,
@@ -183,12 +215,9 @@ static int scan_module(cov_easydel_scanner *s, cov_git_repo *r, const char *name
     return rc;
 }
 
-int cov_load_easydel_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
-                                const cov_limits *lim, cov_diag *d)
+static int easydel_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                          const char *name, const cov_limits *lim, cov_diag *d)
 {
-    char *name = cov_git_source_name(cov_git_path(r), commit);
-    if (!name)
-        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
     cov_git_commit c = {0};
     cov_git_list mods = {0};
     cov_easydel_scanner *s = NULL;
@@ -213,15 +242,10 @@ int cov_load_easydel_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid
     }
     cov_git_list_free(&mods);
     cov_git_commit_clear(&c);
-    cov_free(name);
     return rc;
 }
 
-int cov_load_easydel_git_rev(cov_model *m, const char *repo, const char *rev,
-                             const cov_limits *lim, cov_diag *d)
-{
-    return with_commit(m, repo, rev, lim, d, cov_load_easydel_git_commit);
-}
+GIT_LOADS(easydel)
 
 /* ---- tt-forge-models ---- */
 
@@ -280,18 +304,11 @@ static int read_loader(void *ud, size_t i, const char **rel, const char **file, 
     return COV_OK;
 }
 
-int cov_load_forge_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
-                              const cov_limits *lim, cov_diag *d)
+static int forge_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                        const char *name, const cov_limits *lim, cov_diag *d)
 {
-    char *name = cov_git_source_name(cov_git_path(r), commit);
-    if (!name)
-        return cov_fail(d, COV_ENOMEM, cov_git_path(r), 0, 0, "out of memory");
-    cov_git_oid tree;
     cov_git_list files = {0};
-    int found;
-    int rc = cov_git_tree_at(r, commit, "", &tree, &found, d);
-    if (!rc && found)
-        rc = cov_git_list_blobs(r, &tree, ".", 1, wanted_loader, &files, d);
+    int rc = list_at(r, commit, "", ".", wanted_loader, &files, d);
     /* A loader.py at the root has no directory: not a loader of the tree. */
     size_t k = 0;
     for (size_t i = 0; i < files.n; i++) {
@@ -310,6 +327,11 @@ int cov_load_forge_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *
         cov_free(fr.text);
     }
     cov_git_list_free(&files);
-    cov_free(name);
     return rc;
+}
+
+int cov_load_forge_git_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit,
+                              const cov_limits *lim, cov_diag *d)
+{
+    return with_name(m, r, commit, lim, d, forge_commit);
 }

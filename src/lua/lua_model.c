@@ -1011,22 +1011,76 @@ static int load_result(lua_State *L, int rc, const cov_error *err)
     return lua_error(L);
 }
 
-/* Loads r into the dataset through the run context's hook. In the sandbox
- * rules get no file access: loads that take a path are refused (whatever
- * the path: the host's own inputs are loaded already), loads from text and
- * the built-in snapshot are charged by their size. */
-static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
+/* A ds:load_* method: what it loads and its arguments after ds: a path (a
+ * name with text) unless it loads the snapshot, then the text when text,
+ * then an optional framework when framework. */
+typedef struct load_method {
+    const char *name;
+    cov_load_kind kind;
+    unsigned char text, framework;
+} load_method;
+
+static const load_method load_methods[] = {
+    /*** ds:load_tt_xla(dir) -> true
+     * Loads every test_config_*.yaml under `dir`, or of a git revision when
+     * `dir` is `"git:REPO@REV"` (files named `REPO@COMMIT:PATH`). Like every
+     * loader, raises `"FILE:LINE:COL: message"` on bad input and then leaves the
+     * dataset as it was.
+     */
+    {"load_tt_xla", COV_LOAD_TTXLA, 0, 0},
+    /*** ds:load_config(path [, framework]) -> true
+     * Loads one YAML file; the framework defaults to its directory's name.
+     */
+    {"load_config", COV_LOAD_CONFIG, 0, 1},
+    /*** ds:load_config_string(name, text [, framework]) -> true
+     * Loads YAML text; `name` stands for the file in messages.
+     */
+    {"load_config_string", COV_LOAD_CONFIG_BUFFER, 1, 1},
+    /*** ds:load_easydel(path) -> true
+     * Loads an EasyDeL manifest (.json) or scans a checkout directory, or a
+     * git revision's (`"git:REPO@REV"`).
+     */
+    {"load_easydel", COV_LOAD_EASYDEL, 0, 0},
+    /*** ds:load_easydel_string(name, json) -> true
+     * Loads a manifest from text.
+     */
+    {"load_easydel_string", COV_LOAD_EASYDEL_BUFFER, 1, 0},
+    /*** ds:load_tt_forge_models(dir) -> true
+     * Reads every loader.py of a tt-forge-models checkout (one per dataset) and
+     * joins the dataset's tests, loaded before or after, to their loader
+     * variants.
+     */
+    {"load_tt_forge_models", COV_LOAD_FORGE, 0, 0},
+    /*** ds:load_snapshot() -> true
+     * Loads the built-in snapshot (what the CLI uses without input options).
+     */
+    {"load_snapshot", COV_LOAD_SNAPSHOT, 0, 0},
+};
+
+/* Every ds:load_* (upvalue 1: its row of load_methods) loads into the
+ * dataset through the run context's hook. In the sandbox rules get no file
+ * access: loads that take a path are refused (whatever the path: the host's
+ * own inputs are loaded already), loads from text and the built-in snapshot
+ * are charged by their size. */
+static int ds_load(lua_State *L)
 {
-    static const char *const names[] = {
-        "load_tt_xla",         "load_config",          "load_config_string", "load_easydel",
-        "load_easydel_string", "load_tt_forge_models", "load_snapshot"};
+    const load_method *lm = &load_methods[lua_tointeger(L, lua_upvalueindex(1))];
+    ldataset *ds = check_dataset(L, 1);
+    cov_load_req r = {lm->kind, NULL, NULL, 0, NULL};
+    int arg = 2;
+    if (lm->kind != COV_LOAD_SNAPSHOT)
+        r.path = luaL_checkstring(L, arg++);
+    if (lm->text)
+        r.buf = luaL_checklstring(L, arg++, &r.len);
+    if (lm->framework)
+        r.framework = luaL_optstring(L, arg, NULL);
     /* Rules run in a state of their own (a budget state); a host script
      * using the stock-Lua module calls from its own state and keeps its
      * file access. */
     if (cov_lua_ds_ctx(ds)->sandbox && cov_lua_budget_of(L) && r.path && !r.buf) {
         cov_lua_where(L);
         lua_pushfstring(L, "%s: no file access in the sandbox (the host loads the inputs)",
-                        names[r.kind]);
+                        lm->name);
         lua_concat(L, 2);
         return lua_error(L);
     }
@@ -1034,87 +1088,6 @@ static int ds_load(lua_State *L, const ldataset *ds, cov_load_req r)
     cov_error err;
     const cov_run_ctx *c = cov_lua_ds_ctx(ds);
     return load_result(L, c->load(c->load_ud, ds->d, &r, &err), &err);
-}
-
-/*** ds:load_tt_xla(dir) -> true
- * Loads every test_config_*.yaml under `dir`, or of a git revision when
- * `dir` is `"git:REPO@REV"` (files named `REPO@COMMIT:PATH`). Like every
- * loader, raises `"FILE:LINE:COL: message"` on bad input and then leaves the
- * dataset as it was.
- */
-static int ds_load_tt_xla(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    const char *dir = luaL_checkstring(L, 2);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_TTXLA, dir, NULL, 0, NULL});
-}
-
-/*** ds:load_config(path [, framework]) -> true
- * Loads one YAML file; the framework defaults to its directory's name.
- */
-static int ds_load_config(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    const char *path = luaL_checkstring(L, 2);
-    const char *fw = luaL_optstring(L, 3, NULL);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_CONFIG, path, NULL, 0, fw});
-}
-
-/*** ds:load_config_string(name, text [, framework]) -> true
- * Loads YAML text; `name` stands for the file in messages.
- */
-static int ds_load_config_string(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    size_t len;
-    const char *name = luaL_checkstring(L, 2);
-    const char *text = luaL_checklstring(L, 3, &len);
-    const char *fw = luaL_optstring(L, 4, NULL);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_CONFIG_BUFFER, name, text, len, fw});
-}
-
-/*** ds:load_easydel(path) -> true
- * Loads an EasyDeL manifest (.json) or scans a checkout directory, or a
- * git revision's (`"git:REPO@REV"`).
- */
-static int ds_load_easydel(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    const char *path = luaL_checkstring(L, 2);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_EASYDEL, path, NULL, 0, NULL});
-}
-
-/*** ds:load_easydel_string(name, json) -> true
- * Loads a manifest from text.
- */
-static int ds_load_easydel_string(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    size_t len;
-    const char *name = luaL_checkstring(L, 2);
-    const char *text = luaL_checklstring(L, 3, &len);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_EASYDEL_BUFFER, name, text, len, NULL});
-}
-
-/*** ds:load_tt_forge_models(dir) -> true
- * Reads every loader.py of a tt-forge-models checkout (one per dataset) and
- * joins the dataset's tests, loaded before or after, to their loader
- * variants.
- */
-static int ds_load_tt_forge_models(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    const char *dir = luaL_checkstring(L, 2);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_FORGE, dir, NULL, 0, NULL});
-}
-
-/*** ds:load_snapshot() -> true
- * Loads the built-in snapshot (what the CLI uses without input options).
- */
-static int ds_load_snapshot(lua_State *L)
-{
-    ldataset *ds = check_dataset(L, 1);
-    return ds_load(L, ds, (cov_load_req){COV_LOAD_SNAPSHOT, NULL, NULL, 0, NULL});
 }
 
 static const luaL_Reg dataset_methods[] = {
@@ -1131,16 +1104,9 @@ static const luaL_Reg dataset_methods[] = {
     {"dump", ds_dump},
     {"duplicates", ds_duplicates},
     {"arches", ds_arches},
-    {"load_tt_xla", ds_load_tt_xla},
-    {"load_config", ds_load_config},
-    {"load_config_string", ds_load_config_string},
-    {"load_easydel", ds_load_easydel},
-    {"load_easydel_string", ds_load_easydel_string},
-    {"load_tt_forge_models", ds_load_tt_forge_models},
     {"loaders", ds_loaders},
     {"tt_forge_models", ds_tt_forge_models},
     {"unknown_ids", ds_unknown_ids},
-    {"load_snapshot", ds_load_snapshot},
     {NULL, NULL},
 };
 
@@ -1155,7 +1121,14 @@ static int ds_tostring(lua_State *L)
 void cov_lua_model_init(lua_State *L)
 {
     if (luaL_newmetatable(L, DATASET_MT)) {
-        luaL_newlib(L, dataset_methods);
+        size_t n = sizeof load_methods / sizeof *load_methods;
+        lua_createtable(L, 0, (int)(sizeof dataset_methods / sizeof *dataset_methods + n));
+        luaL_setfuncs(L, dataset_methods, 0);
+        for (size_t i = 0; i < n; i++) {
+            lua_pushinteger(L, (lua_Integer)i);
+            lua_pushcclosure(L, ds_load, 1);
+            lua_setfield(L, -2, load_methods[i].name);
+        }
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, ds_count);
         lua_setfield(L, -2, "__len");

@@ -148,6 +148,26 @@ return tostring(n)
       .. "script's first use of the data"):format(root:gsub("%p", "%%%0"))), err)
   end)
 
+  it("must come before any use of the data, the cov.NAME shortcuts too", function()
+    -- Each of the module's data functions ends the settings pass, so that the
+    -- settings after it are refused in the run, not applied after a use of
+    -- data that the pass has not loaded (cov.values and cov.arches did not).
+    for _, use in ipairs { "cov.head:count()", "cov.count()", "cov.tests()",
+      "cov.values('family')", "cov.arches()", "cov.dataset('head')" } do
+      write(root .. "/ci/late.lua", ([[
+local cov = require "covengine"
+local x = %s
+require "covengine.settings" { format = "json" }
+return tostring(x)
+]]):format(use))
+      local code, out, err = h.run { root .. "/ci/late.lua" }
+      assert.are.equal(2, code, use)
+      assert.are.equal("", out, use)
+      assert.truthy(err:find(("^covengine: %s/ci/late.lua:3: settings{...} comes after the "
+        .. "script's first use of the data"):format(root:gsub("%p", "%%%0"))), use .. ": " .. err)
+    end
+  end)
+
   it("leave a script without them as it was, run once for real", function()
     -- The settings pass stops at the first use of the data: the script's
     -- output and warnings appear once.

@@ -341,40 +341,41 @@ static int settings_pass_index(lua_State *L)
     return 0;
 }
 
-/* The module's functions that use the data: in a settings pass each
- * `stops` it (settings_pass_over stands in for it); a `shortcut` is a head
- * dataset method also offered as cov.NAME (cov.tests() is cov.head:tests()). */
+/* The module's functions that use the data: in a settings pass each stops
+ * it (settings_pass_over stands in for it), so that settings{...} after any
+ * of them is refused in the run; a `shortcut` is a head dataset method also
+ * offered as cov.NAME (cov.tests() is cov.head:tests()). */
 /* clang-format off */
 static const struct {
     const char *name;
-    int stops, shortcut;
+    int shortcut;
 } DATA_FNS[] = {
-    {"dataset",              1, 0},
-    {"baseline",             1, 0},
-    {"count",                1, 1},
-    {"test",                 1, 1},
-    {"tests",                1, 1},
-    {"group",                1, 1},
-    {"values",               0, 1},
-    {"placeholders",         1, 1},
-    {"modules",              1, 1},
-    {"easydel",              1, 1},
-    {"sources",              1, 1},
-    {"dump",                 1, 1},
-    {"duplicates",           1, 1},
-    {"warnings",             1, 1},
-    {"arches",               0, 1},
-    {"load_tt_xla",          1, 1},
-    {"load_config",          1, 1},
-    {"load_config_string",   1, 1},
-    {"load_easydel",         1, 1},
-    {"load_easydel_string",  1, 1},
-    {"load_snapshot",        1, 1},
-    {"loaders",              1, 1},
-    {"tt_forge_models",      1, 1},
-    {"unknown_ids",          1, 1},
-    {"load_tt_forge_models", 1, 1},
-    {"history",              1, 0},
+    {"dataset",              0},
+    {"baseline",             0},
+    {"count",                1},
+    {"test",                 1},
+    {"tests",                1},
+    {"group",                1},
+    {"values",               1},
+    {"placeholders",         1},
+    {"modules",              1},
+    {"easydel",              1},
+    {"sources",              1},
+    {"dump",                 1},
+    {"duplicates",           1},
+    {"warnings",             1},
+    {"arches",               1},
+    {"load_tt_xla",          1},
+    {"load_config",          1},
+    {"load_config_string",   1},
+    {"load_easydel",         1},
+    {"load_easydel_string",  1},
+    {"load_snapshot",        1},
+    {"loaders",              1},
+    {"tt_forge_models",      1},
+    {"unknown_ids",          1},
+    {"load_tt_forge_models", 1},
+    {"history",              0},
 };
 /* clang-format on */
 
@@ -387,8 +388,6 @@ static void hide_data(lua_State *L, int mod)
         lua_setfield(L, mod, *k);
     }
     for (size_t k = 0; k < sizeof DATA_FNS / sizeof *DATA_FNS; k++) {
-        if (!DATA_FNS[k].stops)
-            continue;
         lua_pushcfunction(L, settings_pass_over);
         lua_setfield(L, mod, DATA_FNS[k].name);
     }

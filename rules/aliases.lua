@@ -34,7 +34,7 @@
 local alias = require "covengine.alias"
 local rule = alias.rule
 
-return alias.set {
+local aliases = alias.set {
   -- "gemma_lora" counts as "gemma": the same model with LoRA adapters.
   adapters = { "_lora" },
 
@@ -156,3 +156,4 @@ return alias.set {
   rule { checkpoint_pattern = "^minimaxai/minimax%-text%-01", module = "minimax",
     reason = "MiniMax-Text-01 is EasyDeL's minimax (model_type minimax_text_01)" },
 }
+return aliases

@@ -85,4 +85,19 @@ describe("editing the rules", function()
     assert.truthy(err:find(("^covengine: %s:%d: alias rule: unknown key 'modul'")
       :format((dir .. "/aliases.lua"):gsub("%p", "%%%0"), line)), err)
   end)
+
+  it("an error in the alias set names the line of alias.set", function()
+    -- aliases.lua names its set before returning it: as a tail call,
+    -- `return alias.set {...}` left the check no line to blame.
+    local dir = copy_rules()
+    edit(dir .. "/aliases.lua", "adapters = { \"_lora\" },", "adapter = { \"_lora\" },")
+    local args = {}
+    for _, a in ipairs(TINY) do args[#args + 1] = a end
+    args[#args + 1] = dir .. "/phases.lua"
+    local code, _, err = h.run(args)
+    assert.are.equal(2, code)
+    local line = line_of(dir .. "/aliases.lua", "alias.set {")
+    assert.truthy(err:find(("^covengine: %s:%d: alias set: unknown key 'adapter'")
+      :format((dir .. "/aliases.lua"):gsub("%p", "%%%0"), line)), err)
+  end)
 end)

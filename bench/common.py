@@ -1,6 +1,7 @@
 """What the history benchmarks share (bench/git_walk.py, bench/history.py):
-the paths, the check that the programs are built, and a bare clone of the
-shared tt-xla history bundle in a temporary directory."""
+the paths, the command line, the check that the programs are built, and a
+bare clone of the shared tt-xla history bundle in a temporary directory."""
+import argparse
 import contextlib
 import os
 import shutil
@@ -11,6 +12,17 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 BUNDLE = os.path.join(SHARED, "history", "tt-xla-test-config-history.bundle")
+
+
+def arguments(runs, extra=()):
+    """The command line: --build DIR, --runs N (default runs), and the
+    integer options extra names as (flag, default)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--runs", type=int, default=runs)
+    for flag, default in extra:
+        ap.add_argument(flag, type=int, default=default)
+    return ap.parse_args()
 
 
 def programs(build, *names):

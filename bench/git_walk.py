@@ -9,13 +9,11 @@ Interleaved runs, median wall time and peak RSS (bench/measure).
 
 usage: bench/git_walk.py [--build DIR] [--runs N]
 """
-import argparse
-import os
 import statistics
 import subprocess
 import sys
 
-from common import ROOT, history_clone, programs
+from common import ROOT, arguments, history_clone, programs
 
 GIT_LOOP = ("git -C \"$1\" rev-list --first-parent --reverse main | "
             "while read c; do git -C \"$1\" ls-tree -r \"$c\" tests/runner/test_config; done")
@@ -30,10 +28,7 @@ def run_once(measure, cmd):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--runs", type=int, default=5)
-    a = ap.parse_args()
+    a = arguments(runs=5)
     walk, measure = programs(a.build, "bench/git_walk", "bench/measure")
     with history_clone() as (_, repo):
         if repo is None:

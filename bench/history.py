@@ -13,14 +13,13 @@ and peak RSS, from /usr/bin/time.
 
 usage: bench/history.py [--build DIR] [--runs N] [--sample N]
 """
-import argparse
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 
-from common import ROOT, SHARED, history_clone, programs
+from common import ROOT, SHARED, arguments, history_clone, programs
 
 EASYDEL = os.path.join(SHARED, "easydel", "easydel-2026-04-22.json")
 
@@ -40,11 +39,7 @@ def median(runs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--sample", type=int, default=20)
-    a = ap.parse_args()
+    a = arguments(runs=3, extra=[("--sample", 20)])
     exe, floor = programs(a.build, "covengine", "bench/history_floor")
     with history_clone() as (work, repo):
         if repo is None:

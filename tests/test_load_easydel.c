@@ -711,13 +711,11 @@ static void test_second_inventory_and_rollback(void)
 static void check_real(const char *file, uint32_t modules, uint32_t regs,
                        const char *revision)
 {
-    const char *dir = unit_shared_data();
-    if (!dir) {
-        unit_skip("no shared data (COV_SHARED_DATA)");
+    char rel[256];
+    snprintf(rel, sizeof rel, "easydel/%s", file);
+    const char *path = unit_shared_path(rel);
+    if (!path)
         return;
-    }
-    char path[1024];
-    snprintf(path, sizeof path, "%s/easydel/%s", dir, file);
     cov_model m;
     REQUIRE(cov_model_init(&m) == 0);
     cov_diag d = unit_diag();

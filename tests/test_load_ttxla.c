@@ -1196,13 +1196,11 @@ static void test_large_tree(void)
 static void check_real_tree(const char *root, uint32_t tests, uint32_t placeholders,
                             uint32_t files, unsigned long cross_dups)
 {
-    const char *data = unit_shared_data();
-    if (!data) {
-        unit_skip("no shared data (COV_SHARED_DATA)");
+    char rel[256];
+    snprintf(rel, sizeof rel, "tt-xla/%s", root);
+    const char *dir = unit_shared_path(rel);
+    if (!dir)
         return;
-    }
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/tt-xla/%s", data, root);
     ctx c;
     ctx_init(&c);
     struct timespec t0;

@@ -94,6 +94,18 @@ const char *unit_shared_data(void)
     return dir;
 }
 
+const char *unit_shared_path(const char *rel)
+{
+    static char path[1024];
+    const char *dir = unit_shared_data();
+    if (!dir) {
+        unit_skip("no shared data (COV_SHARED_DATA)");
+        return NULL;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    return path;
+}
+
 unit_warnings unit_warns;
 cov_error unit_err;
 

@@ -134,6 +134,41 @@ static int list_at(cov_git_repo *r, const cov_git_oid *commit, const char *dir,
     return rc;
 }
 
+/* What to do with a blob's bytes (data[0..len), valid until it returns);
+ * file names the blob in messages. */
+typedef int (*blob_use)(void *ud, const char *file, const char *data, size_t len);
+
+/* Reads blob (at most the file size limit) and runs use on its bytes. */
+static int with_blob(cov_git_repo *r, const cov_git_oid *blob, const char *file,
+                     const cov_limits *lim, blob_use use, void *ud, cov_diag *d)
+{
+    cov_git_blob *b;
+    const char *data;
+    size_t len;
+    int rc = cov_git_blob_read(r, blob, max_size(lim), file, &b, &data, &len, d);
+    if (!rc) {
+        rc = use(ud, file, data, len);
+        cov_git_blob_release(b);
+    }
+    return rc;
+}
+
+typedef struct config_load {
+    cov_model *m;
+    const cov_limits *lim;
+    cov_diag *d;
+} config_load;
+
+static int load_config(void *ud, const char *file, const char *data, size_t len)
+{
+    config_load *cl = ud;
+    cov_progress_begin(cl->d, file, len);
+    int rc = cov_load_ttxla_buffer(cl->m, file, data, len, NULL, cl->lim, cl->d);
+    if (!rc)
+        cov_progress_end(cl->d, len);
+    return rc;
+}
+
 /* Loads the listed config blobs named NAME:PATH into m. */
 static int load_configs(cov_model *m, cov_git_repo *r, const char *name,
                         const cov_git_list *blobs, const cov_limits *lim, cov_diag *d)
@@ -150,17 +185,8 @@ static int load_configs(cov_model *m, cov_git_repo *r, const char *name,
         char *file = blob_name(name, e->path);
         if (!file)
             return cov_fail(d, COV_ENOMEM, name, 0, 0, "out of memory");
-        cov_git_blob *b;
-        const char *data;
-        size_t len;
-        rc = cov_git_blob_read(r, &e->blob, max_size(lim), file, &b, &data, &len, d);
-        if (!rc) {
-            cov_progress_begin(d, file, len);
-            rc = cov_load_ttxla_buffer(m, file, data, len, NULL, lim, d);
-            if (!rc)
-                cov_progress_end(d, len);
-            cov_git_blob_release(b);
-        }
+        config_load cl = {m, lim, d};
+        rc = with_blob(r, &e->blob, file, lim, load_config, &cl, d);
         cov_free(file);
     }
     return rc;
@@ -187,6 +213,11 @@ static int ttxla_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit
 
 GIT_LOADS(ttxla)
 
+static int scan_file(void *ud, const char *file, const char *data, size_t len)
+{
+    return cov_easydel_scanner_file(ud, file, strrchr(file, '/') + 1, data, len);
+}
+
 /* Scans one module directory's .py blobs. */
 static int scan_module(cov_easydel_scanner *s, cov_git_repo *r, const char *name,
                        const cov_git_entry *mod, const cov_limits *lim, cov_diag *d)
@@ -198,17 +229,8 @@ static int scan_module(cov_easydel_scanner *s, cov_git_repo *r, const char *name
                     : cov_fail(d, COV_ENOMEM, name, 0, 0, "out of memory");
     if (!rc)
         rc = cov_git_list_blobs(r, &mod->blob, prefix, 0, wanted_py, &files, d);
-    for (size_t k = 0; k < files.n && !rc; k++) {
-        const cov_git_entry *f = &files.v[k];
-        cov_git_blob *b;
-        const char *data;
-        size_t len;
-        if (!(rc = cov_git_blob_read(r, &f->blob, max_size(lim), f->path, &b, &data, &len,
-                                     d))) {
-            rc = cov_easydel_scanner_file(s, f->path, strrchr(f->path, '/') + 1, data, len);
-            cov_git_blob_release(b);
-        }
-    }
+    for (size_t k = 0; k < files.n && !rc; k++)
+        rc = with_blob(r, &files.v[k].blob, files.v[k].path, lim, scan_file, s, d);
     cov_git_list_free(&files);
     cov_free(prefix);
     cov_free(dir);
@@ -271,7 +293,18 @@ typedef struct forge_reader {
     const char *name; /* REPO@COMMIT */
     const cov_limits *lim;
     char *rel, *file, *text; /* of the current file */
+    size_t len;
 } forge_reader;
+
+/* A copy of the text: the lexer wants a NUL at len. */
+static int copy_loader(void *ud, const char *file, const char *data, size_t len)
+{
+    forge_reader *fr = ud;
+    (void)file;
+    fr->text = cov_strndup(data, len);
+    fr->len = len;
+    return COV_OK;
+}
 
 static int read_loader(void *ud, size_t i, const char **rel, const char **file, char **text,
                        size_t *len, cov_diag *d)
@@ -288,16 +321,12 @@ static int read_loader(void *ud, size_t i, const char **rel, const char **file, 
     fr->file = blob_name(fr->name, path);
     if (!fr->rel || !fr->file)
         return cov_fail(d, COV_ENOMEM, fr->name, 0, 0, "out of memory");
-    cov_git_blob *b;
-    const char *data;
-    int rc =
-        cov_git_blob_read(fr->r, &e->blob, max_size(fr->lim), fr->file, &b, &data, len, d);
+    int rc = with_blob(fr->r, &e->blob, fr->file, fr->lim, copy_loader, fr, d);
     if (rc)
         return rc;
-    fr->text = cov_strndup(data, *len); /* the lexer wants a NUL at len */
-    cov_git_blob_release(b);
     if (!fr->text)
         return cov_fail(d, COV_ENOMEM, fr->name, 0, 0, "out of memory");
+    *len = fr->len;
     *rel = fr->rel;
     *file = fr->file;
     *text = fr->text;
@@ -320,7 +349,7 @@ static int forge_commit(cov_model *m, cov_git_repo *r, const cov_git_oid *commit
     files.n = k;
     if (!rc) {
         qsort(files.v, files.n, sizeof *files.v, by_dir);
-        forge_reader fr = {r, &files, name, lim, NULL, NULL, NULL};
+        forge_reader fr = {r, &files, name, lim, NULL, NULL, NULL, 0};
         rc = cov_load_forge_read(m, name, files.n, read_loader, &fr, d);
         cov_free(fr.rel);
         cov_free(fr.file);

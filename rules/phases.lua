@@ -114,7 +114,7 @@ local function started(l)
   return false
 end
 
-return coverage.run {
+local report = coverage.run {
   aliases = require "aliases",
   tasks = require "tasks",
   policy = policy,
@@ -128,3 +128,4 @@ return coverage.run {
   trend = require "trend",
   frameworks = require "frameworks",
 }
+return report

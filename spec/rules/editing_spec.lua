@@ -74,24 +74,27 @@ describe("editing the rules", function()
   end)
 
   it("a rule error names the user's file and line", function()
-    -- {what the copy's aliases.lua has, what it gets, the line blamed, the message}.
-    -- The set's own keys are blamed at the line of alias.set: aliases.lua names
-    -- the set before returning it, as a tail call would leave no line to blame.
+    -- {the file, what the copy has, what it gets, the line blamed, the message}.
+    -- The alias set's and coverage.run's own keys are blamed at the line of
+    -- the call: the files name the table before returning it, as a tail call
+    -- would leave no line to blame.
     for _, case in ipairs {
-      { "family = \"phi4\", module", "family = \"phi4\", modul", "family = \"phi4\", modul",
-        "alias rule: unknown key 'modul'" },
-      { "adapters = { \"_lora\" },", "adapter = { \"_lora\" },", "alias.set {",
+      { "aliases.lua", "family = \"phi4\", module", "family = \"phi4\", modul",
+        "family = \"phi4\", modul", "alias rule: unknown key 'modul'" },
+      { "aliases.lua", "adapters = { \"_lora\" },", "adapter = { \"_lora\" },", "alias.set {",
         "alias set: unknown key 'adapter'" },
+      { "phases.lua", "  started = started,", "  start = started,", "coverage.run {",
+        "coverage: unknown key 'start'" },
     } do
       local dir = copy_rules()
-      edit(dir .. "/aliases.lua", case[1], case[2])
+      local file = dir .. "/" .. case[1]
+      edit(file, case[2], case[3])
       local args = {}
       for _, a in ipairs(TINY) do args[#args + 1] = a end
       args[#args + 1] = dir .. "/phases.lua"
       local code, _, err = h.run(args)
       assert.are.equal(2, code)
-      local file = dir .. "/aliases.lua"
-      local want = ("covengine: %s:%d: %s"):format(file, line_of(file, case[3]), case[4])
+      local want = ("covengine: %s:%d: %s"):format(file, line_of(file, case[4]), case[5])
       assert.are.equal(1, err:find(want, 1, true), err)
     end
   end)

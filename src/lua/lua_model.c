@@ -77,6 +77,32 @@ static void push_name(lua_State *L, const char *name)
         lua_pushnil(L);
 }
 
+/* Fields of the table on top of the stack: t[name] = the value (a symbol
+ * or string that is absent sets nothing). */
+static void set_sym(lua_State *L, const cov_model *m, const char *name, cov_sym s)
+{
+    push_sym(L, m, s);
+    lua_setfield(L, -2, name);
+}
+
+static void set_str(lua_State *L, const char *name, const char *s)
+{
+    push_name(L, s);
+    lua_setfield(L, -2, name);
+}
+
+static void set_int(lua_State *L, const char *name, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, name);
+}
+
+static void set_bool(lua_State *L, const char *name, int v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, name);
+}
+
 static void push_list(lua_State *L, const cov_model *m, uint32_t handle)
 {
     uint32_t n;
@@ -181,12 +207,9 @@ static void push_node(lua_State *L, const cov_model *m, const cov_node *root)
 static void push_fields(lua_State *L, const cov_model *m, const cov_fields *f)
 {
     lua_createtable(L, 0, 6);
-    push_name(L, cov_status_name(f->status));
-    lua_setfield(L, -2, "status");
-    push_name(L, cov_bringup_name(f->bringup));
-    lua_setfield(L, -2, "bringup_status");
-    push_sym(L, m, f->reason);
-    lua_setfield(L, -2, "reason");
+    set_str(L, "status", cov_status_name(f->status));
+    set_str(L, "bringup_status", cov_bringup_name(f->bringup));
+    set_sym(L, m, "reason", f->reason);
     if (f->has_markers) {
         push_list(L, m, f->markers);
         lua_setfield(L, -2, "markers");
@@ -316,22 +339,14 @@ static void get_loader(lua_State *L, const cov_model *m, const cov_test *t)
     }
     const cov_loader *ld = COV_VEC_AT(m->loaders, cov_loader, v->loader);
     lua_createtable(L, 0, 8);
-    push_sym(L, m, ld->path);
-    lua_setfield(L, -2, "path");
-    push_sym(L, m, v->value);
-    lua_setfield(L, -2, "variant");
-    push_sym(L, m, v->field[COV_LF_SOURCE]);
-    lua_setfield(L, -2, "source");
-    push_sym(L, m, v->field[COV_LF_GROUP]);
-    lua_setfield(L, -2, "group");
-    push_sym(L, m, v->checkpoint);
-    lua_setfield(L, -2, "checkpoint");
-    push_sym(L, m, v->field[COV_LF_MODEL]);
-    lua_setfield(L, -2, "model");
-    push_sym(L, m, v->file);
-    lua_setfield(L, -2, "file");
-    lua_pushinteger(L, v->line);
-    lua_setfield(L, -2, "line");
+    set_sym(L, m, "path", ld->path);
+    set_sym(L, m, "variant", v->value);
+    set_sym(L, m, "source", v->field[COV_LF_SOURCE]);
+    set_sym(L, m, "group", v->field[COV_LF_GROUP]);
+    set_sym(L, m, "checkpoint", v->checkpoint);
+    set_sym(L, m, "model", v->field[COV_LF_MODEL]);
+    set_sym(L, m, "file", v->file);
+    set_int(L, "line", v->line);
 }
 
 /*** @section Test views
@@ -572,14 +587,10 @@ static int ds_placeholders(lua_State *L)
     for (uint32_t i = 0; i < m->placeholders.count; i++) {
         const cov_placeholder *p = COV_VEC_AT(m->placeholders, cov_placeholder, i);
         lua_createtable(L, 0, 5);
-        push_sym(L, m, p->name);
-        lua_setfield(L, -2, "name");
-        push_name(L, cov_bringup_name(p->bringup));
-        lua_setfield(L, -2, "bringup_status");
-        lua_pushstring(L, cov_model_source(m, p->source)->path);
-        lua_setfield(L, -2, "file");
-        lua_pushinteger(L, p->line);
-        lua_setfield(L, -2, "line");
+        set_sym(L, m, "name", p->name);
+        set_str(L, "bringup_status", cov_bringup_name(p->bringup));
+        set_str(L, "file", cov_model_source(m, p->source)->path);
+        set_int(L, "line", p->line);
         if (p->f.extra) {
             push_node(L, m, p->f.extra);
             lua_setfield(L, -2, "extra");
@@ -602,28 +613,20 @@ static int ds_modules(lua_State *L)
     for (uint32_t i = 0; i < m->modules.count; i++) {
         const cov_module *mod = COV_VEC_AT(m->modules, cov_module, i);
         lua_createtable(L, 0, 2);
-        push_sym(L, m, mod->name);
-        lua_setfield(L, -2, "name");
-        push_sym(L, m, mod->type);
-        lua_setfield(L, -2, "type");
+        set_sym(L, m, "name", mod->name);
+        set_sym(L, m, "type", mod->type);
         lua_createtable(L, (int)mod->count, 0);
         for (uint32_t k = 0; k < mod->count; k++) {
             const cov_registration *r =
                 COV_VEC_AT(m->registrations, cov_registration, mod->first + k);
             lua_createtable(L, 0, 6);
-            push_sym(L, m, r->task);
-            lua_setfield(L, -2, "task");
-            push_sym(L, m, r->model_type);
-            lua_setfield(L, -2, "model_type");
-            push_sym(L, m, r->config);
-            lua_setfield(L, -2, "config");
-            push_sym(L, m, r->class_name);
-            lua_setfield(L, -2, "class");
+            set_sym(L, m, "task", r->task);
+            set_sym(L, m, "model_type", r->model_type);
+            set_sym(L, m, "config", r->config);
+            set_sym(L, m, "class", r->class_name);
             if (r->file) {
-                push_sym(L, m, r->file);
-                lua_setfield(L, -2, "file");
-                lua_pushinteger(L, r->line);
-                lua_setfield(L, -2, "line");
+                set_sym(L, m, "file", r->file);
+                set_int(L, "line", r->line);
             }
             lua_rawseti(L, -2, (lua_Integer)k + 1);
         }
@@ -646,34 +649,23 @@ static int ds_easydel(lua_State *L)
         return 1;
     }
     lua_createtable(L, 0, 4);
-    push_sym(L, m, m->easydel_revision);
-    lua_setfield(L, -2, "revision");
-    push_sym(L, m, m->easydel_date);
-    lua_setfield(L, -2, "date");
-    lua_pushstring(L, cov_model_source(m, m->easydel_source)->path);
-    lua_setfield(L, -2, "source");
-    lua_pushinteger(L, m->modules.count);
-    lua_setfield(L, -2, "module_count");
+    set_sym(L, m, "revision", m->easydel_revision);
+    set_sym(L, m, "date", m->easydel_date);
+    set_str(L, "source", cov_model_source(m, m->easydel_source)->path);
+    set_int(L, "module_count", m->modules.count);
     return 1;
 }
 
 static void push_lvariant(lua_State *L, const cov_model *m, const cov_lvariant *v)
 {
     lua_createtable(L, 0, 12);
-    push_sym(L, m, v->name);
-    lua_setfield(L, -2, "name");
-    push_sym(L, m, v->value);
-    lua_setfield(L, -2, "value");
-    push_sym(L, m, v->checkpoint);
-    lua_setfield(L, -2, "checkpoint");
-    lua_pushinteger(L, v->line);
-    lua_setfield(L, -2, "line");
-    lua_pushboolean(L, v->tests > 0);
-    lua_setfield(L, -2, "tested");
-    lua_pushinteger(L, v->tests);
-    lua_setfield(L, -2, "tests");
-    lua_pushboolean(L, v->prefill);
-    lua_setfield(L, -2, "prefill");
+    set_sym(L, m, "name", v->name);
+    set_sym(L, m, "value", v->value);
+    set_sym(L, m, "checkpoint", v->checkpoint);
+    set_int(L, "line", v->line);
+    set_bool(L, "tested", v->tests > 0);
+    set_int(L, "tests", v->tests);
+    set_bool(L, "prefill", v->prefill);
     for (int f = 0; f < COV_LF_COUNT; f++) {
         push_sym(L, m, v->field[f]);
         lua_setfield(L, -2, cov_loader_field_name(f));
@@ -683,24 +675,15 @@ static void push_lvariant(lua_State *L, const cov_model *m, const cov_lvariant *
 static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
 {
     lua_createtable(L, 0, 20);
-    push_sym(L, m, ld->path);
-    lua_setfield(L, -2, "path");
-    push_sym(L, m, ld->file);
-    lua_setfield(L, -2, "file");
-    lua_pushinteger(L, ld->line);
-    lua_setfield(L, -2, "line");
-    push_sym(L, m, ld->family);
-    lua_setfield(L, -2, "family");
-    push_sym(L, m, ld->task);
-    lua_setfield(L, -2, "task_path");
-    push_name(L, cov_model_framework_name(ld->mfw));
-    lua_setfield(L, -2, "model_framework");
-    push_sym(L, m, ld->base);
-    lua_setfield(L, -2, "base");
-    push_sym(L, m, ld->default_variant);
-    lua_setfield(L, -2, "default_variant");
-    lua_pushboolean(L, ld->readable);
-    lua_setfield(L, -2, "readable");
+    set_sym(L, m, "path", ld->path);
+    set_sym(L, m, "file", ld->file);
+    set_int(L, "line", ld->line);
+    set_sym(L, m, "family", ld->family);
+    set_sym(L, m, "task_path", ld->task);
+    set_str(L, "model_framework", cov_model_framework_name(ld->mfw));
+    set_sym(L, m, "base", ld->base);
+    set_sym(L, m, "default_variant", ld->default_variant);
+    set_bool(L, "readable", ld->readable);
     lua_createtable(L, 2, 0);
     int np = 0;
     if (ld->phases & COV_LOADER_DECODE) {
@@ -725,11 +708,9 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
             lua_rawseti(L, -2, ++nc);
         }
         lua_createtable(L, 0, 3);
-        lua_pushstring(L, cov_loader_how_name(lf->how));
-        lua_setfield(L, -2, "how");
+        set_str(L, "how", cov_loader_how_name(lf->how));
         if (lf->line) {
-            lua_pushinteger(L, lf->line);
-            lua_setfield(L, -2, "line");
+            set_int(L, "line", lf->line);
         }
         if (lf->how == COV_LV_CANDIDATES) {
             push_list(L, m, lf->cands);
@@ -755,10 +736,8 @@ static void push_loader(lua_State *L, const cov_model *m, const cov_loader *ld)
              ld->variantless ? COV_VEC_AT(m->lvariants, cov_lvariant, ld->first)->checkpoint
                              : COV_SYM_NONE);
     lua_setfield(L, -2, "checkpoint");
-    lua_pushboolean(L, tests > 0);
-    lua_setfield(L, -2, "tested");
-    lua_pushinteger(L, tests);
-    lua_setfield(L, -2, "tests");
+    set_bool(L, "tested", tests > 0);
+    set_int(L, "tests", tests);
 }
 
 /*** ds:loaders() -> array
@@ -807,12 +786,9 @@ static int ds_tt_forge_models(lua_State *L)
         return 1;
     }
     lua_createtable(L, 0, 3);
-    lua_pushstring(L, cov_model_source(m, m->forge_source)->path);
-    lua_setfield(L, -2, "source");
-    lua_pushinteger(L, m->loaders.count);
-    lua_setfield(L, -2, "loaders");
-    lua_pushinteger(L, m->unknown);
-    lua_setfield(L, -2, "unknown");
+    set_str(L, "source", cov_model_source(m, m->forge_source)->path);
+    set_int(L, "loaders", m->loaders.count);
+    set_int(L, "unknown", m->unknown);
     return 1;
 }
 
@@ -838,16 +814,11 @@ static int ds_unknown_ids(lua_State *L)
         lua_createtable(L, 0, 6);
         push_id(L, m, t);
         lua_setfield(L, -2, "id");
-        push_sym(L, m, t->framework);
-        lua_setfield(L, -2, "framework");
-        lua_pushstring(L, cov_model_source(m, t->source)->path);
-        lua_setfield(L, -2, "file");
-        lua_pushinteger(L, t->line);
-        lua_setfield(L, -2, "line");
-        lua_pushinteger(L, t->column);
-        lua_setfield(L, -2, "column");
-        lua_pushstring(L, reason);
-        lua_setfield(L, -2, "reason");
+        set_sym(L, m, "framework", t->framework);
+        set_str(L, "file", cov_model_source(m, t->source)->path);
+        set_int(L, "line", t->line);
+        set_int(L, "column", t->column);
+        set_str(L, "reason", reason);
         lua_rawseti(L, -2, ++n);
     }
     return 1;
@@ -866,14 +837,10 @@ static int ds_sources(lua_State *L)
     for (uint32_t i = 0; i < m->sources.count; i++) {
         const cov_source *s = cov_model_source(m, i);
         lua_createtable(L, 0, 4);
-        lua_pushstring(L, s->path);
-        lua_setfield(L, -2, "path");
-        lua_pushstring(L, cov_source_kind_name(s->kind));
-        lua_setfield(L, -2, "kind");
-        push_sym(L, m, s->framework);
-        lua_setfield(L, -2, "framework");
-        lua_pushinteger(L, s->entries);
-        lua_setfield(L, -2, "entries");
+        set_str(L, "path", s->path);
+        set_str(L, "kind", cov_source_kind_name(s->kind));
+        set_sym(L, m, "framework", s->framework);
+        set_int(L, "entries", s->entries);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -895,15 +862,11 @@ static int ds_warnings(lua_State *L)
         const cov_warning_rec *w = &log->items[i];
         lua_createtable(L, 0, 4);
         if (w->file) {
-            lua_pushstring(L, w->file);
-            lua_setfield(L, -2, "file");
+            set_str(L, "file", w->file);
         }
-        lua_pushinteger(L, w->line);
-        lua_setfield(L, -2, "line");
-        lua_pushinteger(L, w->column);
-        lua_setfield(L, -2, "column");
-        lua_pushstring(L, w->message);
-        lua_setfield(L, -2, "message");
+        set_int(L, "line", w->line);
+        set_int(L, "column", w->column);
+        set_str(L, "message", w->message);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_pushinteger(L, (lua_Integer)log->total);
@@ -937,12 +900,9 @@ static int ds_duplicates(lua_State *L)
         lua_createtable(L, 0, 8);
         push_id(L, m, kept);
         lua_setfield(L, -2, "id");
-        push_sym(L, m, kept->framework);
-        lua_setfield(L, -2, "framework");
-        lua_pushstring(L, cov_model_source(m, kept->source)->path);
-        lua_setfield(L, -2, "file");
-        lua_pushinteger(L, kept->line);
-        lua_setfield(L, -2, "line");
+        set_sym(L, m, "framework", kept->framework);
+        set_str(L, "file", cov_model_source(m, kept->source)->path);
+        set_int(L, "line", kept->line);
         for (int alias = 0; alias < 2; alias++) {
             lua_pushstring(L, cov_model_source(m, d->source)->path);
             lua_setfield(L, -2, alias ? "first_file" : "replaced_file");
@@ -1160,8 +1120,7 @@ void cov_lua_model_init(lua_State *L)
         lua_setfield(L, -2, "__tostring");
         lua_pushcfunction(L, test_eq);
         lua_setfield(L, -2, "__eq");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
+        set_bool(L, "__metatable", 0);
     }
     lua_pop(L, 1);
 }

@@ -711,9 +711,7 @@ static void test_second_inventory_and_rollback(void)
 static void check_real(const char *file, uint32_t modules, uint32_t regs,
                        const char *revision)
 {
-    char rel[256];
-    snprintf(rel, sizeof rel, "easydel/%s", file);
-    const char *path = unit_shared_path(rel);
+    const char *path = unit_shared_path("easydel", file);
     if (!path)
         return;
     cov_model m;

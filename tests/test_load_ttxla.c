@@ -1196,9 +1196,7 @@ static void test_large_tree(void)
 static void check_real_tree(const char *root, uint32_t tests, uint32_t placeholders,
                             uint32_t files, unsigned long cross_dups)
 {
-    char rel[256];
-    snprintf(rel, sizeof rel, "tt-xla/%s", root);
-    const char *dir = unit_shared_path(rel);
+    const char *dir = unit_shared_path("tt-xla", root);
     if (!dir)
         return;
     ctx c;

@@ -94,15 +94,15 @@ const char *unit_shared_data(void)
     return dir;
 }
 
-const char *unit_shared_path(const char *rel)
+const char *unit_shared_path(const char *dir, const char *name)
 {
     static char path[1024];
-    const char *dir = unit_shared_data();
-    if (!dir) {
+    const char *data = unit_shared_data();
+    if (!data) {
         unit_skip("no shared data (COV_SHARED_DATA)");
         return NULL;
     }
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    snprintf(path, sizeof path, "%s/%s/%s", data, dir, name);
     return path;
 }
 

@@ -38,9 +38,9 @@ int unit_run(const unit_case *cases);
 char *unit_read_file(const char *path, size_t *len);
 /* The shared third-party data directory, or NULL (the case should skip). */
 const char *unit_shared_data(void);
-/* rel below the shared data directory (a static buffer, one at a time), or
- * NULL with the current case marked skipped. */
-const char *unit_shared_path(const char *rel);
+/* DATA/dir/name, DATA the shared data directory (a static buffer, one at a
+ * time), or NULL with the current case marked skipped. */
+const char *unit_shared_path(const char *dir, const char *name);
 
 /* The diagnostics of a load: unit_diag() clears unit_err and unit_warns and
  * returns a cov_diag that fills them; unit_warns keeps the first UNIT_WARNS

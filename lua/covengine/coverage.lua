@@ -70,6 +70,8 @@ function coverage.analyse(cfg, level, want_tests)
   local unknown_tags = phase.tag(fx.list, cfg.tags, view)
   if rawequal(ds, cov.head) then coverage.warn_unknown_tags(unknown_tags, fx, cfg, ds) end
   local members = phase.assign(fx.list, cfg.phases, cfg.groups, view)
+  -- Its views (two tables per family) are garbage before the report is built.
+  view = nil -- luacheck: ignore 311
   local cache = {}
   local function canonical_of(raw, task, variant, checkpoint)
     local k = table.concat({ raw, task or "", variant or "", checkpoint or "" }, "\0")

@@ -191,6 +191,48 @@ describe("cov.json", function()
     assert.are.equal(text:gsub("\\u00e9", "é"), cov.json.encode(v))
   end)
 
+  -- The outer levels (and any container of more than 256 values) are
+  -- written as the encoder goes, the rest printed by cJSON a value at a
+  -- time: the text must be what cJSON writes for the whole tree.
+  it("writes its outer levels as cJSON lays out the whole tree", function()
+    local x = { name = "a\"b\n\tc", empty_object = {}, empty_array = cov.json.array {},
+      list = { 1, 2.5, { k = cov.json.null, v = { true, false } }, {}, "é" },
+      nested = { deeper = { deepest = { 1, { "two" } } }, [""] = "blank key", ["a\nb"] = 1 } }
+    for _, indent in ipairs { true, false } do
+      local o = { indent = indent }
+      local whole = cov.json.encode({ { x } }, o) -- x two levels down: cJSON alone
+      local alone = cov.json.encode(x, o)       -- x's own levels written here
+      local shifted = indent and alone:gsub("\n", "\n\t\t") or alone
+      assert.are.equal(whole, "[[" .. shifted .. "]]")
+      assert.are.same(x.nested, cov.json.decode(alone).nested)
+    end
+  end)
+
+  it("writes a container of more than 256 values as cJSON writes two halves", function()
+    local list, first, second = cov.json.array {}, cov.json.array {}, cov.json.array {}
+    local obj, obj_a, obj_b = {}, {}, {}
+    for i = 1, 300 do
+      local item = { i = i, name = "n" .. i, tags = { "t" } }
+      list[i] = item
+      table.insert(i <= 150 and first or second, item)
+      local key = ("k%03d"):format(i)
+      obj[key] = { i }
+      ;(i <= 150 and obj_a or obj_b)[key] = { i }
+    end
+    for _, indent in ipairs { true, false } do
+      local o = { indent = indent }
+      -- Three levels down, where only the size makes the encoder write them.
+      local function deep(v) return cov.json.encode({ { { v } } }, o) end
+      local a, b = deep(first), deep(second)
+      assert.are.equal(a:sub(1, -5) .. (indent and ", " or ",") .. b:sub(5), deep(list))
+      a, b = deep(obj_a), deep(obj_b)
+      local tail = indent and "\n\t\t\t}]]]" or "}]]]"
+      local head = indent and "[[[{\n" or "[[[{"
+      assert.are.equal(a:sub(1, -#tail - 1) .. "," .. (indent and "\n" or "") .. b:sub(#head + 1),
+        deep(obj))
+    end
+  end)
+
   it("refuses what JSON cannot hold", function()
     assert.has_error(function() cov.json.encode { f = print } end, "json: cannot encode a function")
     local cyclic = {}

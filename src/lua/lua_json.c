@@ -11,6 +11,7 @@
 #include "lua/lua_json.h"
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "base/utf8.h"
 #include "covengine.h"
 #include "formats/json_lex.h"
@@ -109,6 +110,29 @@ static int compare_keys(const void *a, const void *b)
     return strcmp(((const keyslot *)a)->text, ((const keyslot *)b)->text);
 }
 
+/* The partial cJSON tree, and the printed text, hang off a userdata with
+ * __gc, so a Lua error half-way through (running out of memory included)
+ * frees them. */
+typedef struct holder {
+    cJSON *root;
+    char *text;
+    cov_buf out;  /* encode: the text written so far */
+    cov_jlex lex; /* decode: where each value is written */
+} holder;
+
+static int holder_gc(lua_State *L)
+{
+    holder *h = lua_touserdata(L, 1);
+    cJSON_Delete(h->root);
+    h->root = NULL;
+    cJSON_free(h->text);
+    h->text = NULL;
+    cov_buf_free(&h->out);
+    cov_jlex_free(&h->lex);
+    memset(&h->lex, 0, sizeof h->lex);
+    return 0;
+}
+
 static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const char *key,
                         cJSON **root);
 
@@ -134,10 +158,11 @@ static cJSON *attach(lua_State *L, cJSON *node, cJSON *parent, const char *key,
     return node;
 }
 
-/* Objects are written with sorted keys. The anchor table keeps each key's
- * text (odd slots) and value (even slots) alive while we sort and encode; the
- * sort array is a userdata so an error cannot leak it. */
-static void encode_object(lua_State *L, int idx, int depth, cJSON *obj, cJSON **root)
+/* Objects are written with sorted keys. Pushes an anchor table that keeps
+ * each key's text (odd slots) and value (even slots) alive, then a userdata
+ * array of the keys in order (so an error cannot leak it); returns their
+ * number. The caller pops both. */
+static lua_Integer sorted_keys(lua_State *L, int idx, keyslot **out)
 {
     lua_newtable(L);
     int anchor = lua_gettop(L);
@@ -163,6 +188,15 @@ static void encode_object(lua_State *L, int idx, int depth, cJSON *obj, cJSON **
         lua_pop(L, 1); /* still referenced by the anchor */
     }
     qsort(keys, (size_t)n, sizeof *keys, compare_keys);
+    *out = keys;
+    return n;
+}
+
+static void encode_object(lua_State *L, int idx, int depth, cJSON *obj, cJSON **root)
+{
+    keyslot *keys;
+    lua_Integer n = sorted_keys(L, idx, &keys);
+    int anchor = lua_gettop(L) - 1;
     for (lua_Integer i = 0; i < n; i++) {
         lua_rawgeti(L, anchor, keys[i].slot);
         encode_into(L, lua_gettop(L), depth + 1, obj, keys[i].text, root);
@@ -230,25 +264,120 @@ static void encode_into(lua_State *L, int idx, int depth, cJSON *parent, const c
  * Functions, NaN, infinities, cycles, and strings or keys that are not UTF-8
  * or hold a NUL byte are errors.
  */
-/* The partial cJSON tree, and the printed text, hang off a userdata with
- * __gc, so a Lua error half-way through (running out of memory included)
- * frees them. */
-typedef struct holder {
-    cJSON *root;
-    char *text;
-    cov_jlex lex; /* decode: where each value is written */
-} holder;
 
-static int holder_gc(lua_State *L)
+/* Writing: cJSON prints a whole tree at once, so a report of tens of
+ * thousands of families would be held as a tree (about 10 KB a family) and
+ * as text at the same time. Here the outer containers (the first
+ * STREAM_DEPTH levels, and any holding more than STREAM_ITEMS values) are
+ * written as we go, and each value under them is built and printed by cJSON
+ * on its own and freed at once. The text is the same byte for byte: cJSON's
+ * formatted layout starts each line of a value with one tab per container
+ * (array or object) around it, and JSON has no raw newline inside a
+ * string, so a value printed alone moves to its place by inserting that
+ * many tabs after each of its newlines. */
+enum { STREAM_DEPTH = 2, STREAM_ITEMS = 256 };
+
+static void add_tabs(cov_buf *out, int n)
 {
-    holder *h = lua_touserdata(L, 1);
+    while (n-- > 0)
+        cov_buf_add(out, "\t", 1);
+}
+
+/* Appends text, with `tabs` tabs after each newline. */
+static void add_shifted(cov_buf *out, const char *text, int tabs)
+{
+    const char *nl;
+    while (tabs > 0 && (nl = strchr(text, '\n'))) {
+        cov_buf_add(out, text, (size_t)(nl - text) + 1);
+        add_tabs(out, tabs);
+        text = nl + 1;
+    }
+    cov_buf_adds(out, text);
+}
+
+/* The number of keys of the table at idx, counting no further than one
+ * past `enough`. */
+static lua_Integer count_keys(lua_State *L, int idx, lua_Integer enough)
+{
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (++n > enough) {
+            lua_pop(L, 1);
+            break;
+        }
+    }
+    return n;
+}
+
+/* Prints the value at idx, nested in `depth` containers, alone through
+ * cJSON and appends it to h->out. */
+static void print_alone(lua_State *L, holder *h, int idx, int depth, int indent)
+{
+    encode_into(L, idx, depth, NULL, NULL, &h->root);
+    h->text = indent ? cJSON_Print(h->root) : cJSON_PrintUnformatted(h->root);
     cJSON_Delete(h->root);
     h->root = NULL;
+    if (!h->text)
+        cov_lua_nomem(L);
+    add_shifted(&h->out, h->text, indent ? depth : 0);
     cJSON_free(h->text);
     h->text = NULL;
-    cov_jlex_free(&h->lex);
-    memset(&h->lex, 0, sizeof h->lex);
-    return 0;
+}
+
+/* Writes the value at idx, nested in `depth` containers, to h->out. */
+static void write_value(lua_State *L, holder *h, int idx, int depth, int indent)
+{
+    if (depth > MAX_DEPTH)
+        luaL_error(L, "json: nesting deeper than %d (a cycle?)", MAX_DEPTH);
+    luaL_checkstack(L, 8, "json: nesting too deep");
+    cov_buf *out = &h->out;
+    lua_Integer n;
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        print_alone(L, h, idx, depth, indent);
+    } else if (is_array(L, idx, &n)) {
+        if (depth >= STREAM_DEPTH && n <= STREAM_ITEMS) {
+            print_alone(L, h, idx, depth, indent);
+            return;
+        }
+        cov_buf_add(out, "[", 1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i > 1)
+                cov_buf_add(out, ", ", indent ? 2 : 1);
+            lua_rawgeti(L, idx, i);
+            write_value(L, h, lua_gettop(L), depth + 1, indent);
+            lua_pop(L, 1);
+        }
+        cov_buf_add(out, "]", 1);
+    } else if (depth >= STREAM_DEPTH && count_keys(L, idx, STREAM_ITEMS) <= STREAM_ITEMS) {
+        print_alone(L, h, idx, depth, indent);
+    } else {
+        keyslot *keys;
+        n = sorted_keys(L, idx, &keys);
+        int anchor = lua_gettop(L) - 1;
+        cov_buf_add(out, "{\n", indent ? 2 : 1);
+        for (lua_Integer i = 0; i < n; i++) {
+            if (indent)
+                add_tabs(out, depth + 1);
+            /* The key as cJSON writes a string (its escapes). */
+            lua_pushstring(L, keys[i].text);
+            print_alone(L, h, lua_gettop(L), 0, 0);
+            lua_pop(L, 1);
+            cov_buf_add(out, ":\t", indent ? 2 : 1);
+            lua_rawgeti(L, anchor, keys[i].slot);
+            write_value(L, h, lua_gettop(L), depth + 1, indent);
+            lua_pop(L, 1);
+            if (i + 1 < n)
+                cov_buf_add(out, ",", 1);
+            if (indent)
+                cov_buf_add(out, "\n", 1);
+        }
+        if (indent)
+            add_tabs(out, depth);
+        cov_buf_add(out, "}", 1);
+        lua_pop(L, 2); /* keys, anchor */
+    }
 }
 
 static int json_encode(lua_State *L)
@@ -269,18 +398,13 @@ static int json_encode(lua_State *L)
         lua_setfield(L, -2, "__gc");
     }
     lua_setmetatable(L, -2);
-    encode_into(L, 1, 0, NULL, NULL, &h->root);
-    h->text = indent ? cJSON_Print(h->root) : cJSON_PrintUnformatted(h->root);
-    cJSON_Delete(h->root);
-    h->root = NULL;
-    if (!h->text)
+    write_value(L, h, 1, 0, indent);
+    if (h->out.oom)
         return cov_lua_nomem(L);
     /* One instruction a byte: cJSON writes about as fast as the VM runs. */
-    size_t len = strlen(h->text);
-    cov_lua_charge(L, (double)len);
-    lua_pushlstring(L, h->text, len);
-    cJSON_free(h->text);
-    h->text = NULL;
+    cov_lua_charge(L, (double)h->out.len);
+    lua_pushlstring(L, h->out.len ? h->out.data : "", h->out.len);
+    cov_buf_free(&h->out);
     return 1;
 }
 

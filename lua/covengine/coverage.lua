@@ -301,6 +301,9 @@ function coverage.run(cfg)
 
   local data, fx, canonical_of = coverage.analyse(cfg, 2,
     (fmt and fmt.needs_tests) or want_diff)
+  -- Only --explain reads the facts again; dropped here, most of them (about
+  -- 4 KB a family) are garbage before the report is written.
+  if not explain then fx, canonical_of = nil, nil end
   -- A format of findings (sarif, github) is written under --strict too: CI
   -- uploads it, then the run fails as a gate does.
   local want_findings = fmt and fmt.needs_findings

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef COV_FAULT_INJECTION
 static atomic_long fault_at;    /* 0: disarmed */
@@ -86,8 +87,28 @@ cov_meter *cov_meter_current(void)
     return thread_meter;
 }
 
+/* Whether m's deadline has passed, reading the clock every
+ * COV_METER_CLOCK_EVERY calls. */
+static int meter_late(cov_meter *m)
+{
+    if (atomic_load_explicit(&m->late, memory_order_relaxed))
+        return 1;
+    if (atomic_fetch_add_explicit(&m->ticks, 1, memory_order_relaxed) %
+            COV_METER_CLOCK_EVERY !=
+        0)
+        return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if ((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 <= m->deadline)
+        return 0;
+    atomic_store(&m->late, 1);
+    return 1;
+}
+
 int cov_meter_charge(cov_meter *m, size_t n)
 {
+    if (m->deadline > 0 && meter_late(m))
+        return 0;
     size_t before = atomic_fetch_add(&m->used, n);
     if (m->cap && (before + n < before || before + n > m->cap)) {
         cov_meter_credit(m, n);

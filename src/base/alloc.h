@@ -28,7 +28,17 @@ typedef struct cov_meter {
     _Atomic size_t used;
     size_t cap;
     atomic_int over; /* a growth was refused on the cap (sticky) */
+    /* A wall-clock deadline (CLOCK_MONOTONIC seconds; 0: none), set before
+     * the meter is shared: every growth fails once it has passed, so a long
+     * C call that allocates (cJSON parsing a huge text, say) ends near the
+     * deadline instead of running on unseen by the Lua hook. The clock is
+     * read every COV_METER_CLOCK_EVERY charges; late is sticky. */
+    double deadline;
+    atomic_uint ticks;
+    atomic_int late;
 } cov_meter;
+
+enum { COV_METER_CLOCK_EVERY = 256 };
 
 /* Installs m (NULL: none) as this thread's meter; returns the previous. */
 cov_meter *cov_meter_swap(cov_meter *m);
@@ -36,8 +46,8 @@ cov_meter *cov_meter_swap(cov_meter *m);
 /* This thread's meter, or NULL. */
 cov_meter *cov_meter_current(void);
 
-/* Charges n bytes to m: 1, or 0 (nothing charged, over set) when that
- * would pass the cap. */
+/* Charges n bytes to m: 1, or 0 (nothing charged) when that would pass
+ * the cap (over is then set) or the deadline has passed (late is set). */
 int cov_meter_charge(cov_meter *m, size_t n);
 
 /* Credits n bytes to m (used never goes below 0). */

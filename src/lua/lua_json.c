@@ -486,6 +486,7 @@ static int json_decode(lua_State *L)
     const char *end = NULL;
     cJSON *root = h->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
+        cov_lua_charge(L, 0); /* past the time limit, which refused an allocation */
         /* cJSON says NULL for bad text and for a failed allocation alike;
          * the manifest loader's lexer, which accepts no more than cJSON
          * does, tells them apart. */

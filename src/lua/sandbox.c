@@ -38,6 +38,13 @@ static int charge(cov_lua_budget *b, size_t n)
     return !b->max_memory || cov_meter_charge(&b->meter, n);
 }
 
+/* The meter is installed under a memory limit or a time limit (its
+ * deadline stops long allocating C calls). */
+static int wants_meter(const cov_lua_budget *b)
+{
+    return b->max_memory || b->max_seconds > 0;
+}
+
 static void credit(cov_lua_budget *b, size_t n)
 {
     if (b->max_memory)
@@ -72,7 +79,9 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (b->exhausted == COV_LUA_OUT_OF_TIME)
         return NULL;
     if (!charge(b, nsize - old)) {
-        b->over_limit = 1;
+        /* The meter refuses on its cap, or once the deadline has passed. */
+        if (!out_of_time(b))
+            b->over_limit = 1;
         return NULL;
     }
     void *p = cov_realloc_unmetered(ptr, nsize);
@@ -95,20 +104,23 @@ lua_State *cov_lua_newstate(cov_lua_budget *b)
     atomic_init(&b->meter.over, 0);
     b->clock_tick = 0;
     b->deadline = monotonic_seconds() + b->max_seconds;
+    b->meter.deadline = b->max_seconds > 0 ? b->deadline : 0;
+    atomic_init(&b->meter.ticks, 0);
+    atomic_init(&b->meter.late, 0);
     return lua_newstate(budget_alloc, b);
 }
 
 cov_meter *cov_lua_meter_begin(cov_lua_budget *b)
 {
     cov_meter *prev = cov_meter_current();
-    if (b->max_memory)
+    if (wants_meter(b))
         cov_meter_swap(&b->meter);
     return prev;
 }
 
 void cov_lua_meter_end(cov_lua_budget *b, cov_meter *prev)
 {
-    if (b->max_memory)
+    if (wants_meter(b))
         cov_meter_swap(prev);
 }
 

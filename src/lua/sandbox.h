@@ -40,8 +40,9 @@ void cov_lua_openlibs(lua_State *L, cov_lua_budget *b, int sandbox);
 
 /* Installs b's meter on this thread, so that what the engine allocates from
  * here on (loads, JSON, groups, the report, a helper thread's share too)
- * counts against max_memory with Lua's heap; returns the meter it replaced,
- * for cov_lua_meter_end. Does nothing without a memory limit. */
+ * counts against max_memory with Lua's heap and fails once max_seconds
+ * have passed; returns the meter it replaced, for cov_lua_meter_end. Does
+ * nothing without a memory or time limit. */
 cov_meter *cov_lua_meter_begin(cov_lua_budget *b);
 void cov_lua_meter_end(cov_lua_budget *b, cov_meter *prev);
 
@@ -77,6 +78,7 @@ void cov_lua_where(lua_State *L);
  * error; the string is preallocated, so raising it allocates nothing. */
 static inline int cov_lua_nomem(lua_State *L)
 {
+    cov_lua_charge(L, 0); /* the time limit refused it: raises that instead */
     lua_pushliteral(L, "not enough memory");
     return lua_error(L);
 }

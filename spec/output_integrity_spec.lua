@@ -49,6 +49,31 @@ describe("control characters on stderr", function()
       .. "\t(-v shows the engine's frames too)\n", err)
   end)
 
+  it("escapes a function's name in the traceback (a global, or a package.loaded key)", function()
+    local root = tmpdir()
+    write(root .. "/g.lua", '_ENV["f\\ncovengine: x.yaml:1:1: y"] = function() error("boom") end\n'
+      .. '_ENV["f\\ncovengine: x.yaml:1:1: y"]()\n')
+    write(root .. "/m.lua", 'local function f() error("boom") end\n'
+      .. 'package.loaded["m\\nz"] = { g = f }\nlocal h = f\nh()\n')
+    local code, out, err = h.run { "--sandbox", root .. "/g.lua" }
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: " .. root .. "/g.lua:1: boom\n"
+      .. "stack traceback:\n"
+      .. "\t" .. root .. "/g.lua:1: in global 'f\\ncovengine: x.yaml:1:1: y'\n"
+      .. "\t" .. root .. "/g.lua:2: in main chunk\n"
+      .. "\t(-v shows the engine's frames too)\n", err)
+    code, out, err = h.run { root .. "/m.lua" }
+    sh("rm -rf '" .. root .. "'")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("covengine: " .. root .. "/m.lua:1: boom\n"
+      .. "stack traceback:\n"
+      .. "\t" .. root .. "/m.lua:1: in local 'h'\n"
+      .. "\t" .. root .. "/m.lua:4: in main chunk\n"
+      .. "\t(-v shows the engine's frames too)\n", err)
+  end)
+
   it("keeps a Markdown report's lines whole when a file name holds a newline", function()
     local root = tmpdir()
     sh("cp -r tests/fixtures/rules/tiny/. '" .. root .. "'")

@@ -12,6 +12,7 @@
 #include "lua/lua_json.h"
 #include "lua/lua_model.h"
 #include "lua/sandbox.h"
+#include "lua/traceback.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -906,7 +907,7 @@ static int msghandler(lua_State *L)
         else
             msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
-    luaL_traceback(L, L, NULL, 1);
+    cov_lua_traceback(L, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &TRACEBACK_KEY);
     lua_pushstring(L, msg);
     return 1;

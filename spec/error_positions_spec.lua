@@ -59,6 +59,13 @@ describe("error positions", function()
       assert.are.equal(2, code)
       assert.are.equal("", out)
       assert.are.equal(LONG:format(path, line, 3), err)
+      -- In a flow mapping libyaml stops at the ':' ("did not find expected
+      -- ',' or '}'"), one event after the key.
+      path, code, out, err = dump("  x/jax-single_device-inference: {" .. KEY
+        .. ": EXPECTED_PASSING}\n", filler)
+      assert.are.equal(2, code)
+      assert.are.equal("", out)
+      assert.are.equal(LONG:format(path, line, 35), err)
     end
   end)
 

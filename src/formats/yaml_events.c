@@ -237,6 +237,14 @@ static int parse_error(cov_yev_src *s, const cov_yerr *p)
         }
         return fail(s, COV_EINPUT, line, col, "invalid YAML: %s", problem);
     default:
+        /* In a flow mapping libyaml takes a key that long as a key with no
+         * value, lets the ':' after it through, and stops there, missing the
+         * ',' it then expects. */
+        if (p->error == YAML_PARSER_ERROR &&
+            strcmp(problem, "did not find expected ',' or '}'") == 0 &&
+            p->problem_mark.line + 1 == s->long_line &&
+            p->problem_mark.column + 1 > s->long_column + KEY_MAX)
+            return long_key(s, s->long_line, s->long_column);
         /* Where a key is required, libyaml gives up on one that runs past
          * 1024 characters of its line. */
         if (p->context && strcmp(p->context, "while scanning a simple key") == 0 &&
@@ -586,6 +594,8 @@ static int hold_long_scalar(cov_yev_src *s, cov_yraw *r)
         r->tag = p;
     }
     r->value = s->held;
+    s->long_line = r->line;
+    s->long_column = r->column;
     cov_yerr e;
     int got = fetch_raw(s, &s->peek, &e);
     if (got > 0) {

@@ -114,9 +114,10 @@ typedef struct cov_yev_src {
     size_t cap_held;
     cov_yraw peek;
     int peeked;
-    cov_ypipe *pipe;          /* not owned; NULL: libyaml runs on this thread */
-    cov_yev_tape *rec;        /* not owned; NULL: not recording */
-    const cov_yev_tape *play; /* not owned; NULL: not replaying */
+    uint32_t long_line, long_column; /* the last scalar held as a possible long key */
+    cov_ypipe *pipe;                 /* not owned; NULL: libyaml runs on this thread */
+    cov_yev_tape *rec;               /* not owned; NULL: not recording */
+    const cov_yev_tape *play;        /* not owned; NULL: not replaying */
     size_t play_at;
     cov_load_progress *progress; /* cov_diag_progress(d): NULL, none */
 } cov_yev_src;

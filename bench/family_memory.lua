@@ -27,14 +27,14 @@ local function peak_kb()
   return tonumber(kb) or 0
 end
 
+local hooks = dofile(here .. "/stage_hooks.lua")
 local rows, families = {}, nil
 
--- Replaces tbl[name] by the same function measured under `label`: the
--- heap is collected before and after; with `alloc` the collector stops in
--- between and the growth is what the stage allocated.
-local function measure(tbl, name, label)
-  local f = tbl[name]
-  tbl[name] = function(...)
+-- Records the heap after each call under `label`: it is collected before
+-- and after; with `alloc` the collector stops in between and the growth is
+-- what the stage allocated.
+local function meter(label)
+  return function(f, ...)
     collectgarbage "collect"
     local before = collectgarbage "count"
     if alloc then collectgarbage "stop" end
@@ -43,28 +43,18 @@ local function measure(tbl, name, label)
     collectgarbage "restart"
     collectgarbage "collect"
     rows[#rows + 1] = { label, collectgarbage "count", allocated, peak_kb() }
-    return table.unpack(r, 1, r.n)
+    return r
   end
 end
 
-local build = facts.build
-facts.build = function(...)
-  local fx = build(...)
-  families = #fx.list
-  return fx
-end
-measure(facts, "build", "facts.build")
-measure(phase, "assign", "phases")
-measure(report, "build", "report.build")
-local format = report.format
-report.format = function(...)
-  local fmt = format(...)
-  if fmt and not fmt.measured then
-    measure(fmt, "render", "render")
-    fmt.measured = true
-  end
-  return fmt
-end
+hooks.wrap(facts, "build", function(f, ...)
+  local r = meter("facts.build")(f, ...)
+  families = #r[1].list
+  return r
+end)
+hooks.wrap(phase, "assign", meter("phases"))
+hooks.wrap(report, "build", meter("report.build"))
+hooks.wrap_render(report, meter("render"))
 
 collectgarbage "collect"
 rows[1] = { "loaded (start)", collectgarbage "count", 0, peak_kb() }

@@ -15,15 +15,16 @@ local spent = {}
 local ORDER = { "facts.build", "  alias resolve", "  did-you-mean", "lints",
   "report.build", "render", "whole rule run" }
 
--- Replaces tbl[name] by the same function counting its CPU time under
--- `label`; calls nested in a timed call count in both.
-local function time(tbl, name, label)
-  local f = tbl[name]
-  tbl[name] = function(...)
+local hooks = dofile(here .. "/stage_hooks.lua")
+
+-- Counts the CPU time of each call under `label`; calls nested in a timed
+-- call count in both.
+local function timer(label)
+  return function(f, ...)
     local t0 = os.clock()
     local r = table.pack(f(...))
     spent[label] = (spent[label] or 0) + os.clock() - t0
-    return table.unpack(r, 1, r.n)
+    return r
   end
 end
 
@@ -32,20 +33,12 @@ local lint = require "covengine.lint"
 local report = require "covengine.report"
 local Set = getmetatable(require("covengine.alias").set {}).__index
 
-time(facts, "build", "facts.build")
-time(Set, "resolve", "  alias resolve")
-time(Set, "suggest", "  did-you-mean")
-time(lint, "run", "lints")
-time(report, "build", "report.build")
-local format = report.format
-report.format = function(...)
-  local fmt = format(...)
-  if fmt and not fmt.timed then
-    time(fmt, "render", "render")
-    fmt.timed = true
-  end
-  return fmt
-end
+hooks.wrap(facts, "build", timer("facts.build"))
+hooks.wrap(Set, "resolve", timer("  alias resolve"))
+hooks.wrap(Set, "suggest", timer("  did-you-mean"))
+hooks.wrap(lint, "run", timer("lints"))
+hooks.wrap(report, "build", timer("report.build"))
+hooks.wrap_render(report, timer("render"))
 
 local samples = {}
 local text

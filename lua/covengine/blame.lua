@@ -60,12 +60,7 @@ local function select(r, name, key)
     tt_forge_models = r.tt_forge_models }
 end
 
-local function sorted_keys(t)
-  local out = {}
-  for k in pairs(t) do out[#out + 1] = k end
-  table.sort(out)
-  return out
-end
+local sorted_keys = require("covengine.facts").sorted
 
 local function impl_of(fe)
   return fe and not is_null(fe.implementation) and fe.implementation or nil

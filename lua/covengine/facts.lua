@@ -32,12 +32,14 @@ local function closest(key, names)
   return best
 end
 
-local function list_of(set)
-  local l = {}
-  for k in pairs(set) do l[#l + 1] = k end
-  table.sort(l)
-  return l
+--- The keys of a set, sorted.
+local function sorted(set)
+  local list = {}
+  for k in pairs(set) do list[#list + 1] = k end
+  table.sort(list)
+  return list
 end
+facts.sorted = sorted
 
 -- A view of t whose fields outside `known` (a set) raise at the reader's
 -- line. wrap[k] (optional) makes the view of field k (once per value), as
@@ -51,7 +53,7 @@ function STRICT.__index(p, k)
   local st = rawget(p, STATE)
   local v = st.t[k]
   if v == nil and not st.known[k] then
-    local names = list_of(st.known)
+    local names = sorted(st.known)
     local near = closest(k, names)
     error(("%s has no field '%s'%s (known: %s)"):format(st.what, tostring(k),
       near and ("; did you mean '" .. near .. "'?") or "", table.concat(names, ", ")), 2)
@@ -145,13 +147,6 @@ local function add_counts(into, counts)
   for k, n in pairs(counts) do into[k] = (into[k] or 0) + n end
 end
 
-local function sorted(set)
-  local list = {}
-  for k in pairs(set) do list[#list + 1] = k end
-  table.sort(list)
-  return list
-end
-facts.sorted = sorted
 
 --- The frameworks present (a set of ids): those the rules list
 -- (rules/frameworks.lua, a frameworks{} list, may be nil) in its order,

@@ -58,12 +58,7 @@ local function set_of(list)
   return s
 end
 
-local function sorted(set)
-  local list = {}
-  for k in pairs(set) do list[#list + 1] = k end
-  table.sort(list)
-  return list
-end
+local sorted = require("covengine.facts").sorted
 
 --- Validates the rules' lint table {name = true | false | {options}} and
 -- returns {name = options-with-sets} for the lints that are on. Raises on

@@ -1,6 +1,7 @@
--- The tt-xla tree walker never skips what it cannot look at (issue 12,
--- item 6): a tree deeper than PATH_MAX, generated here (never committed),
--- fails with the entry it could not stat instead of loading without it.
+-- The tree walker (cov_walk_tree, under the tt-xla and tt-forge-models
+-- loaders) never skips what it cannot look at (issue 12, item 6): a tree
+-- deeper than PATH_MAX, generated here (never committed), fails with the
+-- entry it could not stat instead of loading without it.
 local h = require "helpers"
 
 local function sh(cmd)
@@ -8,23 +9,45 @@ local function sh(cmd)
   assert(ok, "command failed: " .. cmd)
 end
 
+-- Makes root/DIR 2100 levels of "aa/" deep (6300 bytes: lstat of the
+-- deepest entries fails) with FILE (CONTENT) at the bottom. (bash: dash's
+-- cd refuses a working directory longer than PATH_MAX)
+local function deep(root, file, content)
+  sh("bash -c 'cd \"$1\" && p=$(printf \"aa/%.0s\" {1..100});"
+     .. " for ((i = 0; i < 21; i++)); do mkdir -p $p && cd $p || exit 1; done;"
+     .. " echo \"" .. content .. "\" > " .. file .. "' sh '" .. root .. "'")
+end
+
+local function fails_at_deep_entry(root, code, out, err)
+  assert.are.equal(2, code)
+  assert.are.equal("", out)
+  local line = err:match("^[^\n]*")
+  assert.are.equal("covengine: " .. root .. "/aa/aa/", line:sub(1, #root + 18))
+  assert.is_truthy(line:find(": cannot stat: File name too long$"), line)
+end
+
+describe("tt-forge-models tree walker", function()
+  it("fails on a loader.py deeper than PATH_MAX instead of dropping it", function()
+    local root = os.tmpname()
+    os.remove(root)
+    sh("mkdir -p '" .. root .. "/bert/pytorch' && printf 'class ModelLoader:\\n    pass\\n' > '"
+       .. root .. "/bert/pytorch/loader.py'")
+    deep(root, "loader.py", "class ModelLoader: pass")
+    local code, out, err = h.run { "-q", "--tt-forge-models", root, "--dump" }
+    sh("rm -rf '" .. root .. "'")
+    fails_at_deep_entry(root, code, out, err)
+  end)
+end)
+
 describe("tt-xla tree walker", function()
   it("fails on an entry deeper than PATH_MAX instead of dropping it", function()
     local root = os.tmpname()
     os.remove(root)
     sh("mkdir -p '" .. root .. "/jax' && printf 'test_config:\\n  a/jax-single_device-inference:"
        .. " {status: EXPECTED_PASSING}\\n' > '" .. root .. "/jax/test_config_a.yaml'")
-    -- 2100 levels of "aa/" are 6300 bytes: lstat of the deepest entries fails.
-    -- (bash: dash's cd refuses a working directory longer than PATH_MAX)
-    sh("bash -c 'cd \"$1\" && p=$(printf \"aa/%.0s\" {1..100});"
-       .. " for ((i = 0; i < 21; i++)); do mkdir -p $p && cd $p || exit 1; done;"
-       .. " echo \"test_config: {}\" > test_config_deep.yaml' sh '" .. root .. "'")
+    deep(root, "test_config_deep.yaml", "test_config: {}")
     local code, out, err = h.run { "-q", "--tt-xla", root, "--dump" }
     sh("rm -rf '" .. root .. "'")
-    assert.are.equal(2, code)
-    assert.are.equal("", out)
-    local line = err:match("^[^\n]*")
-    assert.are.equal("covengine: " .. root .. "/aa/aa/", line:sub(1, #root + 18))
-    assert.is_truthy(line:find(": cannot stat: File name too long$"), line)
+    fails_at_deep_entry(root, code, out, err)
   end)
 end)

@@ -3,6 +3,7 @@
 #include "base/alloc.h"
 #include "base/vec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -234,4 +235,76 @@ fail:;
     unlink(tmp);
     cov_free(tmp);
     return cov_fail(d, COV_EIO, path, 0, 0, "cannot write (%s): %s", step, strerror(e));
+}
+
+static const char *errstr(int e, char *buf, size_t size)
+{
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "error %d", e);
+    return buf;
+}
+
+/* One directory entry: a subdirectory to visit, a picked file, or neither. */
+static int walk_entry(const char *dir, const char *rel, const char *name,
+                      int (*want)(const char *), cov_strvec *todo, cov_strvec *files,
+                      uint64_t *total, cov_diag *d)
+{
+    char *child = cov_path_join(rel, name);
+    char *abs = child ? cov_path_join(dir, child) : NULL;
+    struct stat st;
+    int rc = COV_OK;
+    if (!abs) {
+        cov_free(child);
+        rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+    } else if (lstat(abs, &st) != 0) {
+        char eb[128];
+        int e = errno;
+        cov_free(child);
+        rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot stat: %s", errstr(e, eb, sizeof eb));
+    } else if (S_ISDIR(st.st_mode)) {
+        /* takes child, even on failure */
+        if (cov_strvec_push(todo, child) < 0)
+            rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+    } else if (want(name) && stat(abs, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (cov_strvec_push(files, child) < 0)
+            rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+        if (total)
+            *total += (uint64_t)st.st_size;
+    } else {
+        cov_free(child);
+    }
+    cov_free(abs);
+    return rc;
+}
+
+int cov_walk_tree(const char *dir, int (*want)(const char *name), cov_strvec *files,
+                  uint64_t *total, cov_diag *d)
+{
+    cov_strvec todo = {0};
+    int rc = cov_strvec_push(&todo, cov_strndup("", 0)) < 0
+                 ? cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory")
+                 : COV_OK;
+    while (!rc && todo.n) {
+        char *rel = todo.v[--todo.n];
+        char *abs = cov_path_join(dir, rel);
+        DIR *dh = abs ? opendir(abs) : NULL;
+        char eb[128];
+        if (!abs)
+            rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
+        else if (!dh)
+            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot open directory: %s",
+                          errstr(errno, eb, sizeof eb));
+        for (struct dirent *de; !rc && dh && (errno = 0, de = readdir(dh));)
+            if (de->d_name[0] != '.')
+                rc = walk_entry(dir, rel, de->d_name, want, &todo, files, total, d);
+        if (!rc && dh && errno)
+            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot read directory: %s",
+                          errstr(errno, eb, sizeof eb));
+        if (dh)
+            closedir(dh);
+        cov_free(abs);
+        cov_free(rel);
+    }
+    cov_strvec_free(&todo);
+    return rc;
 }

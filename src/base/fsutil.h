@@ -42,4 +42,16 @@ void cov_strvec_free(cov_strvec *s);
  * frees the result with cov_free; NULL when memory ran out. */
 char *cov_path_join(const char *a, const char *b);
 
+/* The files under dir that want(name) picks, found without recursion (a
+ * stack of directories to visit). want sees the name of each regular file
+ * (or link to one); names starting with '.' are neither entered nor
+ * picked. Appends each picked file's path relative to dir to files, in the
+ * file system's order (sort them), and adds its size to *total (total may
+ * be NULL). An entry that cannot be looked at, or a directory that cannot
+ * be opened or read, is an error naming it (COV_EIO: "cannot stat",
+ * "cannot open directory", "cannot read directory"), never a skip: a tree
+ * deeper than PATH_MAX fails instead of losing its files. */
+int cov_walk_tree(const char *dir, int (*want)(const char *name), cov_strvec *files,
+                  uint64_t *total, cov_diag *d);
+
 #endif

@@ -2187,53 +2187,27 @@ static int check_free(const cov_model *m, const char *dir, cov_diag *d)
                     cov_model_source(m, m->forge_source)->path);
 }
 
-/* Collects the loader.py files under dir (relative paths), without recursion. */
-static int walk(const char *dir, cov_strvec *files, cov_diag *d)
+static int is_loader(const char *name)
 {
-    cov_strvec todo = {0};
-    int rc = cov_strvec_push(&todo, cov_strndup("", 0)) < 0
-                 ? cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory")
-                 : COV_OK;
-    while (!rc && todo.n) {
-        char *rel = todo.v[--todo.n];
-        char *abs = cov_path_join(dir, rel);
-        DIR *dh = abs ? opendir(abs) : NULL;
-        if (!abs)
+    return strcmp(name, "loader.py") == 0;
+}
+
+/* The directories under dir (relative paths) that hold a loader.py: a
+ * loader.py at the top is no model's. */
+static int walk(const char *dir, cov_strvec *dirs, cov_diag *d)
+{
+    cov_strvec files = {0};
+    int rc = cov_walk_tree(dir, is_loader, &files, NULL, d);
+    for (size_t i = 0; !rc && i < files.n; i++) {
+        char *slash = strrchr(files.v[i], '/');
+        if (!slash)
+            continue;
+        *slash = '\0';
+        if (cov_strvec_push(dirs, files.v[i]) < 0)
             rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
-        else if (!dh)
-            rc = cov_fail(d, COV_EIO, abs, 0, 0, "cannot open directory: %s",
-                          strerror(errno));
-        for (struct dirent *de; !rc && dh && (de = readdir(dh));) {
-            const char *name = de->d_name;
-            if (name[0] == '.' || strcmp(name, "__pycache__") == 0)
-                continue;
-            char *child = cov_path_join(rel, name);
-            char *path = child ? cov_path_join(dir, child) : NULL;
-            struct stat st;
-            if (!path) {
-                cov_free(child);
-                rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
-            } else if (lstat(path, &st) != 0) {
-                cov_free(child); /* vanished meanwhile */
-            } else if (S_ISDIR(st.st_mode)) {
-                if (cov_strvec_push(&todo, child) < 0)
-                    rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
-            } else if (strcmp(name, "loader.py") == 0 && *rel && stat(path, &st) == 0 &&
-                       S_ISREG(st.st_mode)) {
-                if (cov_strvec_push(files, cov_strndup(rel, strlen(rel))) < 0)
-                    rc = cov_fail(d, COV_ENOMEM, dir, 0, 0, "out of memory");
-                cov_free(child);
-            } else {
-                cov_free(child);
-            }
-            cov_free(path);
-        }
-        if (dh)
-            closedir(dh);
-        cov_free(abs);
-        cov_free(rel);
+        files.v[i] = NULL;
     }
-    cov_strvec_free(&todo);
+    cov_strvec_free(&files);
     return rc;
 }
 

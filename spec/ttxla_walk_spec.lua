@@ -9,7 +9,7 @@ local function sh(cmd)
   assert(ok, "command failed: " .. cmd)
 end
 
--- Makes root/DIR 2100 levels of "aa/" deep (6300 bytes: lstat of the
+-- Makes a path 2100 levels of "aa/" deep under root (6300 bytes: lstat of the
 -- deepest entries fails) with FILE (CONTENT) at the bottom. (bash: dash's
 -- cd refuses a working directory longer than PATH_MAX)
 local function deep(root, file, content)
@@ -18,7 +18,17 @@ local function deep(root, file, content)
      .. " echo \"" .. content .. "\" > " .. file .. "' sh '" .. root .. "'")
 end
 
-local function fails_at_deep_entry(root, code, out, err)
+-- A tree with one good file (shallow: "DIR/NAME", TEXT) and FILE at the
+-- bottom of the deep path, given to covengine's OPTION: the run must fail
+-- at the deep entry.
+local function fails_at_deep_entry(option, shallow, text, file)
+  local root = os.tmpname()
+  os.remove(root)
+  sh("mkdir -p '" .. root .. "/" .. shallow:match("^(.*)/") .. "' && printf '" .. text
+     .. "' > '" .. root .. "/" .. shallow .. "'")
+  deep(root, file, "x")
+  local code, out, err = h.run { "-q", option, root, "--dump" }
+  sh("rm -rf '" .. root .. "'")
   assert.are.equal(2, code)
   assert.are.equal("", out)
   local line = err:match("^[^\n]*")
@@ -28,26 +38,15 @@ end
 
 describe("tt-forge-models tree walker", function()
   it("fails on a loader.py deeper than PATH_MAX instead of dropping it", function()
-    local root = os.tmpname()
-    os.remove(root)
-    sh("mkdir -p '" .. root .. "/bert/pytorch' && printf 'class ModelLoader:\\n    pass\\n' > '"
-       .. root .. "/bert/pytorch/loader.py'")
-    deep(root, "loader.py", "class ModelLoader: pass")
-    local code, out, err = h.run { "-q", "--tt-forge-models", root, "--dump" }
-    sh("rm -rf '" .. root .. "'")
-    fails_at_deep_entry(root, code, out, err)
+    fails_at_deep_entry("--tt-forge-models", "bert/pytorch/loader.py",
+      "class ModelLoader:\\n    pass\\n", "loader.py")
   end)
 end)
 
 describe("tt-xla tree walker", function()
   it("fails on an entry deeper than PATH_MAX instead of dropping it", function()
-    local root = os.tmpname()
-    os.remove(root)
-    sh("mkdir -p '" .. root .. "/jax' && printf 'test_config:\\n  a/jax-single_device-inference:"
-       .. " {status: EXPECTED_PASSING}\\n' > '" .. root .. "/jax/test_config_a.yaml'")
-    deep(root, "test_config_deep.yaml", "test_config: {}")
-    local code, out, err = h.run { "-q", "--tt-xla", root, "--dump" }
-    sh("rm -rf '" .. root .. "'")
-    fails_at_deep_entry(root, code, out, err)
+    fails_at_deep_entry("--tt-xla", "jax/test_config_a.yaml",
+      "test_config:\\n  a/jax-single_device-inference: {status: EXPECTED_PASSING}\\n",
+      "test_config_deep.yaml")
   end)
 end)

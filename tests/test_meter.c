@@ -1,6 +1,7 @@
 /* The allocator's meter (base/alloc.h): what cov_malloc/cov_calloc/
  * cov_realloc charge and cov_free credits while a meter is installed, the
- * cap failing a growth like an OOM, and a meter shared with another thread.
+ * cap failing a growth like an OOM, a deadline failing every growth once
+ * it has passed, and a meter shared with another thread.
  * The sandbox cases (tests/sandbox, memory_*) check the same meter end to
  * end under --max-memory. */
 #include "base/alloc.h"
@@ -8,6 +9,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 static size_t used(cov_meter *m)
 {
@@ -33,6 +35,40 @@ static void test_charge_credit(void)
     cov_meter unlimited = {0};
     CHECK(cov_meter_charge(&unlimited, (size_t)1 << 40));
     CHECK_INT(atomic_load(&unlimited.over), 0);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A deadline that has passed refuses growth within COV_METER_CLOCK_EVERY
+ * charges, sets late (not over: no cap ran out) and stays refused; one
+ * still ahead refuses nothing. */
+static void test_deadline(void)
+{
+    cov_meter ahead = {0};
+    ahead.deadline = now() + 3600;
+    for (int i = 0; i < 4 * COV_METER_CLOCK_EVERY; i++)
+        CHECK(cov_meter_charge(&ahead, 1));
+    CHECK_INT(atomic_load(&ahead.late), 0);
+
+    cov_meter past = {0};
+    past.deadline = now() - 1;
+    int granted = 0;
+    while (granted <= COV_METER_CLOCK_EVERY && cov_meter_charge(&past, 1))
+        granted++;
+    CHECK(granted <= COV_METER_CLOCK_EVERY);
+    CHECK_INT(atomic_load(&past.late), 1);
+    CHECK_INT(atomic_load(&past.over), 0);
+    CHECK_INT(used(&past), granted);
+    CHECK(!cov_meter_charge(&past, 1)); /* sticky */
+    cov_meter_swap(&past);
+    void *p = cov_malloc(16); /* the engine's allocations fail too */
+    cov_meter_swap(NULL);
+    CHECK(p == NULL);
 }
 
 static void test_blocks(void)
@@ -147,10 +183,9 @@ static void test_other_thread(void)
 
 int main(void)
 {
-    static const unit_case cases[] = {{"charge_credit", test_charge_credit},
-                                      {"blocks", test_blocks},
-                                      {"unmetered", test_unmetered},
-                                      {"other_thread", test_other_thread},
-                                      {0}};
+    static const unit_case cases[] = {
+        {"charge_credit", test_charge_credit}, {"blocks", test_blocks},
+        {"unmetered", test_unmetered},         {"other_thread", test_other_thread},
+        {"deadline", test_deadline},           {0}};
     return unit_run(cases);
 }

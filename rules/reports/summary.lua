@@ -4,9 +4,10 @@
 -- kilobyte or two whatever the inputs; the full report is --format markdown.
 local cov = require "covengine"
 local md = require "covengine.md"
+local R = require "covengine.rules"
+local frameworks = require "frameworks"
 
-local LABEL = { jax = "JAX", torch = "PyTorch", torch_llm = "PyTorch LLM" }
-local function label(fw) return LABEL[fw] or fw end
+local function label(fw) return R.label_of(frameworks, fw) end
 local function null(v) return v == nil or v == cov.json.null end
 
 -- Families a phase row names before "+N more".
